@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# Build: docker build -t trustmeter .
+# Migrate (once per release): docker run --rm -e TRUSTMETER_DATABASE_URL=... trustmeter trustmeter migrate
+# Serve: docker run -p 8000:8000 -e TRUSTMETER_DATABASE_URL=... -e TRUSTMETER_SECRET_KEY=... trustmeter
+
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN /opt/venv/bin/pip install '.[postgres]'
+
+FROM python:3.11-slim AS runtime
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    TRUSTMETER_ENVIRONMENT=production
+RUN useradd --create-home --uid 10001 trustmeter
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /srv/trustmeter
+COPY --chown=trustmeter:trustmeter alembic.ini ./
+COPY --chown=trustmeter:trustmeter migrations ./migrations
+USER trustmeter
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
+CMD ["trustmeter", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"]

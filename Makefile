@@ -1,0 +1,45 @@
+# Trustmeter's everyday commands. `make run` and `make test` are the README's two set-up steps.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres lint install system-deps migration bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,postgres]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run Trustmeter with the demo collaboration on SQLite at http://127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/trustmeter demo
+	TRUSTMETER_IN_PROCESS_WORKER=true $(BIN)/trustmeter serve --host 127.0.0.1 --port 8000
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+## Install everything and run the whole test suite on SQLite, then on PostgreSQL
+test: $(STAMP) system-deps lint test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	TRUSTMETER_TEST_DATABASE=sqlite $(BIN)/python -m pytest
+
+test-postgres: $(STAMP)
+	TRUSTMETER_TEST_DATABASE=postgres $(BIN)/python -m pytest -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests bench
+	$(BIN)/mypy
+
+migration: $(STAMP)
+	bash scripts/regenerate-initial-migration.sh
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,68 @@
+"""Map domain errors and framework errors to problem details, in one place."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from app.api.problems import problem_response
+from app.errors import RateLimited, TrustmeterError
+from app.middleware import BodyTooLarge
+
+log = logging.getLogger("trustmeter.api")
+
+
+def _field_path(location: tuple[object, ...]) -> str:
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:] or parts
+    return ".".join(parts)
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TrustmeterError)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    params = [{"name": p.field, "reason": p.message} for p in exc.problems]
+    return problem_response(
+        exc.status_code, exc.title, exc.message, invalid_params=params, headers=headers
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(error.get("type") == "json_invalid" for error in errors):
+        return problem_response(400, "Malformed request", "The request body is not valid JSON.")
+    params = [{"name": _field_path(tuple(e["loc"])), "reason": e["msg"]} for e in errors]
+    names = ", ".join(p["name"] for p in params[:5])
+    return problem_response(
+        422, "Invalid input", f"The request has invalid fields: {names}.", invalid_params=params
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    titles = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed"}
+    title = titles.get(exc.status_code, "Error")
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(exc.status_code, title, detail, headers=headers)
+
+
+async def _too_large(request: Request, exc: Exception) -> Response:
+    return problem_response(413, "Request body too large", "The request body is too large.")
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error")
+    return problem_response(500, "Internal error", "Something went wrong on our side.")
+
+
+def install_api_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(TrustmeterError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(BodyTooLarge, _too_large)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,25 @@
+"""Liveness and readiness: /healthz checks the database, /readyz also checks migrations."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from app.services import health
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/healthz")
+def healthz(request: Request) -> JSONResponse:
+    ok, detail = health.database_ok(request.app.state.engine)
+    return JSONResponse(
+        {"status": "ok" if ok else "unavailable", "database": detail},
+        status_code=200 if ok else 503,
+    )
+
+
+@router.get("/readyz")
+def readyz(request: Request) -> JSONResponse:
+    ok, detail = health.schema_current(request.app.state.engine)
+    return JSONResponse(
+        {"status": "ready" if ok else "not ready", "schema": detail}, status_code=200 if ok else 503
+    )

@@ -1,0 +1,43 @@
+"""Assemble the /api/v1 application: its routers, error handlers and OpenAPI document."""
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from app.api.errors import install_api_error_handlers
+from app.api.v1 import collaborations, invitations, questionnaires, rounds
+from app.config import Settings
+
+DESCRIPTION = """
+Trustmeter's REST API for integrations: set up collaborations and measurement rounds, collect
+answers in your own front end, and read scores, trends and exports.
+
+Authenticate with `Authorization: Bearer <api key>` (create one with
+`trustmeter api-key create` or on the coach's *API keys* page). Errors are RFC 9457 problem
+details (`application/problem+json`). Lists are cursor-paginated: pass `limit`, then the
+`next_cursor` you got back as `cursor`.
+"""
+
+TAGS = [
+    {"name": "questionnaires", "description": "Questionnaire definitions (immutable versions)."},
+    {"name": "collaborations", "description": "Collaborations, their parties and participants."},
+    {"name": "rounds", "description": "Measurement rounds, invitations and results."},
+    {"name": "responses", "description": "Partners' answers, submitted through an integration."},
+]
+
+
+def create_api(settings: Settings, engine: Engine) -> FastAPI:
+    api = FastAPI(
+        title="Trustmeter API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        openapi_url="/openapi.json",
+        docs_url="/docs" if settings.show_docs else None,
+        redoc_url=None,
+    )
+    api.state.settings = settings
+    api.state.engine = engine
+    install_api_error_handlers(api)
+    for module in (questionnaires, collaborations, rounds, invitations):
+        api.include_router(module.router)
+    return api

@@ -1,0 +1,73 @@
+"""RFC 9457 problem details: the one shape of every API error, and its OpenAPI documentation."""
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+from starlette.responses import JSONResponse
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class InvalidParam(BaseModel):
+    name: str = Field(description="The offending field, as a dotted path (`answers.3.value`).")
+    reason: str = Field(description="What is wrong with it.")
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details."""
+
+    type: str = Field(examples=["urn:trustmeter:problem:not-found"])
+    title: str = Field(examples=["Not found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["No collaboration 42 in your organisation."])
+    instance: str | None = None
+    invalid_params: list[InvalidParam] = Field(default_factory=list)
+
+
+def problem_type(title: str) -> str:
+    return "urn:trustmeter:problem:" + title.lower().replace(" ", "-")
+
+
+def problem_response(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    invalid_params: list[dict[str, str]] | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": problem_type(title),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "invalid_params": invalid_params or [],
+    }
+    if instance:
+        body["instance"] = instance
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+_DESCRIPTIONS = {
+    400: "Malformed request (for example invalid JSON).",
+    401: "Missing, unknown or revoked API key.",
+    403: "The API key lacks the scope this operation needs.",
+    404: "No such resource in your organisation.",
+    409: "The request conflicts with the current state (or an identical request is in flight).",
+    413: "The request body is larger than the configured limit.",
+    422: "The request is well-formed but invalid; `invalid_params` names each field.",
+    429: "Too many requests; retry after the `Retry-After` seconds.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries documenting problem details for the given statuses."""
+    return {
+        status: {
+            "model": Problem,
+            "description": _DESCRIPTIONS[status],
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

@@ -1,0 +1,190 @@
+"""The `trustmeter` command: migrate, serve, demo, users, API keys and the outbox worker."""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import make_engine, new_session
+from app.errors import TrustmeterError
+from app.models import Role
+
+app = typer.Typer(
+    help="Trustmeter: measure trust between collaborating organisations.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+user_app = typer.Typer(help="Manage coach accounts.", no_args_is_help=True)
+api_key_app = typer.Typer(help="Manage API keys for integrations.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(api_key_app, name="api-key")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(f"Error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        messages = "; ".join(
+            str(error["msg"]).removeprefix("Value error, ") for error in exc.errors()
+        )
+        raise _fail(f"invalid configuration: {messages}") from None
+
+
+def _migrate(settings: Settings) -> None:
+    from app import migrations
+    from app.services.questionnaires import ensure_builtin_questionnaires
+
+    engine = make_engine(settings)
+    try:
+        migrations.upgrade(engine)
+        with new_session(engine) as session:
+            ensure_builtin_questionnaires(session)
+    except OperationalError as exc:
+        raise _fail(f"cannot reach the database ({_describe(exc)}).") from None
+    finally:
+        engine.dispose()
+
+
+def _describe(exc: SQLAlchemyError) -> str:
+    return str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations to TRUSTMETER_DATABASE_URL."""
+    _migrate(_settings())
+    typer.echo("Database is up to date.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+) -> None:
+    """Run the web app (an SQLite database is migrated first)."""
+    import uvicorn
+
+    settings = _settings()
+    if settings.is_sqlite:
+        _migrate(settings)
+    typer.echo(f"Trustmeter listening on http://{host}:{port}")
+    uvicorn.run(
+        "app.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        timeout_graceful_shutdown=20,
+    )
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo collaboration (idempotent) and print the coach login."""
+    from app.services.demo import load_demo
+
+    settings = _settings()
+    _migrate(settings)
+    engine = make_engine(settings)
+    with new_session(engine) as session:
+        login = load_demo(session, settings=settings)
+    engine.dispose()
+    typer.echo(f"Demo collaboration '{login.collaboration}' is ready.")
+    typer.echo(f"Sign in at {settings.base_url}/login")
+    typer.echo(f"  e-mail:   {login.email}")
+    typer.echo(f"  password: {login.password}")
+
+
+@user_app.command("create")
+def create_user(
+    email: Annotated[str, typer.Argument(help="The user's e-mail address (their login).")],
+    organisation: Annotated[str, typer.Option(help="Organisation name; created if new.")],
+    role: Annotated[Role, typer.Option(help="admin, coach or viewer.")] = Role.COACH,
+) -> None:
+    """Create a user; the password is read from standard input."""
+    from app.services.organisations import create_user as create
+    from app.services.organisations import get_or_create_organisation
+
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if not sys.stdin.isatty()
+        else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    )
+    with _session() as session:
+        try:
+            org = get_or_create_organisation(session, name=organisation)
+            assert org.id is not None
+            user = create(
+                session, organisation_id=org.id, email=email, password=password, role=role
+            )
+        except TrustmeterError as exc:
+            raise _fail(exc.message) from None
+    typer.echo(f"Created {user.role.value} {user.email} in {organisation}.")
+
+
+@api_key_app.command("create")
+def create_api_key(
+    organisation: Annotated[str, typer.Option(help="Organisation name; created if new.")],
+    name: Annotated[str, typer.Option(help="What the key is for, e.g. 'partner portal'.")],
+    read_only: Annotated[bool, typer.Option(help="Only the read scope.")] = False,
+) -> None:
+    """Create an API key; the key itself is printed once, as the last line."""
+    from app.services.api_keys import create_api_key as create
+    from app.services.organisations import get_or_create_organisation
+
+    with _session() as session:
+        org = get_or_create_organisation(session, name=organisation)
+        assert org.id is not None
+        scopes = ("read",) if read_only else ("read", "write")
+        created = create(session, organisation_id=org.id, name=name, scopes=scopes)
+    typer.echo(f"API key '{name}' for {organisation} (scopes: {', '.join(scopes)}).")
+    typer.echo("Store it now: it is not shown again.")
+    typer.echo(created.secret)
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option(help="Deliver what is due, then stop.")] = False,
+) -> None:
+    """Deliver queued e-mail and webhooks."""
+    from app.services.outbox_worker import run_worker
+
+    settings = _settings()
+    engine = make_engine(settings)
+    try:
+        run_worker(engine, settings=settings, once=once)
+    except OperationalError as exc:
+        raise _fail(f"cannot reach the database ({_describe(exc)}).") from None
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    """A session on the configured database; connection errors become plain messages."""
+    engine = make_engine(_settings())
+    try:
+        with new_session(engine) as session:
+            yield session
+    except OperationalError as exc:
+        raise _fail(f"cannot reach the database ({_describe(exc)}).") from None
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,98 @@
+"""Database engine and sessions, built from Settings; SQLite tuned for safe concurrent use."""
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import SessionTransaction
+from sqlmodel import Session, create_engine
+
+from app.config import Settings
+
+_WRITE_OPTION = "trustmeter_write"
+
+# One writer at a time per process on SQLite: threads queue on this lock instead of
+# spinning in SQLite's busy handler, which is what keeps p99 latency low under load.
+_sqlite_write_lock = threading.RLock()
+
+
+def make_engine(settings: Settings) -> Engine:
+    """Build the engine for the configured database, with SQLite pragmas when embedded."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take over BEGIN from the driver so write transactions can BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL with synchronous=NORMAL survives a killed process; only power loss can
+        # roll back the last transactions.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        immediate = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_sqlite(session: Session) -> bool:
+    bind = session.get_bind()
+    return bind.dialect.name == "sqlite"
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's write transaction.
+
+    Call it at the start of a use case that writes, before it reads what it will change.
+    On SQLite it takes the process write lock and the database's write lock up front
+    (BEGIN IMMEDIATE), so a read-then-write transaction can never fail half-way with
+    "database is locked". The lock is released when the transaction ends.
+    """
+    if session.info.get(_WRITE_OPTION):
+        return
+    if session.in_transaction():
+        session.commit()  # end the read-only transaction the request began
+    if is_sqlite(session):
+        _sqlite_write_lock.acquire()
+        session.info["holds_write_lock"] = True
+    session.info[_WRITE_OPTION] = True
+    session.connection(execution_options={_WRITE_OPTION: True})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_write_lock(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is not None:
+        return
+    session.info.pop(_WRITE_OPTION, None)
+    if session.info.pop("holds_write_lock", False):
+        _sqlite_write_lock.release()
+
+
+def new_session(engine: Engine) -> Session:
+    # Objects stay readable after commit: services commit before routes serialise them.
+    return Session(engine, expire_on_commit=False)
+
+
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a session and always close it; committing is the service's job."""
+    session = new_session(engine)
+    try:
+        yield session
+    finally:
+        session.close()

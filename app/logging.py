@@ -1,0 +1,56 @@
+"""Structured JSON logs with a request id; survey tokens never reach a log line."""
+
+import json
+import logging
+import re
+import sys
+from contextvars import ContextVar
+
+from app.config import Settings
+
+request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+_TOKEN_PATH = re.compile(r"(/s/|/invitations/)[A-Za-z0-9_\-]+")
+_BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """Hide survey tokens in paths and API keys in headers."""
+    return _BEARER.sub(r"\1[redacted]", _TOKEN_PATH.sub(r"\1[redacted]", text))
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+            "request_id": request_id_var.get(),
+        }
+        for key in ("method", "path", "status", "duration_ms", "client"):
+            if hasattr(record, key):
+                value = getattr(record, key)
+                entry[key] = redact(value) if isinstance(value, str) else value
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def configure_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if settings.log_json:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger("trustmeter")
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    root.propagate = False
+    # Uvicorn's own access log would print raw paths with tokens: we log requests ourselves.
+    logging.getLogger("uvicorn.access").disabled = True

@@ -1,0 +1,40 @@
+"""The application factory: settings in, a fully wired FastAPI app out."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.api.health import router as health_router
+from app.api.main import create_api
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.logging import configure_logging
+from app.middleware import install_middleware
+from app.paths import STATIC_DIR
+from app.web.main import install_web
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app. Migrations are not run here: `trustmeter serve` and `migrate` do that."""
+    settings = settings or get_settings()
+    configure_logging(settings)
+    engine = make_engine(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Trustmeter", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_middleware(app, settings)
+    app.include_router(health_router)
+    app.mount("/api/v1", create_api(settings, engine))
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_web(app, settings)
+    return app

@@ -1,0 +1,49 @@
+"""Every table, imported in one place so Alembic and the app see the whole schema."""
+
+from app.models.alert import Alert, AlertKind
+from app.models.base import metadata, utcnow
+from app.models.collaboration import Collaboration, Participant, Party, PartyKind
+from app.models.organisation import (
+    ApiKey,
+    AuditEvent,
+    IdempotencyRecord,
+    Organisation,
+    RateLimitHit,
+    Role,
+    User,
+    WebSession,
+)
+from app.models.outbox import JobKind, JobStatus, OutboxJob, Webhook
+from app.models.questionnaire import Questionnaire
+from app.models.response import Response
+from app.models.round import Invitation, InvitationStatus, Phase, Round, RoundStatus
+
+__all__ = [
+    "Alert",
+    "AlertKind",
+    "ApiKey",
+    "AuditEvent",
+    "Collaboration",
+    "IdempotencyRecord",
+    "Invitation",
+    "InvitationStatus",
+    "JobKind",
+    "JobStatus",
+    "Organisation",
+    "OutboxJob",
+    "Participant",
+    "Party",
+    "PartyKind",
+    "Phase",
+    "Questionnaire",
+    "RateLimitHit",
+    "Response",
+    "Role",
+    "Round",
+    "RoundStatus",
+    "User",
+    "WebSession",
+    "Webhook",
+    "metadata",
+    "utcnow",
+]

@@ -1,0 +1,92 @@
+"""Shared column types and helpers for all tables: aware UTC timestamps, JSON, naming convention."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ConfigDict
+from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names make migrations reproducible on SQLite and PostgreSQL alike.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, whatever the database stores."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Trustmeter stores aware UTC timestamps")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def timestamp(
+    *,
+    nullable: bool = False,
+    index: bool = False,
+    default_now: bool = False,
+    on_update: bool = False,
+) -> Any:
+    """A UTCDateTime column; `default_now` fills it at insert, `on_update` at every update."""
+    return Field(
+        default_factory=utcnow if default_now else lambda: None,
+        sa_type=UTCDateTime,
+        nullable=nullable,
+        index=index,
+        sa_column_kwargs={"onupdate": utcnow} if on_update else {},
+    )
+
+
+def json_field(*, default_factory: Any = dict) -> Any:
+    return Field(default_factory=default_factory, sa_type=JSON, nullable=False)
+
+
+class Timestamped(SQLModel):
+    """Adds created_at/updated_at to a table."""
+
+    created_at: datetime = timestamp(default_now=True)
+    updated_at: datetime = timestamp(default_now=True, on_update=True)
+
+
+def enum_field(enum_cls: type[StrEnum], default: Any = None) -> Any:
+    """Store a StrEnum by value as a plain string column (portable, migration-friendly)."""
+    sa_enum = SAEnum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [member.value for member in members],
+    )
+    if default is None:
+        return Field(sa_type=sa_enum, nullable=False)
+    return Field(default=default, sa_type=sa_enum, nullable=False)
+
+
+class StrictInput(SQLModel):
+    """Base for request bodies: unknown fields are refused, nothing is silently coerced."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)  # type: ignore[assignment]

@@ -1,0 +1,135 @@
+"""A collaboration, the parties in it and the people who answer for them."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import EmailStr, StrictBool, StrictFloat, StrictInt, StrictStr, StringConstraints
+from pydantic import Field as PydField
+from sqlmodel import Field, SQLModel
+
+from app.models.base import StrictInput, Timestamped, enum_field, timestamp
+
+
+class PartyKind(StrEnum):
+    CLIENT = "client"
+    CONTRACTOR = "contractor"
+    PARTNER = "partner"
+    OTHER = "other"
+
+
+class Collaboration(Timestamped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=4000)
+    language: str = Field(default="nl", max_length=5)
+    anonymity_threshold: int = 3
+    propensity_cutoff: float = 50.0
+    analysis_cutoff: float = 50.0
+    borderline_margin: float = 5.0
+    show_own_position: bool = False  # partners see their own zone after submitting
+    identified_mode: bool = False  # exports may contain individual rows
+    reminder_days_before_close: int | None = 3
+    archived_at: datetime | None = timestamp(nullable=True)
+
+
+class Party(Timestamped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    collaboration_id: int = Field(foreign_key="collaboration.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    kind: PartyKind = enum_field(PartyKind, PartyKind.PARTNER)
+
+
+class Participant(Timestamped, table=True):
+    """A person in a party; the pseudonym stays stable across rounds and survives erasure."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    party_id: int = Field(foreign_key="party.id", index=True, ondelete="CASCADE")
+    pseudonym: str = Field(max_length=32, unique=True)
+    name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    external_ref: str | None = Field(default=None, max_length=200, index=True)
+    language: str | None = Field(default=None, max_length=5)
+    erased_at: datetime | None = timestamp(nullable=True)
+
+
+# --- API shapes -------------------------------------------------------------------------------
+
+Language = Annotated[str, StringConstraints(pattern="^(nl|en)$")]
+
+
+class CollaborationCreate(StrictInput):
+    name: StrictStr = PydField(min_length=1, max_length=200)
+    description: StrictStr = PydField(default="", max_length=4000)
+    language: Language = "nl"
+    anonymity_threshold: StrictInt = PydField(default=3, ge=2, le=50)
+    propensity_cutoff: StrictFloat | StrictInt = PydField(default=50, gt=0, lt=100)
+    analysis_cutoff: StrictFloat | StrictInt = PydField(default=50, gt=0, lt=100)
+    borderline_margin: StrictFloat | StrictInt = PydField(default=5, ge=0, le=25)
+    show_own_position: StrictBool = False
+    identified_mode: StrictBool = False
+    reminder_days_before_close: StrictInt | None = PydField(default=3, ge=0, le=60)
+
+
+class CollaborationUpdate(StrictInput):
+    name: StrictStr | None = PydField(default=None, min_length=1, max_length=200)
+    description: StrictStr | None = PydField(default=None, max_length=4000)
+    language: Language | None = None
+    anonymity_threshold: StrictInt | None = PydField(default=None, ge=2, le=50)
+    propensity_cutoff: StrictFloat | StrictInt | None = PydField(default=None, gt=0, lt=100)
+    analysis_cutoff: StrictFloat | StrictInt | None = PydField(default=None, gt=0, lt=100)
+    borderline_margin: StrictFloat | StrictInt | None = PydField(default=None, ge=0, le=25)
+    show_own_position: StrictBool | None = None
+    identified_mode: StrictBool | None = None
+    reminder_days_before_close: StrictInt | None = PydField(default=None, ge=0, le=60)
+
+
+class CollaborationPublic(SQLModel):
+    id: int
+    name: str
+    description: str
+    language: str
+    anonymity_threshold: int
+    propensity_cutoff: float
+    analysis_cutoff: float
+    borderline_margin: float
+    show_own_position: bool
+    identified_mode: bool
+    reminder_days_before_close: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PartyCreate(StrictInput):
+    name: StrictStr = PydField(min_length=1, max_length=200)
+    kind: PartyKind = PartyKind.PARTNER
+
+
+class PartyPublic(SQLModel):
+    id: int
+    collaboration_id: int
+    name: str
+    kind: PartyKind
+    created_at: datetime
+    updated_at: datetime
+
+
+class ParticipantCreate(StrictInput):
+    name: StrictStr | None = PydField(default=None, max_length=200)
+    email: EmailStr | None = None
+    external_ref: StrictStr | None = PydField(default=None, min_length=1, max_length=200)
+    language: Language | None = None
+
+
+class ParticipantPublic(SQLModel):
+    id: int
+    party_id: int
+    pseudonym: str
+    name: str | None
+    email: str | None
+    external_ref: str | None
+    language: str | None
+    erased: bool = False
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,68 @@
+"""A partner's answers about one target party in one round, stored with their scale scores."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import Field as PydField
+from pydantic import StrictBool, StrictInt, StrictStr
+from sqlmodel import Field, Index, SQLModel, UniqueConstraint
+
+from app.models.base import StrictInput, Timestamped, json_field, timestamp
+
+
+class Response(Timestamped, table=True):
+    """Answers are a JSON map item id -> value (None = don't know); scores are computed once.
+
+    truster/target/round/participant are copied from the invitation so that aggregation is a
+    single indexed scan, never a join per response.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("invitation_id", "target_party_id"),
+        Index("ix_response_round_submitted", "round_id", "submitted_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="invitation.id", index=True, ondelete="CASCADE")
+    round_id: int = Field(foreign_key="round.id", ondelete="CASCADE")
+    participant_id: int = Field(foreign_key="participant.id", index=True, ondelete="CASCADE")
+    truster_party_id: int = Field(foreign_key="party.id", index=True, ondelete="CASCADE")
+    target_party_id: int = Field(foreign_key="party.id", index=True, ondelete="CASCADE")
+    answers: dict[str, Any] = json_field()
+    scores: dict[str, Any] = json_field()  # scale key -> 0..100 or None
+    propensity: float | None = None
+    analysis: float | None = None
+    zone: str | None = Field(default=None, max_length=16)
+    submitted_at: datetime | None = timestamp(nullable=True)
+
+
+# --- API shapes -------------------------------------------------------------------------------
+
+
+class AnswerIn(StrictInput):
+    target_party_id: StrictInt = PydField(description="The party this answer is about.")
+    item_id: StrictStr = PydField(min_length=1, max_length=64)
+    value: StrictInt | None = PydField(description="A point on the scale; null = don't know.")
+
+
+class ResponseSubmission(StrictInput):
+    answers: list[AnswerIn] = PydField(default_factory=list, max_length=5000)
+    final: StrictBool = PydField(
+        default=False, description="true submits: no further changes are accepted."
+    )
+
+
+class TargetProgress(SQLModel):
+    target_party_id: int
+    answered: int
+    total: int
+    zone: str | None = PydField(
+        default=None, description="Only when the collaboration shows partners their position."
+    )
+
+
+class SubmissionResult(SQLModel):
+    invitation_id: int
+    status: str
+    submitted_at: datetime | None
+    targets: list[TargetProgress]

@@ -1,0 +1,52 @@
+"""Secrets: random tokens, their stored hashes, password hashing (argon2id) and HMAC signatures."""
+
+import hashlib
+import hmac
+import secrets
+from functools import lru_cache
+
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+TOKEN_BYTES = 24  # 192 bits: well above the 128 the design requires
+API_KEY_PREFIX = "tm_"
+
+
+def new_token() -> str:
+    """A URL-safe random token (survey links, session ids)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def new_api_key() -> str:
+    return API_KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_token(token: str) -> str:
+    """What we store for a token: SHA-256 is right here because tokens carry full entropy."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def tokens_match(token: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_token(token), stored_hash)
+
+
+@lru_cache
+def _password_hasher() -> PasswordHash:
+    return PasswordHash((Argon2Hasher(),))
+
+
+def hash_password(password: str) -> str:
+    return _password_hasher().hash(password)
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    return _password_hasher().verify(password, password_hash)
+
+
+def hmac_sha256(secret: str, message: bytes) -> str:
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def derive_secret(secret_key: str, purpose: str) -> str:
+    """A per-purpose secret derived from SECRET_KEY, so the database never holds it."""
+    return hmac_sha256(secret_key, purpose.encode())

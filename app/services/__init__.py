@@ -1,0 +1,1 @@
+"""Use cases: each loads what it needs, calls the scoring core, persists, and commits once."""

@@ -1,0 +1,90 @@
+"""API keys: created once and shown once, stored as a hash, checked in constant time."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from app.db import begin_write
+from app.errors import NotFound, TrustmeterError
+from app.models import ApiKey, utcnow
+from app.security import hash_token, new_api_key
+
+# Recording every use would turn each read into a write; once a minute is enough to audit.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+VALID_SCOPES = ("read", "write")
+
+
+class Unauthorized(TrustmeterError):
+    status_code = 401
+    title = "Unauthorized"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiPrincipal:
+    organisation_id: int
+    api_key_id: int
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedApiKey:
+    api_key: ApiKey
+    secret: str  # shown once, never stored
+
+
+def create_api_key(
+    session: Session, *, organisation_id: int, name: str, scopes: tuple[str, ...] = VALID_SCOPES
+) -> CreatedApiKey:
+    unknown = set(scopes) - set(VALID_SCOPES)
+    if unknown:
+        raise TrustmeterError(f"Unknown scopes: {', '.join(sorted(unknown))}.")
+    begin_write(session)
+    secret = new_api_key()
+    api_key = ApiKey(
+        organisation_id=organisation_id,
+        name=name,
+        prefix=secret[:10],
+        key_hash=hash_token(secret),
+        scopes=list(scopes),
+    )
+    session.add(api_key)
+    session.commit()
+    return CreatedApiKey(api_key=api_key, secret=secret)
+
+
+def authenticate(session: Session, *, authorization: str | None) -> ApiPrincipal:
+    """Resolve `Bearer <key>`; the lookup is by hash, so timing reveals nothing of the key."""
+    scheme, _, secret = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized("Send your API key as 'Authorization: Bearer <key>'.")
+    api_key = session.exec(
+        select(ApiKey).where(ApiKey.key_hash == hash_token(secret.strip()))
+    ).first()
+    if api_key is None or api_key.revoked_at is not None:
+        raise Unauthorized("The API key is unknown or revoked.")
+    now = utcnow()
+    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
+        begin_write(session)
+        api_key.last_used_at = now
+        session.add(api_key)
+        session.commit()
+    assert api_key.id is not None
+    return ApiPrincipal(api_key.organisation_id, api_key.id, tuple(api_key.scopes))
+
+
+def list_api_keys(session: Session, *, organisation_id: int) -> list[ApiKey]:
+    query = select(ApiKey).where(ApiKey.organisation_id == organisation_id).order_by(col(ApiKey.id))
+    return list(session.exec(query))
+
+
+def revoke_api_key(session: Session, *, organisation_id: int, api_key_id: int) -> ApiKey:
+    api_key = session.get(ApiKey, api_key_id)
+    if api_key is None or api_key.organisation_id != organisation_id:
+        raise NotFound(f"No API key {api_key_id} in your organisation.")
+    if api_key.revoked_at is None:
+        begin_write(session)
+        api_key.revoked_at = utcnow()
+        session.add(api_key)
+        session.commit()
+    return api_key

@@ -1,0 +1,168 @@
+"""Collaborations and their parties and participants, always within one organisation."""
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.db import begin_write
+from app.errors import Conflict, NotFound
+from app.models import Collaboration, Participant, Party
+from app.models.collaboration import (
+    CollaborationCreate,
+    CollaborationUpdate,
+    ParticipantCreate,
+    PartyCreate,
+)
+
+
+def create_collaboration(
+    session: Session, *, organisation_id: int, data: CollaborationCreate
+) -> Collaboration:
+    begin_write(session)
+    collaboration = Collaboration(organisation_id=organisation_id, **data.model_dump())
+    session.add(collaboration)
+    session.commit()
+    return collaboration
+
+
+def get_collaboration(
+    session: Session, *, organisation_id: int, collaboration_id: int
+) -> Collaboration:
+    collaboration = session.get(Collaboration, collaboration_id)
+    if collaboration is None or collaboration.organisation_id != organisation_id:
+        raise NotFound(f"No collaboration {collaboration_id} in your organisation.")
+    return collaboration
+
+
+def list_collaborations(
+    session: Session,
+    *,
+    organisation_id: int,
+    after_id: int | None = None,
+    updated_since: datetime | None = None,
+    limit: int = 50,
+) -> list[Collaboration]:
+    query = select(Collaboration).where(Collaboration.organisation_id == organisation_id)
+    return _page(session, query, Collaboration, after_id, updated_since, limit)
+
+
+def update_collaboration(
+    session: Session, *, organisation_id: int, collaboration_id: int, data: CollaborationUpdate
+) -> Collaboration:
+    begin_write(session)
+    collaboration = get_collaboration(
+        session, organisation_id=organisation_id, collaboration_id=collaboration_id
+    )
+    for field, value in data.model_dump(exclude_unset=True).items():
+        if value is not None:
+            setattr(collaboration, field, value)
+    session.add(collaboration)
+    session.commit()
+    return collaboration
+
+
+def create_party(
+    session: Session, *, organisation_id: int, collaboration_id: int, data: PartyCreate
+) -> Party:
+    begin_write(session)
+    get_collaboration(session, organisation_id=organisation_id, collaboration_id=collaboration_id)
+    duplicate = session.exec(
+        select(Party).where(Party.collaboration_id == collaboration_id, Party.name == data.name)
+    ).first()
+    if duplicate is not None:
+        raise Conflict(f"This collaboration already has a party called '{data.name}'.")
+    party = Party(collaboration_id=collaboration_id, name=data.name, kind=data.kind)
+    session.add(party)
+    session.commit()
+    return party
+
+
+def list_parties(
+    session: Session,
+    *,
+    organisation_id: int,
+    collaboration_id: int,
+    after_id: int | None = None,
+    updated_since: datetime | None = None,
+    limit: int = 500,
+) -> list[Party]:
+    get_collaboration(session, organisation_id=organisation_id, collaboration_id=collaboration_id)
+    query = select(Party).where(Party.collaboration_id == collaboration_id)
+    return _page(session, query, Party, after_id, updated_since, limit)
+
+
+def get_party(session: Session, *, organisation_id: int, party_id: int) -> Party:
+    party = session.get(Party, party_id)
+    if party is not None:
+        collaboration = session.get(Collaboration, party.collaboration_id)
+        if collaboration is not None and collaboration.organisation_id == organisation_id:
+            return party
+    raise NotFound(f"No party {party_id} in your organisation.")
+
+
+def add_participant(
+    session: Session, *, organisation_id: int, party_id: int, data: ParticipantCreate
+) -> Participant:
+    begin_write(session)
+    party = get_party(session, organisation_id=organisation_id, party_id=party_id)
+    if data.external_ref:
+        clash = session.exec(
+            select(Participant)
+            .join(Party)
+            .where(
+                Party.collaboration_id == party.collaboration_id,
+                Participant.external_ref == data.external_ref,
+            )
+        ).first()
+        if clash is not None:
+            raise Conflict(
+                f"A participant with external_ref '{data.external_ref}' already exists in this"
+                " collaboration."
+            )
+    participant = Participant(
+        party_id=party_id,
+        pseudonym=new_pseudonym(),
+        name=data.name,
+        email=str(data.email).lower() if data.email else None,
+        external_ref=data.external_ref,
+        language=data.language,
+    )
+    session.add(participant)
+    session.commit()
+    return participant
+
+
+def new_pseudonym() -> str:
+    """A stable identity for a participant that says nothing about who they are."""
+    return "P-" + secrets.token_hex(6).upper()
+
+
+def list_participants(
+    session: Session,
+    *,
+    organisation_id: int,
+    party_id: int,
+    after_id: int | None = None,
+    updated_since: datetime | None = None,
+    limit: int = 500,
+) -> list[Participant]:
+    get_party(session, organisation_id=organisation_id, party_id=party_id)
+    query = select(Participant).where(Participant.party_id == party_id)
+    return _page(session, query, Participant, after_id, updated_since, limit)
+
+
+def _page(
+    session: Session,
+    query: Any,
+    model: Any,
+    after_id: int | None,
+    updated_since: datetime | None,
+    limit: int,
+) -> list[Any]:
+    if after_id is not None:
+        query = query.where(col(model.id) > after_id)
+    if updated_since is not None:
+        query = query.where(col(model.updated_at) >= updated_since)
+    return list(session.exec(query.order_by(col(model.id)).limit(limit)))

@@ -1,0 +1,206 @@
+"""The demo: a circular-asphalt collaboration in Utrecht, measured over four rounds (seeded)."""
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.models import Collaboration, Role, Round, User
+from app.models.collaboration import CollaborationCreate, ParticipantCreate, PartyCreate, PartyKind
+from app.models.response import AnswerIn
+from app.models.round import Phase, RoundCreate
+from app.scoring.questionnaire import QuestionnaireDefinition
+from app.services import collaborations, organisations, questionnaires, responses, rounds
+
+ORGANISATION = "Bureau Samen Bouwen"
+COACH_EMAIL = "coach@demo.trustmeter.nl"
+COACH_PASSWORD = "slim-vertrouwen-2026"  # noqa: S105 - printed on purpose: it is a demo
+COLLABORATION = "Circulair asfalt provinciale wegen Utrecht"
+RESPONDENTS_PER_PARTY = 6
+
+# Each party's (propensity, analysis) towards the others, per round: the story the dashboard
+# tells. The province moves from distrust to smart trust; the second contractor slides from
+# blind trust into no trust; the others hover and improve a little.
+PARTIES: list[tuple[str, PartyKind, list[tuple[float, float]]]] = [
+    ("Gemeente Utrecht", PartyKind.CLIENT, [(56, 62), (60, 66), (63, 70), (66, 72)]),
+    ("Provincie Utrecht", PartyKind.CLIENT, [(32, 74), (42, 72), (55, 70), (68, 72)]),
+    ("Aannemer Van den Berg BV", PartyKind.CONTRACTOR, [(45, 58), (52, 60), (58, 63), (60, 66)]),
+    ("Wegenbouw Rijnland", PartyKind.CONTRACTOR, [(78, 30), (70, 34), (58, 36), (40, 38)]),
+]
+ROUNDS = [
+    ("Nulmeting voorbereiding", Phase.PREPARATION, datetime(2026, 1, 12, 8, tzinfo=UTC)),
+    ("Marktconsultatie", Phase.TENDER, datetime(2026, 3, 23, 8, tzinfo=UTC)),
+    ("Na gunning", Phase.TENDER, datetime(2026, 6, 15, 8, tzinfo=UTC)),
+    ("Halverwege uitvoering", Phase.EXECUTION, datetime(2026, 10, 5, 8, tzinfo=UTC)),
+]
+FIRST_NAMES = [
+    "Anouk",
+    "Bram",
+    "Chantal",
+    "Daan",
+    "Eva",
+    "Fatima",
+    "Gert",
+    "Hanneke",
+    "Iris",
+    "Joost",
+    "Karim",
+    "Lotte",
+    "Mark",
+    "Noor",
+    "Olaf",
+    "Petra",
+    "Ruud",
+    "Sanne",
+    "Tim",
+    "Usha",
+    "Vera",
+    "Willem",
+    "Yara",
+    "Zeger",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    collaboration: str
+    email: str
+    password: str
+
+
+def load_demo(session: Session, *, settings: Settings) -> DemoLogin:
+    """Create the demo once; running it again changes nothing."""
+    login = DemoLogin(COLLABORATION, COACH_EMAIL, COACH_PASSWORD)
+    organisation = organisations.get_or_create_organisation(session, name=ORGANISATION)
+    assert organisation.id is not None
+    if session.exec(select(User).where(User.email == COACH_EMAIL)).first() is None:
+        organisations.create_user(
+            session,
+            organisation_id=organisation.id,
+            email=COACH_EMAIL,
+            password=COACH_PASSWORD,
+            role=Role.ADMIN,
+            name="Demo coach",
+        )
+    exists = session.exec(
+        select(Collaboration).where(
+            Collaboration.organisation_id == organisation.id, Collaboration.name == COLLABORATION
+        )
+    ).first()
+    if exists is None:
+        _build(session, organisation_id=organisation.id, settings=settings)
+    return login
+
+
+def _build(session: Session, *, organisation_id: int, settings: Settings) -> None:
+    rng = random.Random(20260112)  # noqa: S311 - deterministic demo data, not security
+    collaboration = collaborations.create_collaboration(
+        session,
+        organisation_id=organisation_id,
+        data=CollaborationCreate(
+            name=COLLABORATION,
+            description="Gemeente, provincie en twee aannemers werken samen aan circulair en"
+            " CO2-arm asfalt op provinciale wegen: van marktconsultatie tot uitvoering.",
+            show_own_position=True,
+        ),
+    )
+    assert collaboration.id is not None
+    questionnaire = questionnaires.default_questionnaire(session)
+    definition = questionnaires.definition_of(questionnaire)
+    party_ids = _add_parties(session, organisation_id, collaboration.id, rng)
+    for index, (label, phase, opens_at) in enumerate(ROUNDS):
+        round_ = rounds.create_round(
+            session,
+            organisation_id=organisation_id,
+            collaboration_id=collaboration.id,
+            data=RoundCreate(
+                label=label,
+                phase=phase,
+                questionnaire_id=questionnaire.id or 0,
+                opens_at=None,
+                closes_at=None,
+            ),
+        )
+        assert round_.id is not None
+        issued = rounds.open_round(
+            session, organisation_id=organisation_id, round_id=round_.id, settings=settings
+        )
+        for item in issued:
+            if item.token is None or rng.random() < 0.12:  # a few never answer
+                continue
+            party_index = party_ids.index(item.invitation.party_id)
+            target_means = PARTIES[party_index][2][index]
+            answers = _answers(definition, item.invitation.target_party_ids, target_means, rng)
+            responses.submit_answers(session, token=item.token, answers=answers, final=True)
+        rounds.close_round(session, organisation_id=organisation_id, round_id=round_.id)
+        _backdate(session, round_, opens_at)
+
+
+def _add_parties(
+    session: Session, organisation_id: int, collaboration_id: int, rng: random.Random
+) -> list[int]:
+    party_ids = []
+    names = iter(rng.sample(FIRST_NAMES, len(FIRST_NAMES)))
+    for name, kind, _ in PARTIES:
+        party = collaborations.create_party(
+            session,
+            organisation_id=organisation_id,
+            collaboration_id=collaboration_id,
+            data=PartyCreate(name=name, kind=kind),
+        )
+        assert party.id is not None
+        party_ids.append(party.id)
+        for number in range(RESPONDENTS_PER_PARTY):
+            collaborations.add_participant(
+                session,
+                organisation_id=organisation_id,
+                party_id=party.id,
+                data=ParticipantCreate(
+                    name=next(names, f"Deelnemer {number + 1}"),
+                    external_ref=f"demo-{party.id}-{number + 1}",
+                ),
+            )
+    return party_ids
+
+
+def _answers(
+    definition: QuestionnaireDefinition,
+    targets: list[int],
+    means: tuple[float, float],
+    rng: random.Random,
+) -> list[AnswerIn]:
+    """Answers whose propensity and analysis land near `means` (0-100), areas near their mean."""
+    low, high = definition.range.min, definition.range.max
+    propensity_key = definition.propensity_scale.key
+    analysis_key = definition.analysis_scale.key
+    answers = []
+    for target in targets:
+        person_shift = rng.gauss(0, 8)
+        for item in definition.items:
+            if item.scale == propensity_key:
+                centre = means[0]
+            elif item.scale == analysis_key:
+                centre = means[1]
+            else:
+                centre = (means[0] + means[1]) / 2
+            score = min(100.0, max(0.0, rng.gauss(centre + person_shift, 12)))
+            value = round(low + score / 100 * (high - low))
+            if item.reverse:
+                value = low + high - value
+            dont_know = rng.random() < 0.03
+            answers.append(
+                AnswerIn(
+                    target_party_id=target, item_id=item.id, value=None if dont_know else value
+                )
+            )
+    return answers
+
+
+def _backdate(session: Session, round_: Round, opens_at: datetime) -> None:
+    """Give the round its place in the story's calendar (four weeks of fieldwork)."""
+    round_.opens_at = round_.opened_at = opens_at
+    round_.closes_at = round_.closed_at = opens_at + timedelta(days=28)
+    session.add(round_)
+    session.commit()

@@ -1,0 +1,212 @@
+"""A partner's answers: validate, merge with what was saved, score, and store in one transaction."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app.db import begin_write
+from app.errors import Conflict, FieldProblem, InvalidSubmission, NotFound, RoundNotOpen
+from app.models import (
+    Collaboration,
+    Invitation,
+    InvitationStatus,
+    Response,
+    Round,
+    RoundStatus,
+    utcnow,
+)
+from app.models.response import AnswerIn, SubmissionResult, TargetProgress
+from app.scoring.questionnaire import QuestionnaireDefinition
+from app.scoring.scores import score_response, validate_answers
+from app.scoring.zones import ZoneRules, classify
+from app.security import hash_token
+from app.services import events, questionnaires
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationContext:
+    """Everything a survey page or submission needs about one invitation."""
+
+    invitation: Invitation
+    round: Round
+    collaboration: Collaboration
+    definition: QuestionnaireDefinition
+
+
+def load_invitation(
+    session: Session, *, token: str, organisation_id: int | None = None, for_update: bool = False
+) -> InvitationContext:
+    """The invitation behind a survey token; NotFound for unknown, revoked or foreign tokens."""
+    query = select(Invitation).where(Invitation.token_hash == hash_token(token))
+    if for_update:
+        query = query.with_for_update()
+    invitation = session.exec(query).first()
+    if invitation is None or invitation.status == InvitationStatus.REVOKED:
+        raise NotFound("This link is not valid (any more).")
+    round_ = session.get(Round, invitation.round_id)
+    assert round_ is not None
+    collaboration = session.get(Collaboration, round_.collaboration_id)
+    assert collaboration is not None
+    if organisation_id is not None and collaboration.organisation_id != organisation_id:
+        raise NotFound("This link is not valid (any more).")
+    definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
+    return InvitationContext(invitation, round_, collaboration, definition)
+
+
+def ensure_accepting(context: InvitationContext, *, now: datetime) -> None:
+    """Raise unless the round takes answers now and this invitation was not yet submitted."""
+    round_ = context.round
+    if round_.status == RoundStatus.DRAFT or (round_.opens_at and now < round_.opens_at):
+        raise RoundNotOpen(f"Round '{round_.label}' is not open yet.")
+    if round_.status == RoundStatus.CLOSED or (round_.closes_at and now >= round_.closes_at):
+        raise RoundNotOpen(f"Round '{round_.label}' is closed; answers are no longer accepted.")
+    if context.invitation.status == InvitationStatus.SUBMITTED:
+        raise Conflict("These answers were already submitted; they can no longer be changed.")
+
+
+def saved_answers(session: Session, invitation_id: int) -> dict[int, dict[str, int | None]]:
+    """What was saved so far, per target party."""
+    rows = session.exec(select(Response).where(Response.invitation_id == invitation_id)).all()
+    return {row.target_party_id: dict(row.answers) for row in rows}
+
+
+def submit_answers(
+    session: Session,
+    *,
+    token: str,
+    answers: Sequence[AnswerIn],
+    final: bool,
+    organisation_id: int | None = None,
+) -> SubmissionResult:
+    """Save (and with `final`, submit) answers. All or nothing: one bad answer changes nothing."""
+    begin_write(session)
+    context = load_invitation(
+        session, token=token, organisation_id=organisation_id, for_update=True
+    )
+    now = utcnow()
+    ensure_accepting(context, now=now)
+    by_target = _validated(context, answers)
+    invitation = context.invitation
+    rows = {
+        row.target_party_id: row
+        for row in session.exec(select(Response).where(Response.invitation_id == invitation.id))
+    }
+    targets = by_target.keys() | (set(invitation.target_party_ids) if final else set())
+    rules = _zone_rules(context.collaboration)
+    for target in targets:
+        row = rows.get(target) or _new_response(invitation, target)
+        row.answers = {**row.answers, **by_target.get(target, {})}
+        _rescore(row, context.definition, rules)
+        if final:
+            row.submitted_at = now
+        session.add(row)
+        rows[target] = row
+    invitation.last_saved_at = now
+    invitation.status = InvitationStatus.SUBMITTED if final else InvitationStatus.STARTED
+    if final:
+        invitation.submitted_at = now
+        events.emit(
+            session,
+            organisation_id=context.collaboration.organisation_id,
+            event="response.submitted",
+            data={"round_id": context.round.id, "invitation_id": invitation.id},
+        )
+    session.add(invitation)
+    session.commit()
+    return _result(context, rows)
+
+
+def _validated(
+    context: InvitationContext, answers: Sequence[AnswerIn]
+) -> dict[int, dict[str, int | None]]:
+    allowed = set(context.invitation.target_party_ids)
+    by_target: dict[int, dict[str, int | None]] = defaultdict(dict)
+    problems: list[FieldProblem] = []
+    for index, answer in enumerate(answers):
+        if answer.target_party_id not in allowed:
+            problems.append(
+                FieldProblem(f"answers.{index}.target_party_id", "not a party you rate")
+            )
+            continue
+        for problem in validate_answers(context.definition, {answer.item_id: answer.value}):
+            field = "item_id" if problem.message.startswith("unknown item") else "value"
+            problems.append(FieldProblem(f"answers.{index}.{field}", problem.message))
+        by_target[answer.target_party_id][answer.item_id] = answer.value
+    if problems:
+        raise InvalidSubmission(
+            f"{len(problems)} answer(s) could not be accepted; nothing was saved.",
+            problems=problems,
+        )
+    return by_target
+
+
+def _new_response(invitation: Invitation, target: int) -> Response:
+    assert invitation.id is not None
+    return Response(
+        invitation_id=invitation.id,
+        round_id=invitation.round_id,
+        participant_id=invitation.participant_id,
+        truster_party_id=invitation.party_id,
+        target_party_id=target,
+        answers={},
+        scores={},
+    )
+
+
+def _zone_rules(collaboration: Collaboration) -> ZoneRules:
+    return ZoneRules(
+        propensity_cutoff=collaboration.propensity_cutoff,
+        analysis_cutoff=collaboration.analysis_cutoff,
+        borderline_margin=collaboration.borderline_margin,
+    )
+
+
+def _rescore(row: Response, definition: QuestionnaireDefinition, rules: ZoneRules) -> None:
+    scores = score_response(definition, row.answers)
+    row.scores = dict(scores.scales)
+    row.propensity = scores.propensity
+    row.analysis = scores.analysis
+    zone = classify(scores.propensity, scores.analysis, rules)
+    row.zone = zone.value if zone else None
+
+
+def _result(context: InvitationContext, rows: dict[int, Response]) -> SubmissionResult:
+    invitation = context.invitation
+    total = len(context.definition.items)
+    show_zone = context.collaboration.show_own_position and invitation.submitted_at is not None
+    targets = []
+    for target in invitation.target_party_ids:
+        row = rows.get(target)
+        answered = len(row.answers) if row else 0  # "don't know" counts as answered
+        zone = row.zone if (row and show_zone) else None
+        targets.append(
+            TargetProgress(target_party_id=target, answered=answered, total=total, zone=zone)
+        )
+    assert invitation.id is not None
+    return SubmissionResult(
+        invitation_id=invitation.id,
+        status=invitation.status.value,
+        submitted_at=invitation.submitted_at,
+        targets=targets,
+    )
+
+
+def rescore_round(session: Session, *, round_id: int) -> int:
+    """Recompute stored scores of a round (after a cut-off change); returns rows touched."""
+    begin_write(session)
+    round_ = session.get(Round, round_id)
+    if round_ is None:
+        raise NotFound(f"No round {round_id}.")
+    collaboration = session.get(Collaboration, round_.collaboration_id)
+    assert collaboration is not None
+    definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
+    rules = _zone_rules(collaboration)
+    rows = session.exec(select(Response).where(col(Response.round_id) == round_id)).all()
+    for row in rows:
+        _rescore(row, definition, rules)
+        session.add(row)
+    session.commit()
+    return len(rows)

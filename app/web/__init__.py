@@ -1,0 +1,1 @@
+"""Server-rendered pages: the partner's questionnaire and the coach's workspace."""

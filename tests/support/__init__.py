@@ -1,0 +1,1 @@
+"""Test support: real databases started by the tests, and data factories."""
