@@ -124,30 +124,19 @@ def aggregate_round(
     for row in rows:
         by_truster[row.truster_party].append(row)
     total = _group(rows, roles)
-    total_hidden = 0 < total.n < rules.k
-    total_shown = None if total_hidden else _shown_alone(total, rules.k)
+    total_shown = None if 0 < total.n < rules.k else _shown_alone(total, rules.k)
     groups = {party: _group(by_truster[party], roles) for party in parties}
     hidden, withheld = _suppression(groups, total_shown, rules.k)
     aggregates = []
     for party in parties:
+        # None marks a hidden party: its pairs are hidden with it.
         shown = None if party in hidden else set(groups[party].counts) - withheld[party]
         pairs = _pairs(party, parties, by_truster[party], shown, roles, rules)
-        aggregates.append(
-            _party(
-                party,
-                groups[party],
-                invited.get(party, 0),
-                party in hidden,
-                withheld[party],
-                pairs,
-                roles,
-                rules,
-            )
-        )
-    withheld_total = set(total.counts) - (total_shown or set())
-    overall = _party(
-        None, total, sum(invited.values()), total_hidden, withheld_total, [], roles, rules
-    )
+        party_withheld = None if party in hidden else withheld[party]
+        group, count = groups[party], invited.get(party, 0)
+        aggregates.append(_party(party, group, count, party_withheld, pairs, roles, rules))
+    total_withheld = None if total_shown is None else set(total.counts) - total_shown
+    overall = _party(None, total, sum(invited.values()), total_withheld, [], roles, rules)
     return RoundAggregate(parties=aggregates, round_total=overall)
 
 
@@ -203,13 +192,13 @@ def _party(
     party: Party,
     group: _Group,
     invited: int,
-    hidden: bool,
-    withheld: Set[str],
+    withheld: Set[str] | None,
     pairs: list[PairAggregate],
     roles: ScaleRoles,
     rules: AggregationRules,
 ) -> PartyAggregate:
-    if hidden:
+    """The party's figures; `withheld` None means the whole party is suppressed."""
+    if withheld is None:
         return PartyAggregate(party, None, invited, None, True, **HIDDEN_FIGURES, targets=pairs)
     figures = group_figures(group.means, roles, rules.zone_rules, withheld)
     rate = group.n / invited if invited > 0 else None

@@ -296,8 +296,8 @@ DEFINITION: dict[str, Any] = {
             "scale": "integrity",
             "reverse": False,
             "text": {
-                "nl": "Wat {party} zegt en wat {party} doet, komt overeen.",
-                "en": "What {party} says and what {party} does match.",
+                "nl": "Wat {party} zegt, komt overeen met wat {party} doet.",
+                "en": "What {party} says matches what {party} does.",
             },
         },
         {
