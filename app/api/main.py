@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from app.api.errors import install_api_error_handlers
-from app.api.v1 import collaborations, invitations, questionnaires, rounds
+from app.api.v1 import collaborations, invitations, questionnaires, results, rounds
 from app.config import Settings
 
 DESCRIPTION = """
@@ -38,6 +38,6 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     api.state.settings = settings
     api.state.engine = engine
     install_api_error_handlers(api)
-    for module in (questionnaires, collaborations, rounds, invitations):
+    for module in (questionnaires, collaborations, rounds, invitations, results):
         api.include_router(module.router)
     return api

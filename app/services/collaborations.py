@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.db import begin_write
-from app.errors import Conflict, NotFound
+from app.errors import Conflict
 from app.models import Collaboration, Participant, Party
 from app.models.collaboration import (
     CollaborationCreate,
@@ -15,6 +15,7 @@ from app.models.collaboration import (
     ParticipantCreate,
     PartyCreate,
 )
+from app.services.access import get_collaboration, get_party
 
 
 def create_collaboration(
@@ -24,15 +25,6 @@ def create_collaboration(
     collaboration = Collaboration(organisation_id=organisation_id, **data.model_dump())
     session.add(collaboration)
     session.commit()
-    return collaboration
-
-
-def get_collaboration(
-    session: Session, *, organisation_id: int, collaboration_id: int
-) -> Collaboration:
-    collaboration = session.get(Collaboration, collaboration_id)
-    if collaboration is None or collaboration.organisation_id != organisation_id:
-        raise NotFound(f"No collaboration {collaboration_id} in your organisation.")
     return collaboration
 
 
@@ -91,15 +83,6 @@ def list_parties(
     get_collaboration(session, organisation_id=organisation_id, collaboration_id=collaboration_id)
     query = select(Party).where(Party.collaboration_id == collaboration_id)
     return _page(session, query, Party, after_id, updated_since, limit)
-
-
-def get_party(session: Session, *, organisation_id: int, party_id: int) -> Party:
-    party = session.get(Party, party_id)
-    if party is not None:
-        collaboration = session.get(Collaboration, party.collaboration_id)
-        if collaboration is not None and collaboration.organisation_id == organisation_id:
-            return party
-    raise NotFound(f"No party {party_id} in your organisation.")
 
 
 def add_participant(

@@ -19,8 +19,8 @@ from app.models import (
     utcnow,
 )
 from app.models.round import RoundCreate
-from app.services import events, mail, questionnaires
-from app.services.collaborations import get_collaboration
+from app.services import alerts, events, mail, questionnaires
+from app.services.access import get_collaboration, get_round
 from app.services.invitation_tokens import new_salt, token_for, token_hash_for
 
 
@@ -47,15 +47,6 @@ def create_round(
     session.add(round_)
     session.commit()
     return round_
-
-
-def get_round(session: Session, *, organisation_id: int, round_id: int) -> Round:
-    round_ = session.get(Round, round_id)
-    if round_ is not None:
-        collaboration = session.get(Collaboration, round_.collaboration_id)
-        if collaboration is not None and collaboration.organisation_id == organisation_id:
-            return round_
-    raise NotFound(f"No round {round_id} in your organisation.")
 
 
 def list_rounds(
@@ -144,6 +135,9 @@ def close_round(session: Session, *, organisation_id: int, round_id: int) -> Rou
     round_.status = RoundStatus.CLOSED
     round_.closed_at = utcnow()
     session.add(round_)
+    collaboration = session.get(Collaboration, round_.collaboration_id)
+    assert collaboration is not None
+    alerts.raise_round_alerts(session, collaboration=collaboration, round_=round_)
     events.emit(
         session,
         organisation_id=organisation_id,

@@ -1,0 +1,194 @@
+"""API shapes of results: round scores, reliability, trends and alerts (no tables here)."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from app.scoring import MeasureChange, PairAggregate, PartyAggregate, Summary
+from app.scoring.statistics import Change
+
+SUPPRESSED_NOTE = "Fewer than k respondents: figures are withheld to protect anonymity."
+
+
+class SummaryOut(BaseModel):
+    n: int
+    mean: float | None
+    sd: float | None
+    ci: list[float | None] = Field(description="95% t confidence interval [low, high].")
+
+    @classmethod
+    def of(cls, summary: Summary | None) -> "SummaryOut | None":
+        if summary is None:
+            return None
+        return cls(
+            n=summary.n, mean=summary.mean, sd=summary.sd, ci=[summary.ci_low, summary.ci_high]
+        )
+
+
+class GroupScoresOut(BaseModel):
+    n: int | None = Field(description="Respondents; null when suppressed.")
+    suppressed: bool
+    note: str | None = None
+    propensity: SummaryOut | None
+    analysis: SummaryOut | None
+    areas: dict[str, SummaryOut] | None
+    zone: str | None = Field(description="blind_trust, smart_trust, no_trust or distrust.")
+    borderline: bool | None
+    zone_counts: dict[str, int] | None
+    unclassified: int | None = None
+
+
+def _group_fields(group: PartyAggregate | PairAggregate) -> dict[str, Any]:
+    return {
+        "n": group.n,
+        "suppressed": group.suppressed,
+        "note": SUPPRESSED_NOTE if group.suppressed else None,
+        "propensity": SummaryOut.of(group.propensity),
+        "analysis": SummaryOut.of(group.analysis),
+        "areas": None
+        if group.areas is None
+        else {key: SummaryOut.of(value) for key, value in group.areas.items()},
+        "zone": group.zone.value if group.zone else None,
+        "borderline": group.borderline,
+        "zone_counts": None
+        if group.zone_counts is None
+        else {zone.value: count for zone, count in group.zone_counts.items()},
+        "unclassified": group.unclassified,
+    }
+
+
+class PairScoresOut(GroupScoresOut):
+    target_party_id: int
+
+    @classmethod
+    def of(cls, pair: PairAggregate) -> "PairScoresOut":
+        return cls(target_party_id=int(pair.target), **_group_fields(pair))  # type: ignore[call-overload]
+
+
+class PartyScoresOut(GroupScoresOut):
+    party_id: int
+    invited: int
+    response_rate: float | None
+    targets: list[PairScoresOut]
+
+    @classmethod
+    def of(cls, party: PartyAggregate) -> "PartyScoresOut":
+        return cls(
+            party_id=int(party.party),  # type: ignore[call-overload]
+            invited=party.invited,
+            response_rate=party.response_rate,
+            targets=[PairScoresOut.of(pair) for pair in party.targets],
+            **_group_fields(party),
+        )
+
+
+class RoundScoresOut(BaseModel):
+    round_id: int
+    k: int = Field(description="The anonymity threshold: smaller groups are suppressed.")
+    parties: list[PartyScoresOut]
+
+
+class ReliabilityOut(BaseModel):
+    key: str
+    role: str
+    alpha: float | None
+    ci: list[float] | None = Field(description="95% Feldt confidence interval of alpha.")
+    n: int = Field(description="Complete responses used (listwise).")
+    suppressed: bool
+
+
+class ChangeOut(BaseModel):
+    kind: str = Field(description="welch (independent groups) or paired (same participants).")
+    n_before: int
+    n_after: int
+    difference: float = Field(description="Mean after minus mean before (0-100 points).")
+    ci: list[float]
+    cohens_d: float | None
+    d_sd: str = Field(description="Which SD Cohen's d divides by.")
+
+    @classmethod
+    def of(cls, change: Change | None) -> "ChangeOut | None":
+        if change is None:
+            return None
+        return cls(
+            kind=change.kind,
+            n_before=change.n_before,
+            n_after=change.n_after,
+            difference=change.difference,
+            ci=[change.ci_low, change.ci_high],
+            cohens_d=change.cohens_d,
+            d_sd=change.d_sd,
+        )
+
+
+class MeasureChangeOut(BaseModel):
+    from_round_id: int
+    to_round_id: int
+    measure: str
+    welch: ChangeOut | None
+    paired: ChangeOut | None
+    n_shared: int
+
+    @classmethod
+    def of(
+        cls, from_round_id: int, to_round_id: int, measure: str, change: MeasureChange
+    ) -> "MeasureChangeOut":
+        return cls(
+            from_round_id=from_round_id,
+            to_round_id=to_round_id,
+            measure=measure,
+            welch=ChangeOut.of(change.welch),
+            paired=ChangeOut.of(change.paired),
+            n_shared=change.n_shared,
+        )
+
+
+class RoundRefOut(BaseModel):
+    id: int
+    label: str
+    phase: str
+    status: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    opened_at: datetime | None
+    closed_at: datetime | None
+
+
+class RoundPointOut(GroupScoresOut):
+    round_id: int
+
+
+class PairTrendOut(BaseModel):
+    target_party_id: int
+    rounds: list[RoundPointOut]
+    changes: list[MeasureChangeOut]
+
+
+class PartyTrendOut(BaseModel):
+    party_id: int
+    name: str
+    rounds: list[RoundPointOut]
+    response_rates: dict[int, float | None]
+    changes: list[MeasureChangeOut]
+    targets: list[PairTrendOut]
+
+
+class AlertPublic(BaseModel):
+    id: int
+    round_id: int
+    party_id: int
+    target_party_id: int | None
+    kind: str
+    measure: str
+    detail: dict[str, Any]
+    created_at: datetime
+    acknowledged_at: datetime | None
+
+
+class TrendsOut(BaseModel):
+    collaboration_id: int
+    k: int
+    rounds: list[RoundRefOut]
+    parties: list[PartyTrendOut]
+    alerts: list[AlertPublic]

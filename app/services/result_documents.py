@@ -1,0 +1,121 @@
+"""Results as API documents: round scores, reliability and trends in their public shapes."""
+
+from collections import defaultdict
+
+from sqlmodel import Session, col, select
+
+from app.models import Party
+from app.models.results import (
+    AlertPublic,
+    MeasureChangeOut,
+    PairScoresOut,
+    PairTrendOut,
+    PartyScoresOut,
+    PartyTrendOut,
+    ReliabilityOut,
+    RoundPointOut,
+    RoundRefOut,
+    RoundScoresOut,
+    TrendsOut,
+)
+from app.scoring import PairAggregate, PartyAggregate
+from app.services.results import RoundResult, ScaleReliability
+from app.services.trends import Trends
+
+
+def round_scores_document(result: RoundResult) -> RoundScoresOut:
+    assert result.round.id is not None
+    return RoundScoresOut(
+        round_id=result.round.id,
+        k=result.k,
+        parties=[PartyScoresOut.of(party) for party in result.aggregate.parties],
+    )
+
+
+def reliability_document(scales: list[ScaleReliability]) -> list[ReliabilityOut]:
+    return [
+        ReliabilityOut(
+            key=scale.key,
+            role=scale.role,
+            n=scale.n,
+            suppressed=scale.suppressed,
+            alpha=scale.alpha.alpha if scale.alpha else None,
+            ci=[scale.alpha.ci_low, scale.alpha.ci_high] if scale.alpha else None,
+        )
+        for scale in scales
+    ]
+
+
+def trends_document(session: Session, trends: Trends) -> TrendsOut:
+    collaboration = trends.collaboration
+    names = {
+        party.id: party.name
+        for party in session.exec(
+            select(Party).where(Party.collaboration_id == collaboration.id).order_by(col(Party.id))
+        )
+    }
+    changes: dict[tuple[int, int | None], list[MeasureChangeOut]] = defaultdict(list)
+    for item in trends.changes:
+        changes[(item.party_id, item.target_party_id)].append(
+            MeasureChangeOut.of(item.from_round_id, item.to_round_id, item.measure, item.change)
+        )
+    parties = [
+        _party_trend(party_id, name, trends, changes)
+        for party_id, name in names.items()
+        if party_id is not None
+    ]
+    assert collaboration.id is not None
+    return TrendsOut(
+        collaboration_id=collaboration.id,
+        k=collaboration.anonymity_threshold,
+        rounds=[RoundRefOut.model_validate(r.round, from_attributes=True) for r in trends.rounds],
+        parties=parties,
+        alerts=[AlertPublic.model_validate(a, from_attributes=True) for a in trends.alerts],
+    )
+
+
+def _party_trend(
+    party_id: int,
+    name: str,
+    trends: Trends,
+    changes: dict[tuple[int, int | None], list[MeasureChangeOut]],
+) -> PartyTrendOut:
+    points: list[RoundPointOut] = []
+    rates: dict[int, float | None] = {}
+    pair_points: dict[int, list[RoundPointOut]] = defaultdict(list)
+    for result in trends.rounds:
+        assert result.round.id is not None
+        party = _find(result.aggregate.parties, party_id)
+        if party is None:
+            continue
+        points.append(_point(result.round.id, party))
+        rates[result.round.id] = party.response_rate
+        for pair in party.targets:
+            pair_points[int(pair.target)].append(_point(result.round.id, pair))  # type: ignore[call-overload]
+    targets = [
+        PairTrendOut(target_party_id=target, rounds=rows, changes=changes[(party_id, target)])
+        for target, rows in pair_points.items()
+    ]
+    return PartyTrendOut(
+        party_id=party_id,
+        name=name,
+        rounds=points,
+        response_rates=rates,
+        changes=changes[(party_id, None)],
+        targets=targets,
+    )
+
+
+def _find(parties: list[PartyAggregate], party_id: int) -> PartyAggregate | None:
+    return next((p for p in parties if p.party == party_id), None)
+
+
+def _point(round_id: int, group: PartyAggregate | PairAggregate) -> RoundPointOut:
+    fields = (
+        PairScoresOut.of(group).model_dump(exclude={"target_party_id"})
+        if isinstance(group, PairAggregate)
+        else PartyScoresOut.of(group).model_dump(
+            exclude={"party_id", "invited", "response_rate", "targets"}
+        )
+    )
+    return RoundPointOut(round_id=round_id, **fields)
