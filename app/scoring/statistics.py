@@ -51,7 +51,7 @@ def summarize(values: Sequence[float]) -> Summary:
     mean = float(data.mean())
     if n == 1:
         return Summary(1, mean, None, None, None)
-    sd = float(data.std(ddof=1))
+    sd = _sd(data)
     half = _t_quantile(n - 1) * sd / math.sqrt(n)
     return Summary(n, mean, sd, mean - half, mean + half)
 
@@ -62,7 +62,7 @@ def welch_change(before: Sequence[float], after: Sequence[float]) -> Change | No
     if n1 < 2 or n2 < 2:
         return None
     a, b = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
-    v1, v2 = float(a.var(ddof=1)), float(b.var(ddof=1))
+    v1, v2 = _sd(a) ** 2, _sd(b) ** 2
     difference = float(b.mean() - a.mean())
     se = math.sqrt(v1 / n1 + v2 / n2)
     pooled = math.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2))
@@ -94,7 +94,7 @@ def paired_change(pairs: Sequence[tuple[float, float]]) -> Change | None:
     data = np.asarray(pairs, dtype=float)
     differences = data[:, 1] - data[:, 0]
     difference = float(differences.mean())
-    sd = float(differences.std(ddof=1))
+    sd = _sd(differences)
     se = sd / math.sqrt(n)
     low, high, p_value = _t_interval(difference, se, n - 1 if se > 0 else None)
     return Change(
@@ -111,6 +111,12 @@ def paired_change(pairs: Sequence[tuple[float, float]]) -> Change | None:
         cohens_d=difference / sd if sd > 0 else None,
         d_sd="sd_of_differences",
     )
+
+
+def _sd(data: np.ndarray) -> float:
+    # Identical values have no spread; the mean's rounding error would otherwise fake some
+    # (1e-17), turning Cohen's d and the interval into noise.
+    return 0.0 if np.ptp(data) == 0 else float(data.std(ddof=1))
 
 
 def _t_quantile(df: float) -> float:
