@@ -173,6 +173,47 @@ def worker(
         engine.dispose()
 
 
+@app.command("erase-participant")
+def erase_participant(
+    participant_id: Annotated[int, typer.Argument(help="The participant's id.")],
+) -> None:
+    """Erase a participant (GDPR): name, e-mail and reference go, answers stay pseudonymous."""
+    from app.services.privacy import erase_participant as erase
+
+    with _session() as session:
+        try:
+            participant = erase(session, participant_id=participant_id)
+        except TrustmeterError as exc:
+            raise _fail(exc.message) from None
+    typer.echo(f"Participant {participant_id} is erased; answers stay as {participant.pseudonym}.")
+
+
+@app.command()
+def purge(
+    months: Annotated[
+        int | None, typer.Option(help="Retention in months (default TRUSTMETER_RETENTION_MONTHS).")
+    ] = None,
+    drop_answers: Annotated[
+        bool, typer.Option(help="Also delete item answers (scale scores stay).")
+    ] = False,
+) -> None:
+    """Purge personal data of collaborations whose last round closed over N months ago."""
+    from app.services.privacy import purge_expired
+
+    retention = months if months is not None else _settings().retention_months
+    if retention is None:
+        raise _fail("no retention period: pass --months or set TRUSTMETER_RETENTION_MONTHS.")
+    with _session() as session:
+        try:
+            report = purge_expired(session, retention_months=retention, drop_answers=drop_answers)
+        except TrustmeterError as exc:
+            raise _fail(exc.message) from None
+    typer.echo(
+        f"Purged {report.participants} participant(s) in {report.collaborations}"
+        f" collaboration(s) whose last round closed over {retention} month(s) ago."
+    )
+
+
 @contextmanager
 def _session() -> Iterator[Session]:
     """A session on the configured database; connection errors become plain messages."""

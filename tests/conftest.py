@@ -53,7 +53,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def _migrate_fresh(url: str) -> None:
+def migrate_fresh(url: str) -> None:
     engine = make_engine(make_settings(url))
     migrations.upgrade(engine)
     with new_session(engine) as session:
@@ -80,7 +80,7 @@ def database_template(
 ) -> DatabaseTemplate:
     if BACKEND == "sqlite":
         path = tmp_path_factory.mktemp("template") / "template.db"
-        _migrate_fresh(f"sqlite:///{path}")
+        migrate_fresh(f"sqlite:///{path}")
         return DatabaseTemplate("sqlite", sqlite_file=path)
     if BACKEND != "postgres":
         raise pytest.UsageError(
@@ -88,16 +88,16 @@ def database_template(
         )
     server: PostgresServer = request.getfixturevalue("postgres_server")
     name = f"tm_template_{uuid.uuid4().hex[:8]}"
-    _admin_execute(server.url, f'CREATE DATABASE "{name}"')
-    _migrate_fresh(_with_database(server.url, name))
+    admin_execute(server.url, f'CREATE DATABASE "{name}"')
+    migrate_fresh(with_database(server.url, name))
     return DatabaseTemplate("postgres", server_url=server.url, template_name=name)
 
 
-def _with_database(url: str, name: str) -> str:
+def with_database(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
-def _admin_execute(url: str, statement: str) -> None:
+def admin_execute(url: str, statement: str) -> None:
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text(statement))
@@ -115,12 +115,12 @@ def database_url(database_template: DatabaseTemplate, tmp_path: Path) -> Iterato
         return
     assert database_template.server_url is not None
     name = f"tm_{uuid.uuid4().hex[:12]}"
-    _admin_execute(
+    admin_execute(
         database_template.server_url,
         f'CREATE DATABASE "{name}" TEMPLATE "{database_template.template_name}"',
     )
-    yield _with_database(database_template.server_url, name)
-    _admin_execute(database_template.server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield with_database(database_template.server_url, name)
+    admin_execute(database_template.server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
