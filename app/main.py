@@ -13,6 +13,7 @@ from app.db import make_engine
 from app.logging import configure_logging
 from app.middleware import install_middleware
 from app.paths import STATIC_DIR
+from app.services.outbox_worker import InProcessWorker
 from app.web.main import install_web
 
 
@@ -24,7 +25,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        worker = InProcessWorker(engine, settings) if settings.in_process_worker else None
+        if worker is not None:
+            worker.start()
         yield
+        if worker is not None:
+            worker.stop()
         engine.dispose()
 
     app = FastAPI(
