@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     login_rate_limit: int = 5  # failed attempts per window per e-mail and per client address
     login_rate_window_seconds: int = 300
     token_rate_limit: int = 30  # unknown survey tokens per window per client address
+    token_rate_window_seconds: int = 600
     reminder_days_before_close: int = 3
     retention_months: int | None = None
     in_process_worker: bool = False  # the demo delivers its outbox inside the web process

@@ -1,9 +1,13 @@
-"""Assemble the HTML side of the app."""
+"""Assemble the HTML side of the app: error pages and the routers of /s/{token}, /login, /coach."""
 
 from fastapi import FastAPI
 
 from app.config import Settings
+from app.web import survey
+from app.web.errors import install_error_pages
 
 
 def install_web(app: FastAPI, settings: Settings) -> None:
-    """Routers for /s/{token}, /login and /coach are added here as they are built."""
+    """Add one line per HTML router here."""
+    install_error_pages(app)
+    app.include_router(survey.router)

@@ -1,0 +1,128 @@
+"""What every /s/{token} route starts from: the invitation behind the link, checked and located."""
+
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+from starlette.responses import Response
+
+from app.config import Settings
+from app.errors import NotFound, RateLimited
+from app.models import utcnow
+from app.services import survey
+from app.services.responses import InvitationContext
+from app.services.survey import SurveyState
+from app.web import csrf, i18n
+from app.web.deps import SessionDep, SettingsDep, client_address
+from app.web.errors import PageResponse, error_page
+from app.web.templating import render
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyUrls:
+    root: str
+
+    def page(self, number: int) -> str:
+        return f"{self.root}/page/{number}"
+
+    @property
+    def welcome(self) -> str:
+        return f"{self.root}/welcome"
+
+    @property
+    def review(self) -> str:
+        return f"{self.root}/review"
+
+    @property
+    def submit(self) -> str:
+        return f"{self.root}/submit"
+
+    @property
+    def thanks(self) -> str:
+        return f"{self.root}/thanks"
+
+    @property
+    def language(self) -> str:
+        return f"{self.root}/language"
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """One request's view of an invitation: its context, language, URLs and form token."""
+
+    token: str
+    context: InvitationContext
+    state: SurveyState
+    language: str
+    urls: SurveyUrls
+    form_token: str
+
+
+def load_survey(token: str, request: Request, session: SessionDep, settings: SettingsDep) -> Survey:
+    """The survey behind the link, or a helpful 404/429 page that changes nothing else."""
+    try:
+        context = survey.open_survey(
+            session,
+            token=token,
+            client_key=client_address(request),
+            limit=settings.token_rate_limit,
+            window_seconds=settings.token_rate_window_seconds,
+        )
+    except NotFound:
+        language = i18n.normalise_language(request.query_params.get("lang"))
+        page = render(request, "errors/link_not_found.html", status_code=404, language=language)
+        raise PageResponse(page) from None
+    except RateLimited as exc:
+        headers = {"Retry-After": str(exc.retry_after)}
+        raise PageResponse(error_page(request, 429, headers=headers)) from None
+    language = survey.survey_language(context)
+    request.state.language = language
+    subject = context.invitation.token_hash
+    return Survey(
+        token=token,
+        context=context,
+        state=survey.survey_state(context, now=utcnow()),
+        language=language,
+        urls=SurveyUrls("/s/" + quote(token, safe="")),
+        form_token=csrf.form_token(settings, purpose="survey", subject=subject),
+    )
+
+
+SurveyDep = Annotated[Survey, Depends(load_survey)]
+
+
+def redirect(url: str) -> RedirectResponse:
+    """Redirect-after-POST (and to the right page after GET): always 303 See Other."""
+    return RedirectResponse(url, status_code=303)
+
+
+def unavailable(request: Request, current: Survey) -> Response | None:
+    """The answer for a survey that does not take answers now; None when it does."""
+    if current.state == SurveyState.SUBMITTED:
+        return redirect(current.urls.thanks)
+    if current.state == SurveyState.OPEN:
+        return None
+    round_ = current.context.round
+    closed = current.state == SurveyState.CLOSED
+    return render(
+        request,
+        "survey/unavailable.html",
+        {
+            "survey": current,
+            "closed": closed,
+            "opens_at": round_.opens_at,
+            "closed_at": (round_.closed_at or round_.closes_at) if closed else None,
+        },
+        status_code=410 if closed else 409,
+    )
+
+
+def form_is_ours(request: Request, current: Survey, form: FormData, settings: Settings) -> bool:
+    """The posted form came from this site and carries this invitation's form token."""
+    if not csrf.same_origin(request, settings):
+        return False
+    given = form.get(csrf.FIELD)
+    return isinstance(given, str) and csrf.token_matches(current.form_token, given)
