@@ -1,5 +1,6 @@
 """The questionnaire over HTTP: pages, saving, navigation, language, review, submit, thanks."""
 
+import re
 from typing import Any
 
 import httpx
@@ -48,6 +49,16 @@ def test_the_first_visit_shows_the_welcome_with_privacy_and_time(
         f'href="{partner.url}/page/1"',
     ):
         assert expected in page.text
+
+
+def test_the_only_script_carries_the_nonce_of_the_content_security_policy(
+    client: TestClient, partner: Partner
+):
+    page = client.get(f"{partner.url}/page/1")
+    nonce = re.search(r"'nonce-([^']+)'", page.headers["content-security-policy"])
+    assert nonce is not None
+    scripts = re.findall(r"<script[^>]*>", page.text)
+    assert scripts == [scripts[0]] and f'nonce="{nonce.group(1)}"' in scripts[0]
 
 
 def test_a_page_names_the_party_escaped_and_offers_the_scale_and_dont_know(
