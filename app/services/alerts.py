@@ -43,8 +43,8 @@ def _zone_signals(previous: RoundResult | None, current: RoundResult) -> list[Al
         if party.suppressed:
             continue
         earlier = before.get(party.party)
-        shown_before = earlier is not None and not earlier.suppressed
-        signal = zone_move_signal(party.party, earlier.zone if shown_before else None, party.zone)
+        zone_before = earlier.zone if earlier is not None and not earlier.suppressed else None
+        signal = zone_move_signal(party.party, zone_before, party.zone)
         if signal is not None:
             signals.append(signal)
     return signals
@@ -65,7 +65,8 @@ def _participation_signals(current: RoundResult) -> list[AlertSignal]:
 def _store(
     session: Session, collaboration: Collaboration, result: RoundResult, signals: list[AlertSignal]
 ) -> list[Alert]:
-    existing = {
+    assert collaboration.id is not None and result.round.id is not None
+    existing: set[tuple[object, object, str, str]] = {
         (a.party_id, a.target_party_id, a.kind.value, a.measure)
         for a in session.exec(select(Alert).where(Alert.round_id == result.round.id))
     }
@@ -78,8 +79,8 @@ def _store(
         alert = Alert(
             collaboration_id=collaboration.id,
             round_id=result.round.id,
-            party_id=signal.party,
-            target_party_id=signal.target,
+            party_id=int(signal.party),  # type: ignore[call-overload]
+            target_party_id=None if signal.target is None else int(signal.target),  # type: ignore[call-overload]
             kind=AlertKind(signal.kind),
             measure=signal.measure or "",
             detail=dict(signal.detail),

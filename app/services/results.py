@@ -1,10 +1,12 @@
 """Round results from stored scores: aggregates per party and pair, and scale reliability."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -82,7 +84,9 @@ def results_for_rounds(
         assert round_.id is not None
         definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
         roles = ScaleRoles.of(definition)
-        round_invited = {party: invited[round_.id].get(party, 0) for party in party_ids}
+        round_invited: dict[Hashable, int] = {
+            party: invited[round_.id].get(party, 0) for party in party_ids
+        }
         round_rows = rows.get(round_.id, [])
         aggregate = aggregate_round(round_rows, invited=round_invited, roles=roles, rules=rules)
         responded = _respondents_per_party(round_rows)
@@ -103,20 +107,21 @@ def scored_rows(
     """Submitted responses' stored scores, per round: no answer is rescored here."""
     if not round_ids:
         return {}
+    # Five columns: more than sqlmodel's typed select() takes, so plain SQLAlchemy Core.
     query = (
-        select(
-            Response.round_id,
-            Response.participant_id,
-            Response.truster_party_id,
-            Response.target_party_id,
-            Response.scores,
+        sa_select(
+            col(Response.round_id),
+            col(Response.participant_id),
+            col(Response.truster_party_id),
+            col(Response.target_party_id),
+            col(Response.scores),
         )
         .where(col(Response.round_id).in_(round_ids))
         .where(col(Response.submitted_at).is_not(None))
         .order_by(col(Response.id))
     )
     by_round: dict[int, list[RespondentTargetScores]] = defaultdict(list)
-    for round_id, participant_id, truster, target, scores in session.exec(query):
+    for round_id, participant_id, truster, target, scores in session.connection().execute(query):
         by_round[round_id].append(
             RespondentTargetScores(str(participant_id), truster, target, scores)
         )
@@ -171,7 +176,11 @@ def round_reliability(
 
 
 def _scale_reliability(
-    definition: QuestionnaireDefinition, key: str, role: str, answers: Sequence[dict], k: int
+    definition: QuestionnaireDefinition,
+    key: str,
+    role: str,
+    answers: Sequence[Mapping[str, Any]],
+    k: int,
 ) -> ScaleReliability:
     low, high = definition.range.min, definition.range.max
     items = definition.items_of(key)
