@@ -1,6 +1,7 @@
 """/s/{token}: the partner's questionnaire, server-rendered; every POST saves, then redirects."""
 
 import re
+from collections.abc import Sequence
 
 from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
@@ -66,7 +67,7 @@ def _page_response(
     current: Survey,
     page: survey_views.QuestionPage,
     *,
-    problems: list[FieldProblem] = (),  # type: ignore[assignment]
+    problems: Sequence[FieldProblem] = (),
     resumed: bool = False,
     status_code: int = 200,
 ) -> Response:

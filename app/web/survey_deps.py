@@ -15,7 +15,7 @@ from app.models import utcnow
 from app.services import survey
 from app.services.responses import InvitationContext
 from app.services.survey import SurveyState
-from app.web import csrf, i18n
+from app.web import csrf
 from app.web.deps import SessionDep, SettingsDep, client_address
 from app.web.errors import PageResponse, error_page
 from app.web.templating import render
@@ -72,8 +72,7 @@ def load_survey(token: str, request: Request, session: SessionDep, settings: Set
             window_seconds=settings.token_rate_window_seconds,
         )
     except NotFound:
-        language = i18n.normalise_language(request.query_params.get("lang"))
-        page = render(request, "errors/link_not_found.html", status_code=404, language=language)
+        page = render(request, "errors/link_not_found.html", status_code=404)
         raise PageResponse(page) from None
     except RateLimited as exc:
         headers = {"Retry-After": str(exc.retry_after)}

@@ -74,8 +74,9 @@ def environment() -> Environment:
 
 
 def request_language(request: Request) -> str:
-    """`request.state.language` when a route set it, else the browser's preference."""
+    """`request.state.language` when a route set it, else `?lang=`, else the browser's choice."""
     chosen = i18n.normalise_language(getattr(request.state, "language", None))
+    chosen = chosen or i18n.normalise_language(request.query_params.get("lang"))
     return chosen or i18n.negotiate(request.headers.get("accept-language"))
 
 
@@ -91,7 +92,7 @@ def render(
     """Render a page. Every template gets `request`, `csp_nonce`, `language` and `_`/`gettext`.
 
     The language is, in order: the `language` argument, a `language` key in the context,
-    `request.state.language`, then the browser's Accept-Language.
+    `request.state.language`, a `?lang=` query parameter, then the browser's Accept-Language.
     """
     values = dict(context or {})
     chosen = i18n.normalise_language(language or values.get("language"))

@@ -262,3 +262,5 @@ def test_an_unknown_page_outside_the_survey_is_an_html_404(client: TestClient):
     assert answer.status_code == 404
     assert answer.headers["content-type"].startswith("text/html")
     assert "Page not found" in answer.text
+    assert 'href="?lang=nl"' in answer.text
+    assert "Pagina niet gevonden" in client.get("/no/such/page?lang=nl").text
