@@ -1,4 +1,4 @@
-"""Liveness and readiness: /healthz checks the database, /readyz also checks migrations."""
+"""Liveness and readiness: /livez answers, /healthz checks the database, /readyz migrations."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -6,6 +6,11 @@ from fastapi.responses import JSONResponse
 from app.services import health
 
 router = APIRouter(include_in_schema=False)
+
+
+@router.get("/livez")
+async def livez() -> dict[str, str]:
+    return {"status": "ok"}  # the process answers; nothing else is checked
 
 
 @router.get("/healthz")

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import select as sql_select
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.db import begin_write
@@ -58,19 +60,25 @@ def authenticate(session: Session, *, authorization: str | None) -> ApiPrincipal
     scheme, _, secret = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized("Send your API key as 'Authorization: Bearer <key>'.")
-    api_key = session.exec(
-        select(ApiKey).where(ApiKey.key_hash == hash_token(secret.strip()))
+    # Columns, not the ORM object: this runs on every API request.
+    columns = (ApiKey.id, ApiKey.organisation_id, ApiKey.scopes, ApiKey.revoked_at)
+    found = session.execute(
+        sql_select(*(col(c) for c in columns), col(ApiKey.last_used_at)).where(
+            col(ApiKey.key_hash) == hash_token(secret.strip())
+        )
     ).first()
-    if api_key is None or api_key.revoked_at is not None:
+    if found is None or found.revoked_at is not None:
         raise Unauthorized("The API key is unknown or revoked.")
+    api_key_id, organisation_id, scopes, _, last_used_at = found
     now = utcnow()
-    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_RESOLUTION:
+    if last_used_at is None or now - last_used_at > LAST_USED_RESOLUTION:
         begin_write(session)
-        api_key.last_used_at = now
-        session.add(api_key)
-        session.commit()
-    assert api_key.id is not None
-    return ApiPrincipal(api_key.organisation_id, api_key.id, tuple(api_key.scopes))
+        session.execute(update(ApiKey).where(col(ApiKey.id) == api_key_id).values(last_used_at=now))
+    # End the read (or write) transaction: the connection goes back to the pool while the
+    # request works in sessions of its own, so no request holds one connection while
+    # waiting for another (with more requests than pooled connections, that deadlocks).
+    session.commit()
+    return ApiPrincipal(organisation_id, api_key_id, tuple(scopes))
 
 
 def list_api_keys(session: Session, *, organisation_id: int) -> list[ApiKey]:

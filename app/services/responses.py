@@ -40,17 +40,31 @@ def load_invitation(
     session: Session, *, token: str, organisation_id: int | None = None, for_update: bool = False
 ) -> InvitationContext:
     """The invitation behind a survey token; NotFound for unknown, revoked or foreign tokens."""
-    query = select(Invitation).where(Invitation.token_hash == hash_token(token))
-    if for_update:
-        query = query.with_for_update()
-    invitation = session.exec(query).first()
-    if invitation is None or invitation.status == InvitationStatus.REVOKED:
+    return _load_context(
+        session, token_hash=hash_token(token), organisation_id=organisation_id, lock=for_update
+    )
+
+
+def _load_context(
+    session: Session, *, token_hash: str, organisation_id: int | None, lock: bool
+) -> InvitationContext:
+    # One query for invitation, round and collaboration: this runs on every survey request.
+    query = (
+        select(Invitation, Round, Collaboration)
+        .join(Round, col(Round.id) == Invitation.round_id)
+        .join(Collaboration, col(Collaboration.id) == Round.collaboration_id)
+        .where(Invitation.token_hash == token_hash)
+    )
+    if lock:
+        # Fresh state, not what an earlier read of this session left in its identity map.
+        query = query.with_for_update(of=Invitation).execution_options(populate_existing=True)
+    found = session.exec(query).first()
+    if found is None:
         raise NotFound("This link is not valid (any more).")
-    round_ = session.get(Round, invitation.round_id)
-    assert round_ is not None
-    collaboration = session.get(Collaboration, round_.collaboration_id)
-    assert collaboration is not None
-    if organisation_id is not None and collaboration.organisation_id != organisation_id:
+    invitation, round_, collaboration = found
+    if invitation.status == InvitationStatus.REVOKED or (
+        organisation_id is not None and collaboration.organisation_id != organisation_id
+    ):
         raise NotFound("This link is not valid (any more).")
     definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
     return InvitationContext(invitation, round_, collaboration, definition)
@@ -81,14 +95,24 @@ def submit_answers(
     final: bool,
     organisation_id: int | None = None,
 ) -> SubmissionResult:
-    """Save (and with `final`, submit) answers. All or nothing: one bad answer changes nothing."""
+    """Save (and with `final`, submit) answers. All or nothing: one bad answer changes nothing.
+
+    Answers are checked before the write lock is taken, so writers queue only for the write
+    itself; under the lock the invitation and round are read again, so a round closed or an
+    invitation submitted meanwhile is still refused.
+    """
+    token_hash = hash_token(token)
+    context = _load_context(
+        session, token_hash=token_hash, organisation_id=organisation_id, lock=False
+    )
+    ensure_accepting(context, now=utcnow())
+    by_target = _validated(context, answers)
     begin_write(session)
-    context = load_invitation(
-        session, token=token, organisation_id=organisation_id, for_update=True
+    context = _load_context(
+        session, token_hash=token_hash, organisation_id=organisation_id, lock=True
     )
     now = utcnow()
     ensure_accepting(context, now=now)
-    by_target = _validated(context, answers)
     invitation = context.invitation
     rows = {
         row.target_party_id: row

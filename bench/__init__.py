@@ -1,0 +1,1 @@
+"""Benchmarks: the real server under bounded load, with figures recorded in RESULTS.md."""

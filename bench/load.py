@@ -1,0 +1,193 @@
+"""A bounded load generator: N keep-alive HTTP/1.1 connections, a hard deadline, every latency.
+
+Written on raw asyncio streams (with uvloop when present) rather than httpx or locust: the
+generator shares the machine's two cores with the server, so every microsecond it spends
+per request is taken from the thing being measured.
+"""
+
+import asyncio
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_SECONDS = 30.0  # no scenario loads the server for longer than this
+REQUEST_TIMEOUT = 10.0
+ERROR_SAMPLES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One HTTP request, encoded once up front so the hot loop only writes bytes."""
+
+    method: str
+    path: str
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def encode(self, host: str) -> bytes:
+        lines = [f"{self.method} {self.path} HTTP/1.1", f"Host: {host}"]
+        lines += [f"{name}: {value}" for name, value in self.headers]
+        if self.body or self.method in ("POST", "PUT", "PATCH"):
+            lines.append(f"Content-Length: {len(self.body)}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + self.body
+
+
+def json_call(
+    method: str, path: str, payload: Any = None, headers: dict[str, str] | None = None
+) -> Call:
+    extra = dict(headers or {})
+    body = b""
+    if payload is not None:
+        body = json.dumps(payload, separators=(",", ":")).encode()
+        extra["Content-Type"] = "application/json"
+    return Call(method, path, body, tuple(extra.items()))
+
+
+@dataclass
+class LoadResult:
+    """What a load run saw: counts, statuses, latencies (seconds) and a few error bodies."""
+
+    name: str
+    concurrency: int
+    elapsed: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies) + self.errors
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    def percentile(self, p: float) -> float:
+        """Nearest-rank percentile of successful requests' latencies, in milliseconds."""
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+        return ordered[rank] * 1000
+
+    def summary(self) -> str:
+        return (
+            f"{self.name}: {len(self.latencies)} ok, {self.errors} errors in {self.elapsed:.2f}s"
+            f" = {self.throughput:.0f}/s; p50 {self.percentile(50):.1f} ms,"
+            f" p99 {self.percentile(99):.1f} ms (concurrency {self.concurrency})"
+        )
+
+
+class _Connection:
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, raw: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(raw)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status, headers = _parse_head(head)
+        if headers.get("transfer-encoding") == "chunked":
+            body = await _read_chunked(self.reader)
+        else:
+            body = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        if headers.get("connection") == "close":
+            self.close()
+        return status, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def _parse_head(head: bytes) -> tuple[int, dict[str, str]]:
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name:
+            headers[name.strip().lower()] = value.strip().lower()
+    return status, headers
+
+
+async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
+    parts = []
+    while True:
+        size = int((await reader.readuntil(b"\r\n")).strip().split(b";")[0], 16)
+        if size == 0:
+            await reader.readuntil(b"\r\n")
+            return b"".join(parts)
+        parts.append(await reader.readexactly(size))
+        await reader.readexactly(2)
+
+
+async def _worker(
+    connection: _Connection, calls: Iterator[bytes], deadline: float, result: LoadResult
+) -> None:
+    try:
+        for raw in calls:
+            if time.monotonic() >= deadline:
+                return
+            started = time.perf_counter()
+            try:
+                status, body = await asyncio.wait_for(connection.request(raw), REQUEST_TIMEOUT)
+            except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
+                connection.close()
+                _record_error(result, f"{type(exc).__name__}: {exc}")
+                continue
+            result.statuses[status] += 1
+            if 200 <= status < 400:
+                result.latencies.append(time.perf_counter() - started)
+            else:
+                _record_error(result, f"{status}: {body[:300].decode(errors='replace')}")
+    finally:
+        connection.close()
+
+
+def _record_error(result: LoadResult, message: str) -> None:
+    result.errors += 1
+    if len(result.error_samples) < ERROR_SAMPLES:
+        result.error_samples.append(message)
+
+
+async def _run(
+    name: str, base: tuple[str, int], calls: Iterable[Call], concurrency: int, seconds: float
+) -> LoadResult:
+    host, port = base
+    encoded = (call.encode(f"{host}:{port}") for call in calls)
+    result = LoadResult(name, concurrency)
+    started = time.perf_counter()
+    deadline = time.monotonic() + min(seconds, MAX_SECONDS)
+    workers = [
+        _worker(_Connection(host, port), encoded, deadline, result) for _ in range(concurrency)
+    ]
+    await asyncio.gather(*workers)
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def run_load(
+    name: str,
+    base: tuple[str, int],
+    calls: Iterable[Call],
+    *,
+    concurrency: int,
+    seconds: float,
+) -> LoadResult:
+    """Send `calls` over `concurrency` connections until they run out or `seconds` pass."""
+    try:
+        import uvloop
+
+        return uvloop.run(_run(name, base, calls, concurrency, seconds))
+    except ImportError:
+        return asyncio.run(_run(name, base, calls, concurrency, seconds))
