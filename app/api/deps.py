@@ -2,7 +2,7 @@
 
 import base64
 import binascii
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -11,7 +11,7 @@ from fastapi import Depends, Header, Query, Request
 from sqlmodel import Session
 
 from app.config import Settings
-from app.db import session_scope
+from app.db import new_session, session_scope
 from app.errors import InvalidInput, PermissionDenied
 from app.services import api_keys
 from app.services.api_keys import ApiPrincipal
@@ -21,7 +21,7 @@ def get_session(request: Request) -> Iterator[Session]:
     yield from session_scope(request.app.state.engine)
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -31,16 +31,18 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
 def _principal(
-    session: SessionDep,
+    request: Request,
     authorization: Annotated[
         str | None, Header(description="`Bearer <api key>`", include_in_schema=False)
     ] = None,
 ) -> ApiPrincipal:
-    return api_keys.authenticate(session, authorization=authorization)
+    with new_session(request.app.state.engine) as session:
+        return api_keys.authenticate(session, authorization=authorization)
 
 
-def require_scope(scope: str) -> Callable[[ApiPrincipal], ApiPrincipal]:
-    def check(principal: Annotated[ApiPrincipal, Depends(_principal)]) -> ApiPrincipal:
+def require_scope(scope: str) -> Callable[[ApiPrincipal], Awaitable[ApiPrincipal]]:
+    # async, like get_settings_dep: a pure check needs no trip through the thread pool.
+    async def check(principal: Annotated[ApiPrincipal, Depends(_principal)]) -> ApiPrincipal:
         if scope not in principal.scopes:
             raise PermissionDenied(f"This API key lacks the '{scope}' scope.")
         return principal
