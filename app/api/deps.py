@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Header, Path, Query, Request
 from sqlmodel import Session
 
 from app.config import Settings
@@ -28,6 +28,30 @@ async def get_settings_dep(request: Request) -> Settings:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+# Ids are 32-bit on PostgreSQL: a larger one can name nothing, so it is refused up front
+# instead of overflowing inside the database driver.
+MAX_ID = 2_147_483_647
+
+
+def _id_path(what: str) -> object:
+    return Path(ge=1, le=MAX_ID, description=f"The {what}'s id.", examples=[1])
+
+
+CollaborationId = Annotated[int, _id_path("collaboration")]
+PartyId = Annotated[int, _id_path("party")]
+RoundId = Annotated[int, _id_path("round")]
+QuestionnaireId = Annotated[int, _id_path("questionnaire")]
+WebhookId = Annotated[int, _id_path("webhook")]
+InvitationToken = Annotated[
+    str,
+    Path(
+        min_length=16,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="The invitation's token, as returned when the round was opened.",
+    ),
+]
 
 
 def _principal(

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from app.api.problems import problem_response
 from app.errors import RateLimited, TrustmeterError
 from app.middleware import BodyTooLarge
+from app.services.imports import ImportRejected
 
 log = logging.getLogger("trustmeter.api")
 
@@ -30,6 +31,22 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     )
 
 
+# The first rows are named in invalid_params; `errors` has every one.
+IMPORT_PARAMS_SHOWN = 100
+
+
+async def _import_rejected(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ImportRejected)
+    params = [
+        {"name": f"row {e.row}: {e.column}", "reason": e.reason}
+        for e in exc.errors[:IMPORT_PARAMS_SHOWN]
+    ]
+    errors = [e.model_dump() for e in exc.errors]
+    return problem_response(
+        422, exc.title, exc.message, invalid_params=params, extensions={"errors": errors}
+    )
+
+
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
@@ -44,6 +61,9 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc.__cause__, BodyTooLarge):
+        # FastAPI turns any failure while reading the body into a 400; this one is a 413.
+        return await _too_large(request, exc.__cause__)
     titles = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed"}
     title = titles.get(exc.status_code, "Error")
     detail = exc.detail if isinstance(exc.detail, str) else title
@@ -61,6 +81,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 def install_api_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ImportRejected, _import_rejected)
     app.add_exception_handler(TrustmeterError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -4,7 +4,16 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from app.api.errors import install_api_error_handlers
-from app.api.v1 import collaborations, invitations, questionnaires, results, rounds
+from app.api.v1 import (
+    collaborations,
+    exports,
+    imports,
+    invitations,
+    questionnaires,
+    results,
+    rounds,
+    webhooks,
+)
 from app.config import Settings
 
 DESCRIPTION = """
@@ -22,6 +31,11 @@ TAGS = [
     {"name": "collaborations", "description": "Collaborations, their parties and participants."},
     {"name": "rounds", "description": "Measurement rounds, invitations and results."},
     {"name": "responses", "description": "Partners' answers, submitted through an integration."},
+    {"name": "results", "description": "Scores, reliability and trends (anonymity respected)."},
+    {
+        "name": "webhooks",
+        "description": "Signed callbacks when rounds close, answers arrive or alerts rise.",
+    },
 ]
 
 
@@ -38,6 +52,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     api.state.settings = settings
     api.state.engine = engine
     install_api_error_handlers(api)
-    for module in (questionnaires, collaborations, rounds, invitations, results):
+    routers = (questionnaires, collaborations, rounds, invitations, imports, results, exports)
+    for module in (*routers, webhooks):
         api.include_router(module.router)
     return api

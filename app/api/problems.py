@@ -5,6 +5,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse
 
+from app.models.imports import ImportRowError
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
@@ -24,6 +26,12 @@ class Problem(BaseModel):
     invalid_params: list[InvalidParam] = Field(default_factory=list)
 
 
+class ImportProblem(Problem):
+    """A refused import: besides `invalid_params` (the first rows), `errors` lists every row."""
+
+    errors: list[ImportRowError] = Field(default_factory=list)
+
+
 def problem_type(title: str) -> str:
     return "urn:trustmeter:problem:" + title.lower().replace(" ", "-")
 
@@ -36,6 +44,7 @@ def problem_response(
     invalid_params: list[dict[str, str]] | None = None,
     instance: str | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": problem_type(title),
@@ -43,6 +52,7 @@ def problem_response(
         "status": status,
         "detail": detail,
         "invalid_params": invalid_params or [],
+        **(extensions or {}),
     }
     if instance:
         body["instance"] = instance
@@ -56,18 +66,22 @@ _DESCRIPTIONS = {
     404: "No such resource in your organisation.",
     409: "The request conflicts with the current state (or an identical request is in flight).",
     413: "The request body is larger than the configured limit.",
+    415: "The request body has a media type this operation does not accept.",
     422: "The request is well-formed but invalid; `invalid_params` names each field.",
     429: "Too many requests; retry after the `Retry-After` seconds.",
 }
 
 
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+def problem_responses(
+    *statuses: int, model: type[Problem] = Problem
+) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries documenting problem details for the given statuses."""
+    ref = f"#/components/schemas/{model.__name__}"
     return {
         status: {
-            "model": Problem,
+            "model": model,
             "description": _DESCRIPTIONS[status],
-            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": ref}}},
         }
         for status in statuses
     }

@@ -2,11 +2,13 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
-from sqlmodel import Field, Index
+from pydantic import Field as PydField
+from pydantic import StrictStr, field_validator
+from sqlmodel import Field, Index, SQLModel
 
-from app.models.base import Timestamped, enum_field, json_field, timestamp
+from app.models.base import StrictInput, Timestamped, enum_field, json_field, timestamp
 
 
 class JobKind(StrEnum):
@@ -54,3 +56,45 @@ class Webhook(Timestamped, table=True):
     is_active: bool = True
     last_status: str | None = Field(default=None, max_length=200)
     last_delivery_at: datetime | None = timestamp(nullable=True)
+
+
+# --- API shapes -------------------------------------------------------------------------------
+
+# The same names as app.services.events.EVENTS (a test keeps them equal).
+WebhookEvent = Literal["response.submitted", "round.closed", "alert.raised"]
+
+
+class WebhookCreate(StrictInput):
+    url: StrictStr = PydField(
+        min_length=8,
+        max_length=2000,
+        pattern=r"^https?://[^\s]+$",
+        description="Where deliveries are POSTed (https; http only outside production).",
+    )
+    events: list[WebhookEvent] = PydField(
+        min_length=1, max_length=3, description="The events to receive."
+    )
+
+    @field_validator("events")
+    @classmethod
+    def _no_repeats(cls, events: list[str]) -> list[str]:
+        if len(set(events)) != len(events):
+            raise ValueError("each event may be listed once")
+        return events
+
+
+class WebhookPublic(SQLModel):
+    id: int
+    url: str
+    events: list[str]
+    is_active: bool
+    last_status: str | None = PydField(description="Outcome of the latest delivery attempt.")
+    last_delivery_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookCreated(WebhookPublic):
+    secret: str = PydField(
+        description="The signing secret. Shown once, in this response only: store it now."
+    )

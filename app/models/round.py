@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Self
 
 from pydantic import Field as PydField
-from pydantic import StrictInt, StrictStr, model_validator
+from pydantic import StrictInt, StrictStr, field_validator, model_validator
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from app.models.base import StrictInput, Timestamped, enum_field, json_field, timestamp
@@ -76,6 +76,14 @@ class RoundCreate(StrictInput):
     phase: Phase = Phase.OTHER
     opens_at: datetime | None = None
     closes_at: datetime | None = None
+
+    @field_validator("opens_at", "closes_at", mode="before")
+    @classmethod
+    def _text_only(cls, value: object) -> object:
+        # Lax parsing would read a number as Unix seconds: refuse it rather than guess.
+        if isinstance(value, int | float):
+            raise ValueError("give the time as text, e.g. 2026-03-01T09:00:00Z")
+        return value
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:

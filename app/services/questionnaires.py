@@ -1,5 +1,6 @@
 """Questionnaire versions: the built-in Smart Trust questionnaire and an organisation's own."""
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_
@@ -70,11 +71,18 @@ def _visible(organisation_id: int) -> Any:
 
 
 def list_questionnaires(
-    session: Session, *, organisation_id: int, after_id: int | None = None, limit: int = 50
+    session: Session,
+    *,
+    organisation_id: int,
+    after_id: int | None = None,
+    updated_since: datetime | None = None,
+    limit: int = 50,
 ) -> list[Questionnaire]:
     query = select(Questionnaire).where(_visible(organisation_id))
     if after_id is not None:
         query = query.where(Questionnaire.id > after_id)  # type: ignore[operator]
+    if updated_since is not None:
+        query = query.where(col(Questionnaire.updated_at) >= updated_since)
     return list(session.exec(query.order_by(Questionnaire.id).limit(limit)))  # type: ignore[arg-type]
 
 

@@ -148,10 +148,22 @@ def close_round(session: Session, *, organisation_id: int, round_id: int) -> Rou
     return round_
 
 
-def list_invitations(session: Session, *, organisation_id: int, round_id: int) -> list[Invitation]:
+def list_invitations(
+    session: Session,
+    *,
+    organisation_id: int,
+    round_id: int,
+    after_id: int | None = None,
+    updated_since: datetime | None = None,
+    limit: int | None = None,
+) -> list[Invitation]:
     get_round(session, organisation_id=organisation_id, round_id=round_id)
-    query = select(Invitation).where(Invitation.round_id == round_id).order_by(col(Invitation.id))
-    return list(session.exec(query))
+    query = select(Invitation).where(Invitation.round_id == round_id)
+    if after_id is not None:
+        query = query.where(col(Invitation.id) > after_id)
+    if updated_since is not None:
+        query = query.where(col(Invitation.updated_at) >= updated_since)
+    return list(session.exec(query.order_by(col(Invitation.id)).limit(limit)))
 
 
 def invitation_is_active(invitation: Invitation) -> bool:

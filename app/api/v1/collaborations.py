@@ -1,10 +1,12 @@
 """/collaborations, their /parties, and /parties/{id}/participants."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Body
 
-from app.api.deps import PageDep, ReaderDep, SessionDep, WriterDep
+from app.api import examples
+from app.api.deps import CollaborationId, PageDep, PartyId, ReaderDep, SessionDep, WriterDep
+from app.api.idempotency import IdempotencyDep
 from app.api.pagination import Paginated, paginate
 from app.api.problems import problem_responses
 from app.models.collaboration import (
@@ -20,33 +22,46 @@ from app.services import collaborations
 
 router = APIRouter(tags=["collaborations"], responses=problem_responses(401, 403, 429))
 
-WRITE_ERRORS = problem_responses(400, 404, 409, 413, 422)
+CREATE_ERRORS = problem_responses(400, 404, 409, 413, 422)
+LIST_ERRORS = problem_responses(404, 422)
 
 
 @router.post(
     "/collaborations",
     status_code=201,
     response_model=CollaborationPublic,
-    responses=WRITE_ERRORS,
+    responses={**CREATE_ERRORS, **examples.json_example(201, examples.COLLABORATION)},
     summary="Create a collaboration",
 )
 def create_collaboration(
-    data: CollaborationCreate, session: SessionDep, principal: WriterDep
+    data: Annotated[
+        CollaborationCreate,
+        Body(openapi_examples={"asphalt": {"value": examples.COLLABORATION_CREATE}}),
+    ],
+    principal: WriterDep,
+    idempotency: IdempotencyDep,
 ) -> Any:
     """A new collaboration. `anonymity_threshold` (k) hides every group of fewer than k
-    respondents; the cut-offs (0-100) split high from low propensity and analysis."""
-    return collaborations.create_collaboration(
-        session, organisation_id=principal.organisation_id, data=data
+    respondents; the cut-offs (0-100) split high from low propensity and analysis;
+    `identified_mode` allows exports with individual rows."""
+    return idempotency.respond(
+        lambda session: collaborations.create_collaboration(
+            session, organisation_id=principal.organisation_id, data=data
+        )
     )
 
 
 @router.get(
     "/collaborations",
     response_model=Paginated[CollaborationPublic],
-    responses=problem_responses(422),
+    responses={
+        **LIST_ERRORS,
+        **examples.json_example(200, examples.page_of(examples.COLLABORATION)),
+    },
     summary="List collaborations",
 )
 def list_collaborations(session: SessionDep, principal: ReaderDep, page: PageDep) -> Any:
+    """Your organisation's collaborations, oldest first."""
     rows = collaborations.list_collaborations(
         session,
         organisation_id=principal.organisation_id,
@@ -60,10 +75,13 @@ def list_collaborations(session: SessionDep, principal: ReaderDep, page: PageDep
 @router.get(
     "/collaborations/{collaboration_id}",
     response_model=CollaborationPublic,
-    responses=problem_responses(404),
+    responses={**problem_responses(404, 422), **examples.json_example(200, examples.COLLABORATION)},
     summary="Get a collaboration",
 )
-def get_collaboration(collaboration_id: int, session: SessionDep, principal: ReaderDep) -> Any:
+def get_collaboration(
+    collaboration_id: CollaborationId, session: SessionDep, principal: ReaderDep
+) -> Any:
+    """One collaboration with its settings."""
     return collaborations.get_collaboration(
         session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
     )
@@ -72,12 +90,19 @@ def get_collaboration(collaboration_id: int, session: SessionDep, principal: Rea
 @router.patch(
     "/collaborations/{collaboration_id}",
     response_model=CollaborationPublic,
-    responses=WRITE_ERRORS,
+    responses={**CREATE_ERRORS, **examples.json_example(200, examples.COLLABORATION)},
     summary="Change a collaboration's settings",
 )
 def update_collaboration(
-    collaboration_id: int, data: CollaborationUpdate, session: SessionDep, principal: WriterDep
+    collaboration_id: CollaborationId,
+    data: Annotated[
+        CollaborationUpdate,
+        Body(openapi_examples={"stricter": {"value": examples.COLLABORATION_UPDATE}}),
+    ],
+    session: SessionDep,
+    principal: WriterDep,
 ) -> Any:
+    """Change only the fields you send; the others keep their values."""
     return collaborations.update_collaboration(
         session,
         organisation_id=principal.organisation_id,
@@ -90,30 +115,39 @@ def update_collaboration(
     "/collaborations/{collaboration_id}/parties",
     status_code=201,
     response_model=PartyPublic,
-    responses=WRITE_ERRORS,
+    responses={**CREATE_ERRORS, **examples.json_example(201, examples.PARTY)},
     summary="Add a party",
 )
 def create_party(
-    collaboration_id: int, data: PartyCreate, session: SessionDep, principal: WriterDep
+    collaboration_id: CollaborationId,
+    data: Annotated[
+        PartyCreate, Body(openapi_examples={"client": {"value": examples.PARTY_CREATE}})
+    ],
+    principal: WriterDep,
+    idempotency: IdempotencyDep,
 ) -> Any:
-    """An organisation taking part, such as a municipality (`client`) or a contractor."""
-    return collaborations.create_party(
-        session,
-        organisation_id=principal.organisation_id,
-        collaboration_id=collaboration_id,
-        data=data,
+    """An organisation taking part, such as a municipality (`client`) or a contractor.
+    Party names are unique within a collaboration (409 otherwise)."""
+    return idempotency.respond(
+        lambda session: collaborations.create_party(
+            session,
+            organisation_id=principal.organisation_id,
+            collaboration_id=collaboration_id,
+            data=data,
+        )
     )
 
 
 @router.get(
     "/collaborations/{collaboration_id}/parties",
     response_model=Paginated[PartyPublic],
-    responses=problem_responses(404, 422),
+    responses={**LIST_ERRORS, **examples.json_example(200, examples.page_of(examples.PARTY))},
     summary="List parties",
 )
 def list_parties(
-    collaboration_id: int, session: SessionDep, principal: ReaderDep, page: PageDep
+    collaboration_id: CollaborationId, session: SessionDep, principal: ReaderDep, page: PageDep
 ) -> Any:
+    """The parties of one collaboration, oldest first."""
     rows = collaborations.list_parties(
         session,
         organisation_id=principal.organisation_id,
@@ -129,29 +163,37 @@ def list_parties(
     "/parties/{party_id}/participants",
     status_code=201,
     response_model=ParticipantPublic,
-    responses=WRITE_ERRORS,
+    responses={**CREATE_ERRORS, **examples.json_example(201, examples.PARTICIPANT)},
     summary="Add a participant",
 )
 def create_participant(
-    party_id: int, data: ParticipantCreate, session: SessionDep, principal: WriterDep
+    party_id: PartyId,
+    data: Annotated[
+        ParticipantCreate, Body(openapi_examples={"known": {"value": examples.PARTICIPANT_CREATE}})
+    ],
+    principal: WriterDep,
+    idempotency: IdempotencyDep,
 ) -> Any:
     """A person answering for the party. All fields are optional: a participant can stay
-    anonymous to Trustmeter and be known to your system by `external_ref` only."""
-    participant = collaborations.add_participant(
-        session, organisation_id=principal.organisation_id, party_id=party_id, data=data
+    anonymous to Trustmeter and be known to your system by `external_ref` only (unique
+    within the collaboration, 409 otherwise)."""
+    return idempotency.respond(
+        lambda session: collaborations.add_participant(
+            session, organisation_id=principal.organisation_id, party_id=party_id, data=data
+        )
     )
-    return ParticipantPublic.model_validate(participant, from_attributes=True)
 
 
 @router.get(
     "/parties/{party_id}/participants",
     response_model=Paginated[ParticipantPublic],
-    responses=problem_responses(404, 422),
+    responses={**LIST_ERRORS, **examples.json_example(200, examples.page_of(examples.PARTICIPANT))},
     summary="List participants",
 )
 def list_participants(
-    party_id: int, session: SessionDep, principal: ReaderDep, page: PageDep
+    party_id: PartyId, session: SessionDep, principal: ReaderDep, page: PageDep
 ) -> Any:
+    """The participants of one party, oldest first."""
     rows = collaborations.list_participants(
         session,
         organisation_id=principal.organisation_id,

@@ -1,10 +1,12 @@
 """/invitations/{token}/responses: answers collected by an integration's own front end."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Body
 
-from app.api.deps import SessionDep, WriterDep
+from app.api import examples
+from app.api.deps import InvitationToken, WriterDep
+from app.api.idempotency import IdempotencyDep
 from app.api.problems import problem_responses
 from app.models.response import ResponseSubmission, SubmissionResult
 from app.services import responses
@@ -15,19 +17,30 @@ router = APIRouter(tags=["responses"], responses=problem_responses(401, 403, 429
 @router.post(
     "/invitations/{token}/responses",
     response_model=SubmissionResult,
-    responses=problem_responses(400, 404, 409, 413, 422),
+    responses={
+        **problem_responses(400, 404, 409, 413, 422),
+        **examples.json_example(200, examples.SUBMISSION_RESULT),
+    },
     summary="Save or submit answers",
 )
 def submit_responses(
-    token: str, submission: ResponseSubmission, session: SessionDep, principal: WriterDep
+    token: InvitationToken,
+    submission: Annotated[
+        ResponseSubmission, Body(openapi_examples={"partial": {"value": examples.SUBMISSION}})
+    ],
+    principal: WriterDep,
+    idempotency: IdempotencyDep,
 ) -> Any:
     """Save answers (`final: false`, as often as needed) or submit them (`final: true`).
-    Answers merge with what was saved before. One invalid answer refuses the whole request
-    and saves nothing; `invalid_params` names each offending answer."""
-    return responses.submit_answers(
-        session,
-        token=token,
-        answers=submission.answers,
-        final=submission.final,
-        organisation_id=principal.organisation_id,
+    Answers merge with what was saved before; `value: null` means "don't know". One invalid
+    answer refuses the whole request and saves nothing; `invalid_params` names each
+    offending answer (`answers.3.value`). After the round closed, or once submitted: 409."""
+    return idempotency.respond(
+        lambda session: responses.submit_answers(
+            session,
+            token=token,
+            answers=submission.answers,
+            final=submission.final,
+            organisation_id=principal.organisation_id,
+        )
     )

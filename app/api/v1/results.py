@@ -4,16 +4,22 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from app.api.deps import ReaderDep, SessionDep
+from app.api import examples
+from app.api.deps import CollaborationId, ReaderDep, RoundId, SessionDep
 from app.api.problems import problem_responses
 from app.models.results import ReliabilityOut, RoundScoresOut, TrendsOut
 from app.services import result_documents, results, trends
 
-router = APIRouter(tags=["results"], responses=problem_responses(401, 403, 404, 429))
+router = APIRouter(tags=["results"], responses=problem_responses(401, 403, 404, 422, 429))
 
 
-@router.get("/rounds/{round_id}/scores", response_model=RoundScoresOut, summary="Round scores")
-def get_round_scores(round_id: int, session: SessionDep, principal: ReaderDep) -> Any:
+@router.get(
+    "/rounds/{round_id}/scores",
+    response_model=RoundScoresOut,
+    responses=examples.json_example(200, examples.ROUND_SCORES),
+    summary="Round scores",
+)
+def get_round_scores(round_id: RoundId, session: SessionDep, principal: ReaderDep) -> Any:
     """Per truster party: respondents `n`, means with SD and 95% CI of propensity, analysis
     and every area, the zone of the means, `borderline`, `zone_counts`, and `targets[]` per
     directed pair. Groups of fewer than k respondents are `suppressed` with no figures, and
@@ -27,9 +33,10 @@ def get_round_scores(round_id: int, session: SessionDep, principal: ReaderDep) -
 @router.get(
     "/rounds/{round_id}/reliability",
     response_model=list[ReliabilityOut],
+    responses=examples.json_example(200, examples.RELIABILITY),
     summary="Scale reliability",
 )
-def get_round_reliability(round_id: int, session: SessionDep, principal: ReaderDep) -> Any:
+def get_round_reliability(round_id: RoundId, session: SessionDep, principal: ReaderDep) -> Any:
     """Cronbach's alpha per scale (listwise) with its 95% Feldt confidence interval."""
     scales = results.round_reliability(
         session, organisation_id=principal.organisation_id, round_id=round_id
@@ -40,9 +47,10 @@ def get_round_reliability(round_id: int, session: SessionDep, principal: ReaderD
 @router.get(
     "/collaborations/{collaboration_id}/trends",
     response_model=TrendsOut,
+    responses=examples.json_example(200, examples.TRENDS),
     summary="Trends over rounds",
 )
-def get_trends(collaboration_id: int, session: SessionDep, principal: ReaderDep) -> Any:
+def get_trends(collaboration_id: CollaborationId, session: SessionDep, principal: ReaderDep) -> Any:
     """Per party and per directed pair: every round's aggregate, the change between
     consecutive rounds (Welch, and paired for returning participants, with Cohen's d), and
     the alerts raised."""

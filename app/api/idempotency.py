@@ -1,0 +1,161 @@
+"""`Idempotency-Key` for POSTs that create or submit: run the use case once, replay its answer.
+
+A route takes `IdempotencyDep` and hands it the use case: `idempotency.respond(work)`. Without
+the header the work simply runs. With it, the work runs in a session whose commits are
+deferred to an outer transaction that also stores the serialised response (see the design
+in app/services/idempotency.py), so the work and the replayable answer commit together.
+
+Secrets in a response (survey tokens, webhook signing secrets) are never stored: `Secrets`
+blanks them before storing and derives them again from SECRET_KEY for a replay.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Protocol
+
+from fastapi import Depends, Header, Request
+from fastapi.routing import APIRoute
+from pydantic import TypeAdapter
+from sqlalchemy import Engine
+from sqlmodel import Session
+from starlette.responses import Response
+
+from app.api.deps import SettingsDep, WriterDep
+from app.config import Settings
+from app.db import begin_write, new_session
+from app.services import idempotency as records
+
+REPLAYED_HEADER = "Idempotent-Replayed"
+KEY_DESCRIPTION = (
+    "Any unique string (a UUID is ideal), at most 255 printable characters. A retry with the"
+    " same key and the same body gets the first response again (with `Idempotent-Replayed:"
+    " true`) and changes nothing; the same key with another body is refused (422); while the"
+    " first request is still running, a duplicate gets 409. Keys are kept for 24 hours."
+)
+REDACTED = "__not-stored__"
+
+
+class Secrets(Protocol):
+    """Where a response carries secrets, and how to derive them again for a replay."""
+
+    def redact(self, body: Any) -> Any: ...
+
+    def restore(self, session: Session, body: Any, settings: Settings) -> Any: ...
+
+
+Work = Callable[[Session], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Idempotency:
+    engine: Engine
+    settings: Settings
+    route: APIRoute
+    scope: str
+    key: str | None
+    request_hash: str
+
+    def respond(self, work: Work, *, secrets: Secrets | None = None) -> Response:
+        """Run `work(session)` at most once per key; its result is serialised by the route's
+        response model and status code."""
+        if self.key is None:
+            with new_session(self.engine) as session:
+                return self._response(self._render(work(session)))
+        with new_session(self.engine) as session:
+            claimed = records.claim(
+                session, scope=self.scope, key=self.key, request_hash=self.request_hash
+            )
+        if isinstance(claimed, records.StoredResponse):
+            return self._replay(claimed, secrets)
+        try:
+            body = self._run_and_store(work, claimed, secrets)
+        except BaseException:
+            with new_session(self.engine) as session:
+                records.release(session, record_id=claimed)
+            raise
+        return self._response(body)
+
+    def _run_and_store(self, work: Work, record_id: int, secrets: Secrets | None) -> str:
+        with new_session(self.engine) as outer:
+            begin_write(outer)
+            # The use case's commit() only flushes into `outer`'s transaction; a failure
+            # rolls all of it back.
+            with Session(
+                bind=outer.connection(),
+                join_transaction_mode="rollback_only",
+                expire_on_commit=False,
+            ) as inner:
+                body = self._render(work(inner))
+            stored = _dump(secrets.redact(_load(body))) if secrets else body
+            records.complete(
+                outer, record_id=record_id, status_code=self.route.status_code or 200, body=stored
+            )
+            outer.commit()
+        return body
+
+    def _replay(self, stored: records.StoredResponse, secrets: Secrets | None) -> Response:
+        body = stored.body
+        if secrets is not None:
+            with new_session(self.engine) as session:
+                body = _dump(secrets.restore(session, _load(body), self.settings))
+        response = self._response(body, status_code=stored.status_code)
+        response.headers[REPLAYED_HEADER] = "true"
+        return response
+
+    def _render(self, result: Any) -> str:
+        adapter: TypeAdapter[Any] = TypeAdapter(self.route.response_model)
+        value = adapter.validate_python(result, from_attributes=True)
+        return adapter.dump_json(value).decode()
+
+    def _response(self, body: str, *, status_code: int | None = None) -> Response:
+        return Response(
+            body,
+            status_code=status_code or self.route.status_code or 200,
+            media_type="application/json",
+        )
+
+
+def _load(body: str) -> Any:
+    return json.loads(body)
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+async def _idempotency(
+    request: Request,
+    principal: WriterDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            pattern=r"^[\x21-\x7e]+$",
+            description=KEY_DESCRIPTION,
+        ),
+    ] = None,
+) -> Idempotency:
+    route = request.scope["route"]
+    assert isinstance(route, APIRoute)
+    body = await request.body() if idempotency_key is not None else b""
+    digest = records.request_hash(
+        request.method,
+        f"{request.url.path}?{request.url.query}",
+        body,
+        content_type=request.headers.get("content-type", ""),
+    )
+    return Idempotency(
+        engine=request.app.state.engine,
+        settings=settings,
+        route=route,
+        scope=f"api_key:{principal.api_key_id}",
+        key=idempotency_key,
+        request_hash=digest,
+    )
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(_idempotency)]

@@ -1,0 +1,168 @@
+"""Export tables and their files: CSV, Excel (.xlsx) and SPSS (.sav) with variable/value labels."""
+
+import csv
+import io
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyreadstat
+from openpyxl import Workbook
+
+from app.scoring import QuestionnaireDefinition
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "sav": "application/x-spss-sav",
+}
+
+# Variable labels, Dutch and English: what each column means.
+LABELS: dict[str, tuple[str, str]] = {
+    "round_number": ("Meetronde (volgnummer)", "Round (sequence number)"),
+    "round_id": ("Meetronde-id", "Round id"),
+    "round": ("Meetronde", "Round"),
+    "phase": ("Fase van de samenwerking", "Phase of the collaboration"),
+    "party_id": ("Partij-id (vertrouwensgever)", "Party id (truster)"),
+    "party": ("Partij (vertrouwensgever)", "Party (truster)"),
+    "participant": ("Deelnemer (pseudoniem)", "Participant (pseudonym)"),
+    "target_party_id": ("Beoordeelde partij-id", "Target party id"),
+    "target": ("Beoordeelde partij", "Target party"),
+    "level": ("Niveau: schaal of item", "Level: scale or item"),
+    "item": ("Item", "Item"),
+    "scale": ("Schaal", "Scale"),
+    "value": ("Antwoord", "Answer"),
+    "value_label": ("Antwoord (label)", "Answer (label)"),
+    "n": ("Aantal respondenten", "Respondents"),
+    "mean": (
+        "Gemiddelde (schalen 0-100, items zoals beantwoord)",
+        "Mean (scales 0-100, items as answered)",
+    ),
+    "suppressed": (
+        "Niet getoond (minder dan k respondenten of ter bescherming van een kleine groep)",
+        "Not shown (fewer than k respondents, or withheld to protect a small group)",
+    ),
+}
+ROUND_COLUMNS = ["round_number", "round_id", "round", "phase"]
+PAIR_COLUMNS = ["party_id", "party", "target_party_id", "target"]
+INDIVIDUAL_COLUMNS = [
+    *ROUND_COLUMNS,
+    "party_id",
+    "party",
+    "participant",
+    "target_party_id",
+    "target",
+    "item",
+    "scale",
+    "value",
+    "value_label",
+]
+AGGREGATE_COLUMNS = [
+    *ROUND_COLUMNS,
+    *PAIR_COLUMNS,
+    "level",
+    "item",
+    "scale",
+    "n",
+    "mean",
+    "suppressed",
+]
+NUMERIC = frozenset(
+    {"round_number", "round_id", "party_id", "target_party_id", "value", "n", "mean", "suppressed"}
+)
+SUPPRESSED_LABELS: dict[str, dict[int | float, str]] = {
+    "nl": {0: "getoond", 1: "niet getoond"},
+    "en": {0: "shown", 1: "not shown"},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    labels: dict[str, str]
+    value_labels: dict[str, dict[int | float, str]] = field(default_factory=dict)
+
+
+def _labels(columns: list[str], language: str) -> dict[str, str]:
+    return {c: LABELS[c][0 if language == "nl" else 1] for c in columns}
+
+
+def individual(
+    rows: list[dict[str, Any]], definitions: list[QuestionnaireDefinition], language: str
+) -> Table:
+    """Answer rows; `value` carries the anchors of the latest round's questionnaire."""
+    value_labels: dict[str, dict[int | float, str]] = {"round_number": _round_labels(rows)}
+    if definitions:
+        anchors = definitions[-1].anchors
+        value_labels["value"] = {a.value: a.label.get(language) for a in anchors}
+    return Table(INDIVIDUAL_COLUMNS, rows, _labels(INDIVIDUAL_COLUMNS, language), value_labels)
+
+
+def aggregate(rows: list[dict[str, Any]], language: str) -> Table:
+    value_labels: dict[str, dict[int | float, str]] = {
+        "round_number": _round_labels(rows),
+        "suppressed": dict(SUPPRESSED_LABELS.get(language, SUPPRESSED_LABELS["en"])),
+    }
+    return Table(AGGREGATE_COLUMNS, rows, _labels(AGGREGATE_COLUMNS, language), value_labels)
+
+
+def _round_labels(rows: list[dict[str, Any]]) -> dict[int | float, str]:
+    return {row["round_number"]: row["round"] for row in rows}
+
+
+def write(table: Table, format: str) -> tuple[bytes, str]:
+    writers = {"csv": _csv, "xlsx": _xlsx, "sav": _sav}
+    return writers[format](table), MEDIA_TYPES[format]
+
+
+def _plain(value: Any) -> Any:
+    return int(value) if isinstance(value, bool) else value
+
+
+def _csv(table: Table) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow(["" if row[c] is None else _plain(row[c]) for c in table.columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _xlsx(table: Table) -> bytes:
+    workbook = Workbook(write_only=True)
+    data = workbook.create_sheet("data")
+    data.append(table.columns)
+    for row in table.rows:
+        data.append([_plain(row[c]) for c in table.columns])
+    labels = workbook.create_sheet("labels")
+    labels.append(["variable", "label", "value", "value label"])
+    for column in table.columns:
+        labels.append([column, table.labels[column], None, None])
+        for value, label in table.value_labels.get(column, {}).items():
+            labels.append([column, None, value, label])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sav(table: Table) -> bytes:
+    frame = pd.DataFrame(
+        [[_plain(row[c]) for c in table.columns] for row in table.rows], columns=table.columns
+    )
+    for column in table.columns:
+        if column in NUMERIC:
+            frame[column] = pd.to_numeric(frame[column]).astype(float)
+        else:
+            frame[column] = frame[column].fillna("").astype(str)
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "export.sav"
+        pyreadstat.write_sav(
+            frame,
+            str(path),
+            column_labels=dict[str, str | None](table.labels),
+            variable_value_labels=table.value_labels,
+        )
+        return path.read_bytes()

@@ -1,0 +1,114 @@
+"""API test fixtures: callers with API keys, and a second organisation's complete world."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.config import Settings
+from app.models.outbox import WebhookCreate
+from app.services import questionnaires, webhooks
+from tests.api.routes import ROUTE_EXAMPLE_QUESTIONNAIRE
+from tests.factories import (
+    OpenCollaboration,
+    make_api_key,
+    make_open_collaboration,
+    make_organisation,
+)
+
+
+@dataclass(frozen=True)
+class Caller:
+    organisation_id: int
+    key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+@dataclass(frozen=True)
+class World:
+    """One organisation's data, every kind of resource the API addresses by id."""
+
+    caller: Caller
+    open: OpenCollaboration
+    questionnaire_id: int
+    webhook_id: int
+
+    def ids(self) -> dict[str, object]:
+        """A value for every path parameter the API has."""
+        token = next(item.token for item in self.open.invitations if item.token)
+        return {
+            "collaboration_id": self.open.collaboration.id,
+            "party_id": self.open.parties[0].id,
+            "round_id": self.open.round.id,
+            "questionnaire_id": self.questionnaire_id,
+            "webhook_id": self.webhook_id,
+            "token": token,
+        }
+
+
+def make_caller(
+    session: Session, *, name: str, scopes: tuple[str, ...] = ("read", "write")
+) -> Caller:
+    organisation_id = make_organisation(session, name=name)
+    return Caller(
+        organisation_id, make_api_key(session, organisation_id=organisation_id, scopes=scopes)
+    )
+
+
+def make_world(session: Session, settings: Settings, caller: Caller) -> World:
+    opened = make_open_collaboration(
+        session, settings=settings, organisation_id=caller.organisation_id
+    )
+    questionnaire = questionnaires.create_questionnaire(
+        session, organisation_id=caller.organisation_id, data=ROUTE_EXAMPLE_QUESTIONNAIRE
+    )
+    webhook = webhooks.create_webhook(
+        session,
+        organisation_id=caller.organisation_id,
+        data=WebhookCreate(url="https://hooks.example.org/tm", events=["round.closed"]),
+        settings=settings,
+    ).webhook
+    assert questionnaire.id is not None and webhook.id is not None
+    return World(caller, opened, questionnaire.id, webhook.id)
+
+
+def fresh(session: Session) -> None:
+    """Forget what the test's session has read: the next query sees what the API committed."""
+    session.rollback()
+    session.expire_all()
+
+
+@pytest.fixture
+def caller(session: Session) -> Caller:
+    return make_caller(session, name="Regio Inkoop")
+
+
+@pytest.fixture
+def reader(session: Session, caller: Caller) -> Caller:
+    """A read-only key of the caller's organisation."""
+    key = make_api_key(session, organisation_id=caller.organisation_id, scopes=("read",))
+    return Caller(caller.organisation_id, key)
+
+
+@pytest.fixture
+def world(session: Session, settings: Settings, caller: Caller) -> World:
+    return make_world(session, settings, caller)
+
+
+@pytest.fixture
+def other_world(session: Session, settings: Settings) -> World:
+    """Another organisation, with everything the caller must never see."""
+    return make_world(session, settings, make_caller(session, name="Provincie Elders"))
+
+
+@pytest.fixture
+def api(app: FastAPI) -> Iterator[TestClient]:
+    """A client on /api/v1 that raises nothing itself: every answer is inspected."""
+    with TestClient(app, base_url="http://testserver/api/v1", raise_server_exceptions=True) as c:
+        yield c

@@ -1,0 +1,132 @@
+"""Request bodies are strict: unknown fields refused, no silent coercion, errors name the field."""
+
+from typing import Any, get_args
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+
+from app.models.base import StrictInput
+from tests.api.conftest import World
+from tests.api.routes import Operation, operations, request_for
+
+BODY_OPERATIONS = [op for op in operations() if op.body_model is not None]
+
+
+def _models(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[type[BaseModel]]:
+    """`model` and every model nested in its fields."""
+    if model in seen:
+        return seen
+    seen.add(model)
+    for field in model.model_fields.values():
+        for candidate in (field.annotation, *_flatten(field.annotation)):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                _models(candidate, seen)
+    return seen
+
+
+def _flatten(annotation: Any) -> list[Any]:
+    found = []
+    for arg in get_args(annotation):
+        found.append(arg)
+        found.extend(_flatten(arg))
+    return found
+
+
+@pytest.mark.parametrize("operation", BODY_OPERATIONS, ids=[str(op) for op in BODY_OPERATIONS])
+def test_every_request_model_is_strict_input(operation: Operation) -> None:
+    assert operation.body_model is not None
+    for model in _models(operation.body_model, set()):
+        assert issubclass(model, StrictInput), f"{model.__name__} must extend StrictInput"
+        assert model.model_config.get("extra") == "forbid"
+
+
+def _wrong_type(value: Any) -> Any:
+    """A JSON value of another type that lax parsing would happily coerce."""
+    if isinstance(value, bool):
+        return 0 if value else "false"
+    if isinstance(value, int | float):
+        return False if value == 0 else str(value)
+    if isinstance(value, str):
+        return 1
+    if isinstance(value, list):
+        return {"0": value[0]} if value else "[]"
+    return [value]
+
+
+def _post(api: TestClient, operation: Operation, world: World, body: Any) -> Any:
+    return api.request(
+        operation.method, operation.url(world.ids()), headers=world.caller.headers, json=body
+    )
+
+
+@pytest.mark.parametrize("operation", BODY_OPERATIONS, ids=[str(op) for op in BODY_OPERATIONS])
+def test_unknown_fields_are_refused_by_name(
+    operation: Operation, api: TestClient, world: World
+) -> None:
+    body = {**request_for(operation, world.ids()).json, "colour": "blue"}
+    response = _post(api, operation, world, body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert {"name": "colour", "reason": "Extra inputs are not permitted"} in response.json()[
+        "invalid_params"
+    ]
+
+
+@pytest.mark.parametrize("operation", BODY_OPERATIONS, ids=[str(op) for op in BODY_OPERATIONS])
+def test_values_of_the_wrong_type_are_refused_not_coerced(
+    operation: Operation, api: TestClient, world: World
+) -> None:
+    valid = request_for(operation, world.ids()).json
+    for field, value in valid.items():
+        response = _post(api, operation, world, {**valid, field: _wrong_type(value)})
+        assert response.status_code == 422, f"{field}: {response.text}"
+        names = {param["name"] for param in response.json()["invalid_params"]}
+        assert any(name == field or name.startswith(f"{field}.") for name in names), names
+
+
+@pytest.mark.parametrize(
+    ("answer", "field"),
+    [
+        ({"target_party_id": False, "item_id": "prop_1", "value": 4}, "answers.0.target_party_id"),
+        ({"target_party_id": 1, "item_id": "prop_1", "value": True}, "answers.0.value"),
+        ({"target_party_id": 1, "item_id": "prop_1", "value": "4"}, "answers.0.value"),
+        ({"target_party_id": 1, "item_id": 7, "value": 4}, "answers.0.item_id"),
+        ({"target_party_id": 1, "item_id": "prop_1", "value": 4, "note": "x"}, "answers.0.note"),
+        ({"target_party_id": 1, "item_id": "prop_1"}, "answers.0.value"),
+    ],
+)
+def test_nested_answers_are_strict_too(
+    api: TestClient, world: World, answer: dict[str, Any], field: str
+) -> None:
+    token = world.ids()["token"]
+    response = api.post(
+        f"/invitations/{token}/responses",
+        headers=world.caller.headers,
+        json={"answers": [answer], "final": False},
+    )
+    assert response.status_code == 422
+    assert field in {param["name"] for param in response.json()["invalid_params"]}
+
+
+def test_malformed_json_is_a_400_problem(api: TestClient, world: World) -> None:
+    response = api.post(
+        "/collaborations",
+        headers={**world.caller.headers, "Content-Type": "application/json"},
+        content=b'{"name": "unterminated',
+    )
+    assert response.status_code == 400
+    assert response.json()["title"] == "Malformed request"
+
+
+@pytest.mark.parametrize("value", [0, 1767225600, True])
+def test_round_times_given_as_numbers_are_refused(
+    api: TestClient, world: World, value: object
+) -> None:
+    response = api.post(
+        f"/collaborations/{world.ids()['collaboration_id']}/rounds",
+        headers=world.caller.headers,
+        json={"label": "Later", "questionnaire_id": world.questionnaire_id, "opens_at": value},
+    )
+    assert response.status_code == 422
+    assert "opens_at" in {param["name"] for param in response.json()["invalid_params"]}
