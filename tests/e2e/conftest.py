@@ -1,8 +1,11 @@
 """Browser fixtures: a live server on 127.0.0.1, headless Chromium, axe scans and screenshots.
 
-Reuse them for any page: `live_server` (function scope, fresh database), `browser` (one per
-session), `open_page(...)` (a watched page in a new context; the test fails at teardown on any
-console error, page error or CSP violation), `axe_scan(page, name)` and `screenshot(page, name)`.
+Reuse them for any page:
+- `live_server` (function scope, fresh database); `serve(database_url, **settings)` for others;
+- `browser` (one Chromium per session);
+- `open_page(viewport=..., locale=..., javascript=...)`: a watched page in a new context; the
+  test fails at teardown on any console error, page error or CSP violation;
+- `axe_scan(page, name)`, `screenshot(page, name)`, `has_horizontal_scroll(page)`.
 """
 
 import os
@@ -10,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,13 +62,16 @@ class LiveServer:
     app: FastAPI
 
 
-@pytest.fixture
-def live_server(database_url: str) -> Iterator[LiveServer]:
-    """Trustmeter on a random free port of 127.0.0.1, on this test's fresh database."""
+@contextmanager
+def serve(database_url: str, **overrides: Any) -> Iterator[LiveServer]:
+    """Run Trustmeter on a random free port of 127.0.0.1 until the block ends.
+
+    `overrides` go to the Settings (e.g. `login_rate_limit=2`); base_url is the server's own.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    settings = make_settings(database_url, base_url=f"http://127.0.0.1:{port}")
+    settings = make_settings(database_url, base_url=f"http://127.0.0.1:{port}", **overrides)
     app = create_app(settings)
     server = uvicorn.Server(
         uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
@@ -82,6 +89,13 @@ def live_server(database_url: str) -> Iterator[LiveServer]:
         server.should_exit = True
         thread.join(timeout=SERVER_START_SECONDS)
         sock.close()
+
+
+@pytest.fixture
+def live_server(database_url: str) -> Iterator[LiveServer]:
+    """Trustmeter on 127.0.0.1, on this test's fresh database (the `session` fixture's too)."""
+    with serve(database_url) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
