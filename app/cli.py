@@ -3,6 +3,7 @@
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -212,6 +213,46 @@ def purge(
         f"Purged {report.participants} participant(s) in {report.collaborations}"
         f" collaboration(s) whose last round closed over {retention} month(s) ago."
     )
+
+
+@app.command("import")
+def import_answers(
+    round_id: Annotated[int, typer.Argument(help="The round to import into.")],
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="A .csv or .json file.")
+    ],
+    valid_only: Annotated[
+        bool, typer.Option(help="Store the valid rows and report the rest.")
+    ] = False,
+) -> None:
+    """Import paper or legacy answers (CSV or JSON, see the API docs) with a progress bar."""
+    from rich.console import Console
+
+    from app.cli_import import print_errors, print_report, run_import
+    from app.services.imports import ImportRejected
+
+    settings = _settings()
+    with _session() as session:
+        try:
+            report = run_import(
+                session,
+                round_id=round_id,
+                path=file,
+                mode="valid_only" if valid_only else "all_or_nothing",
+                settings=settings,
+                console=Console(stderr=True),
+            )
+        except ImportRejected as exc:
+            print_errors(exc.errors, heading=f"Error: {exc.message}")
+            raise typer.Exit(code=1) from None
+        except TrustmeterError as exc:
+            raise _fail(_with_fields(exc)) from None
+    print_report(report)
+
+
+def _with_fields(exc: TrustmeterError) -> str:
+    fields = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
+    return f"{exc.message} ({fields})" if fields else exc.message
 
 
 @contextmanager

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from app.errors import FieldProblem, InvalidInput
+from app.errors import FieldProblem, InvalidInput, TrustmeterError
 from app.models.imports import MAX_IMPORT_ROWS, ImportRequest, ImportRowError
 
 COLUMNS = ("external_ref", "invitation_id", "target_party", "item_id", "value")
 REQUIRED = ("target_party", "item_id", "value")
+
+
+class MalformedImport(TrustmeterError):
+    title = "Malformed request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +127,7 @@ def parse_json(data: bytes) -> ParsedFile:
     try:
         payload = json.loads(data)
     except (ValueError, UnicodeDecodeError):
-        raise InvalidInput("The request body is not valid JSON.") from None
+        raise MalformedImport("The request body is not valid JSON.") from None
     try:
         request = ImportRequest.model_validate(payload)
     except ValidationError as exc:
