@@ -5,6 +5,7 @@ import logging
 import re
 import sys
 from contextvars import ContextVar
+from datetime import UTC, datetime
 
 from app.config import Settings
 
@@ -22,11 +23,12 @@ def redact(text: str) -> str:
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": redact(record.getMessage()),
             "request_id": request_id_var.get(),
+            "pid": record.process,  # which worker, when several serve the same port
         }
         for key in ("method", "path", "status", "duration_ms", "client"):
             if hasattr(record, key):
@@ -48,9 +50,11 @@ def configure_logging(settings: Settings) -> None:
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s %(message)s"))
-    root = logging.getLogger("trustmeter")
-    root.handlers[:] = [handler]
-    root.setLevel(settings.log_level)
-    root.propagate = False
+    for name in ("trustmeter", "uvicorn", "uvicorn.error"):
+        # Uvicorn's own lines (startup, shutdown, protocol errors) get the same format.
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.propagate = False
+    logging.getLogger("trustmeter").setLevel(settings.log_level)
     # Uvicorn's own access log would print raw paths with tokens: we log requests ourselves.
     logging.getLogger("uvicorn.access").disabled = True

@@ -5,6 +5,7 @@ import logging
 import secrets
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
@@ -35,6 +36,17 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+@dataclass
+class _Exchange:
+    """What the middleware learns about one request while it is answered."""
+
+    status: int = 500  # until a response starts: an exception escaped
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
 class TrustmeterMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -48,38 +60,29 @@ class TrustmeterMiddleware:
         token = request_id_var.set(request_id)
         nonce = secrets.token_urlsafe(16)
         scope.setdefault("state", {})["csp_nonce"] = nonce
+        headers = self._headers(nonce, request_id, scope)
+        exchange = _Exchange()
         started = time.perf_counter()
-        status_holder = {"status": 500}
-        limit = self._body_limit(scope)
         try:
-            if _declared_length(scope) > limit:
-                await _send_too_large(send, limit, self._headers(nonce, request_id, scope))
-                status_holder["status"] = 413
-                return
-
-            async def send_with_headers(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    status_holder["status"] = message["status"]
-                    headers = list(message.get("headers", []))
-                    present = {name.lower() for name, _ in headers}
-                    for name, value in self._headers(nonce, request_id, scope):
-                        if name not in present:
-                            headers.append((name, value))
-                    message["headers"] = headers
-                await send(message)
-
-            await self.app(scope, _limited_receive(receive, limit), send_with_headers)
+            await self._answer(scope, receive, _with_headers(send, headers, exchange))
         finally:
             log.info(
                 "request",
                 extra={
                     "method": scope["method"],
                     "path": scope["path"],
-                    "status": status_holder["status"],
+                    "status": exchange.status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )
             request_id_var.reset(token)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = self._body_limit(scope)
+        if _declared_length(scope) > limit:
+            await _send_too_large(send, limit)
+            return
+        await self.app(scope, _limited_receive(receive, limit), send)
 
     def _body_limit(self, scope: Scope) -> int:
         if scope["path"].endswith(IMPORT_PATH_SUFFIX):
@@ -103,8 +106,18 @@ class TrustmeterMiddleware:
         return headers
 
 
-class BodyTooLarge(Exception):
-    pass
+def _with_headers(send: Send, headers: list[tuple[bytes, bytes]], exchange: _Exchange) -> Send:
+    """Add our headers to the response (unless the route set its own) and note its status."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            exchange.status = message["status"]
+            present = {name.lower() for name, _ in message.get("headers", [])}
+            extra = [(name, value) for name, value in headers if name not in present]
+            message["headers"] = [*message.get("headers", []), *extra]
+        await send(message)
+
+    return wrapped
 
 
 def _incoming_request_id(scope: Scope) -> str | None:
@@ -142,27 +155,32 @@ def _limited_receive(receive: Receive, limit: int) -> Receive:
     return wrapped
 
 
-async def _send_too_large(send: Send, limit: int, headers: list[tuple[bytes, bytes]]) -> None:
+async def _send_too_large(send: Send, limit: int) -> None:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": "Request body too large",
         "status": 413,
         "detail": f"The request body is larger than the limit of {limit} bytes.",
     }
+    await _send_json(send, 413, body)
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
     payload = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(payload)).encode()),
-                *headers,
-            ],
-        }
-    )
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
-    app.add_middleware(TrustmeterMiddleware, settings=settings)
+    """Wrap the whole stack, outside Starlette's error middleware: its 500 page for an
+    unexpected error then carries the security headers and the request id too."""
+    build_stack = app.build_middleware_stack
+
+    def outermost() -> ASGIApp:
+        return TrustmeterMiddleware(build_stack(), settings)
+
+    app.build_middleware_stack = outermost  # type: ignore[method-assign]

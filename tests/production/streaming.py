@@ -4,15 +4,17 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from app.models import Invitation, InvitationStatus, Response
+from app.db import begin_write
+from app.models import IdempotencyRecord, Invitation, InvitationStatus, Response
 from app.security import hash_token
+from app.services.idempotency import CLAIM_TIMEOUT
 from tests.production.conftest import SurveyWorld
 
 REQUEST_TIMEOUT_SECONDS = 30
@@ -28,6 +30,7 @@ class Attempt:
     body: dict[str, Any]
     acknowledged: dict[str, Any] | None = None  # the 200 body, once we got one
     refused: str | None = None  # a 4xx: the request itself was judged wrong
+    in_flight: bool = False  # 409: the key's first try is (or was, before a crash) running
     tries: int = 0
 
 
@@ -64,12 +67,33 @@ class SubmissionStream:
             thread.join(timeout=WAIT_SECONDS)
             assert not thread.is_alive(), "a client thread hung"
 
+    def retry_until_answered(self, engine: Engine) -> None:
+        """Retry what had no answer; claims left by a crash are let expire first."""
+        self.retry_unanswered()
+        if any(attempt.in_flight for attempt in self.attempts):
+            let_abandoned_claims_expire(engine)
+            self.retry_unanswered()
+
     def retry_unanswered(self) -> list[Attempt]:
         retried = self.unanswered()
         with httpx.Client(base_url=self.base_url, timeout=REQUEST_TIMEOUT_SECONDS) as client:
             for attempt in retried:
                 self._send(client, attempt)
         return retried
+
+    def replay_mismatches(self) -> list[str]:
+        """Send every acknowledged request again: each must replay its first 200, unchanged."""
+        mismatches = []
+        with httpx.Client(base_url=self.base_url, timeout=REQUEST_TIMEOUT_SECONDS) as client:
+            for attempt in self.attempts:
+                answer = client.post(
+                    f"/api/v1/invitations/{attempt.token}/responses",
+                    json=attempt.body,
+                    headers={**self.world.headers, "Idempotency-Key": attempt.key},
+                )
+                if answer.status_code != 200 or answer.json() != attempt.acknowledged:
+                    mismatches.append(f"{answer.status_code} {answer.text[:200]}")
+        return mismatches
 
     def unanswered(self) -> list[Attempt]:
         return [a for a in self.attempts if a.acknowledged is None and a.refused is None]
@@ -90,6 +114,9 @@ class SubmissionStream:
             return  # no answer: the client will retry
         if answer.status_code >= 500:
             return  # the server could not do it (its database was down): retry
+        attempt.in_flight = answer.status_code == 409
+        if attempt.in_flight:
+            return  # retry later
         if answer.status_code != 200:
             attempt.refused = f"{answer.status_code} {answer.text}"
             return
@@ -97,6 +124,24 @@ class SubmissionStream:
         with self._progress:
             self._acks += 1
             self._progress.notify_all()
+
+
+def let_abandoned_claims_expire(engine: Engine) -> int:
+    """Age the idempotency claims of requests that died with their server past the timeout.
+
+    Such a claim answers 409 until it is CLAIM_TIMEOUT old; moving its clock back stands in
+    for waiting that long. Returns how many claims were abandoned.
+    """
+    with Session(engine) as session:
+        begin_write(session)
+        abandoned = session.exec(
+            select(IdempotencyRecord).where(col(IdempotencyRecord.status_code).is_(None))
+        ).all()
+        for record in abandoned:
+            record.created_at -= CLAIM_TIMEOUT + timedelta(seconds=1)
+            session.add(record)
+        session.commit()
+    return len(abandoned)
 
 
 def assert_stored_exactly_once(engine: Engine, stream: SubmissionStream) -> None:

@@ -32,11 +32,12 @@ def test_acknowledged_submissions_survive_a_killed_server(
     stream.run(crash_after_acks=CRASH_AFTER_ACKS, crash=server.kill)
     assert stream.unanswered(), "the kill landed after the stream ended: nothing was in flight"
     server.restart()
-    stream.retry_unanswered()
 
     engine = make_engine(settings)
     try:
+        stream.retry_until_answered(engine)
         assert_stored_exactly_once(engine, stream)
+        assert stream.replay_mismatches() == []
     finally:
         engine.dispose()
 
@@ -67,8 +68,9 @@ def test_acknowledged_submissions_survive_a_killed_postgres(
         server.start()
         stream = SubmissionStream(server.url, world)
         stream.run(crash_after_acks=CRASH_AFTER_ACKS, crash=crashable_postgres.kill_and_restart)
-        stream.retry_unanswered()
+        stream.retry_until_answered(engine)
         assert_stored_exactly_once(engine, stream)
+        assert stream.replay_mismatches() == []
     finally:
         server.close()
         engine.dispose()
