@@ -74,3 +74,14 @@ def set_active(
         auth.end_sessions_of(session, user_id=user_id)
     session.commit()
     return user
+
+
+def set_language(session: Session, *, user_id: int, language: str) -> None:
+    """The language the user's pages are shown in (nl or en)."""
+    begin_write(session)
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user {user_id}.")
+    user.language = language
+    session.add(user)
+    session.commit()

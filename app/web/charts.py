@@ -58,10 +58,10 @@ def base_layout(title: str, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "title": {"text": title, "x": 0, "xanchor": "left"},
         "font": FONT,
-        "margin": {"l": 64, "r": 24, "t": 56, "b": 56},
+        "margin": {"l": 64, "r": 24, "t": 56, "b": 40},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
-        "legend": {"orientation": "h", "y": -0.18},
+        "legend": {"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top"},
         "hovermode": "closest",
     }
     layout.update(extra)
@@ -154,6 +154,8 @@ def matrix_figure(
         annotations=annotations,
         xaxis={"title": {"text": _("Propensity to trust")}, "range": [0, 100], "dtick": 10},
         yaxis={"title": {"text": _("Analysis")}, "range": [0, 100], "dtick": 10},
+        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
+        height=560,
     )
     return {"data": data, "layout": layout}
 
@@ -257,7 +259,7 @@ def trend_figure(dashboard: Dashboard, *, measure: str, _: Translate = identity)
     line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": cutoff, "y1": cutoff}
     layout = base_layout(
         titles.get(measure, measure),
-        xaxis={"type": "date", "title": {"text": _("Round opened")}},
+        xaxis={"type": "date"},
         yaxis={"range": [0, 100], "dtick": 10, "title": {"text": _("Score (0-100)")}},
         shapes=[{**line, "line": {"color": "#444444", "width": 1.5, "dash": "dash"}}],
     )

@@ -24,7 +24,6 @@ DIVERGING = [
     [0.75, "#998ec3"],
     [1, "#542788"],
 ]
-PATTERNS = ("", "/", "x", ".", "-", "|", "+")
 UP, DOWN = "▲", "▼"
 
 
@@ -92,10 +91,10 @@ def areas_heatmap(
     titles = [plain(a.titles.get(language, a.key)) for a in areas]
     layout = base_layout(
         _("Areas of %(party)s by round") % {"party": plain(party.name)},
-        xaxis={"type": "category", "side": "top"},
+        xaxis={"type": "category", "automargin": True},
         yaxis={"type": "category", "autorange": "reversed", "automargin": True},
-        margin={"l": 24, "r": 24, "t": 96, "b": 24},
-        height=80 + 44 * max(1, len(areas)),
+        margin={"l": 24, "r": 24, "t": 56, "b": 24},
+        height=140 + 44 * max(1, len(areas)),
     )
     return {"data": [_heatmap(round_names(dashboard), titles, z, text)], "layout": layout}
 
@@ -120,15 +119,15 @@ def pair_matrix_figure(
     title = {"propensity": _("Propensity to trust"), "analysis": _("Analysis")}[measure]
     layout = base_layout(
         title,
-        xaxis={"type": "category", "side": "top", "title": {"text": _("about")}},
+        xaxis={"type": "category", "automargin": True, "title": {"text": _("about")}},
         yaxis={
             "type": "category",
             "autorange": "reversed",
             "automargin": True,
             "title": {"text": _("trust of")},
         },
-        margin={"l": 24, "r": 24, "t": 110, "b": 24},
-        height=140 + 56 * max(1, len(names)),
+        margin={"l": 24, "r": 24, "t": 56, "b": 24},
+        height=180 + 56 * max(1, len(names)),
     )
     return {"data": [_heatmap(names, names, z, text)], "layout": layout}
 
@@ -136,7 +135,8 @@ def pair_matrix_figure(
 def perception_gap_figure(
     dashboard: Dashboard, *, a_id: int, b_id: int, round_id: int, _: Translate = identity
 ) -> Figure:
-    """A about B next to B about A: where the two see each other differently."""
+    """A about B next to B about A: where the two see each other differently. Dots with
+    their 95% CI, a different symbol per direction."""
     parties = {p.id: p for p in dashboard.parties}
     measures = [("propensity", _("Propensity to trust")), ("analysis", _("Analysis"))]
     data: list[dict[str, Any]] = []
@@ -150,33 +150,32 @@ def perception_gap_figure(
         }
         data.append(
             {
-                "type": "bar",
+                "type": "scatter",
                 "orientation": "h",
+                "mode": "markers+text",
                 "name": name,
                 "y": [title for _key, title in measures],
                 "x": [e.mean if e else None for e in estimates],
                 "text": [_cell(e, position, dashboard.k, _) for e in estimates],
-                "textposition": "outside",
-                "error_x": {**error_bars(estimates), "color": "#333333"},
-                "marker": {
-                    "color": style["colour"],
-                    "pattern": {"shape": PATTERNS[index], "fgcolor": "#ffffff"},
-                },
+                "textposition": "top center",
+                "error_x": {**error_bars(estimates), "color": style["colour"], "thickness": 1.5},
+                "marker": {"color": style["colour"], "symbol": style["symbol"], "size": 14},
                 "hovertemplate": "%{y}: %{text}<extra></extra>",
             }
         )
     layout = base_layout(
         _("Perception gap"),
-        barmode="group",
-        xaxis={"range": [0, 105], "dtick": 10, "title": {"text": _("Score (0-100)")}},
+        scattermode="group",
+        scattergap=0.5,
+        xaxis={"range": [0, 100], "dtick": 10, "title": {"text": _("Score (0-100)")}},
         yaxis={"type": "category", "automargin": True},
-        height=320,
+        height=340,
     )
     return {"data": data, "layout": layout}
 
 
 def participation_figure(dashboard: Dashboard, *, _: Translate = identity) -> Figure:
-    """Response rate per party per round, each bar labelled "submitted/invited"."""
+    """Response rate per party over the rounds, each point labelled "submitted/invited"."""
     rounds = round_names(dashboard)
     data = []
     for index, party in enumerate(dashboard.parties):
@@ -184,37 +183,25 @@ def participation_figure(dashboard: Dashboard, *, _: Translate = identity) -> Fi
         style = series_style(index)
         data.append(
             {
-                "type": "bar",
+                "type": "scatter",
+                "mode": "lines+markers+text",
                 "name": plain(party.name),
                 "x": rounds,
                 "y": [round(c.rate * 100) if c and c.rate is not None else None for c in cells],
                 "text": [f"{c.submitted}/{c.invited}" if c else "" for c in cells],
-                "textposition": "outside",
-                "marker": {
-                    "color": style["colour"],
-                    "pattern": {
-                        "shape": PATTERNS[index % len(PATTERNS)],
-                        "fgcolor": "#ffffff",
-                    },
-                },
-                "hovertemplate": "%{x}<br>%{y}% (%{text})<extra>" + plain(party.name) + "</extra>",
+                "textposition": "top center",
+                "connectgaps": False,
+                "line": {"color": style["colour"], "dash": style["dash"], "width": 2},
+                "marker": {"color": style["colour"], "symbol": style["symbol"], "size": 10},
+                "customdata": [plain(party.name)] * len(cells),
+                "hovertemplate": "%{customdata}<br>%{x}<br>%{y}% (%{text})<extra></extra>",
             }
         )
+    floor = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 50, "y1": 50}
     layout = base_layout(
         _("Response rate per party"),
-        barmode="group",
         yaxis={"range": [0, 110], "dtick": 25, "title": {"text": _("Response rate (%)")}},
-        xaxis={"type": "category"},
-        shapes=[
-            {
-                "type": "line",
-                "xref": "paper",
-                "x0": 0,
-                "x1": 1,
-                "y0": 50,
-                "y1": 50,
-                "line": {"color": "#444444", "width": 1.5, "dash": "dash"},
-            }
-        ],
+        xaxis={"type": "category", "automargin": True},
+        shapes=[{**floor, "line": {"color": "#444444", "width": 1.5, "dash": "dash"}}],
     )
     return {"data": data, "layout": layout}

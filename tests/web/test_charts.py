@@ -208,10 +208,9 @@ def test_perception_gap_puts_a_about_b_next_to_b_about_a() -> None:
     names = [t["name"] for t in figure["data"]]
     assert names == ["Gemeente &lt;A&gt; about Aannemer", "Aannemer about Gemeente &lt;A&gt;"]
     assert [t["x"] for t in figure["data"]] == [[62, 75], [40, 35]]
-    assert (
-        figure["data"][0]["marker"]["pattern"]["shape"]
-        != figure["data"][1]["marker"]["pattern"]["shape"]
-    )
+    symbols = [t["marker"]["symbol"] for t in figure["data"]]
+    assert symbols[0] != symbols[1]
+    assert figure["layout"]["scattermode"] == "group"
 
 
 def test_perception_gap_with_a_suppressed_side_shows_no_number_for_it() -> None:
@@ -221,11 +220,12 @@ def test_perception_gap_with_a_suppressed_side_shows_no_number_for_it() -> None:
     assert hidden["text"] == ["fewer than 3", "fewer than 3"]
 
 
-def test_participation_shows_rates_and_counts() -> None:
+def test_participation_shows_rates_and_counts_per_round() -> None:
     figure = participation_figure(make_dashboard())
     a, b = figure["data"]
+    assert a["x"] == ["1. Nulmeting", "2. Gunning", "3. Uitvoering"]
     assert (a["y"], a["text"]) == ([83, None, None], ["5/6", "", ""])
-    assert b["y"][0] == 33
+    assert b["y"][0] == 33 and a["marker"]["symbol"] != b["marker"]["symbol"]
 
 
 @pytest.mark.parametrize(

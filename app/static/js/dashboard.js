@@ -1,0 +1,48 @@
+// Draw the dashboard's charts from the figures the server embedded as JSON, and wire the
+// print button. No inline script or style anywhere: the page runs under a strict CSP.
+(function () {
+  "use strict";
+
+  var config = {
+    displaylogo: false,
+    responsive: true,
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+  };
+
+  function draw() {
+    if (!window.Plotly) {
+      return;
+    }
+    var nodes = document.querySelectorAll('script[type="application/json"][data-chart]');
+    Array.prototype.forEach.call(nodes, function (node) {
+      var target = document.getElementById(node.getAttribute("data-chart"));
+      if (!target) {
+        return;
+      }
+      var figure = JSON.parse(node.textContent);
+      target.classList.add("chart--drawn");
+      window.Plotly.newPlot(target, figure.data, figure.layout, config);
+    });
+    document.documentElement.classList.add("charts-drawn");
+  }
+
+  function wirePrint() {
+    var buttons = document.querySelectorAll("[data-print]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      button.addEventListener("click", function () {
+        window.print();
+      });
+    });
+  }
+
+  function start() {
+    draw();
+    wirePrint();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -1,0 +1,1 @@
+"""The coach's workspace: sign-in, collaborations, parties, participants, rounds, dashboard."""

@@ -1,0 +1,177 @@
+"""The dashboard of a collaboration, its printable round report, exports and alerts."""
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from app.services import alerts, exports
+from app.services.dashboard import Dashboard, build_dashboard
+from app.web.charts import Translate, matrix_figure, trend_figure
+from app.web.charts_grid import (
+    areas_heatmap,
+    pair_matrix_figure,
+    participation_figure,
+    perception_gap_figure,
+)
+from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
+from app.web.coach.forms import translator
+from app.web.coach.pages import page, see_other
+from app.web.deps import SessionDep
+from app.web.plotly_assets import GLOBAL_STYLE_ID, NO_INLINE_CLASS, plotly_assets
+
+router = APIRouter(include_in_schema=False)
+
+
+def _selected(dashboard: Dashboard, round_id: int | None) -> int | None:
+    ids = [r.id for r in dashboard.rounds]
+    if round_id in ids:
+        return round_id
+    return ids[-1] if ids else None
+
+
+def _pair(dashboard: Dashboard, a: int | None, b: int | None) -> tuple[int, int] | None:
+    ids = [p.id for p in dashboard.parties]
+    if len(ids) < 2:
+        return None
+    if a in ids and b in ids and a != b:
+        return a, b
+    return ids[0], ids[1]
+
+
+def figures(
+    dashboard: Dashboard,
+    *,
+    round_id: int | None,
+    pair: tuple[int, int] | None,
+    language: str,
+    _: Translate,
+) -> dict[str, Any]:
+    """Every chart of the page by element id, as JSON-ready figure dicts."""
+    if round_id is None:
+        return {}
+    found: dict[str, Any] = {
+        "chart-matrix": matrix_figure(dashboard, selected_round_id=round_id, _=_),
+        "chart-trend-propensity": trend_figure(dashboard, measure="propensity", _=_),
+        "chart-trend-analysis": trend_figure(dashboard, measure="analysis", _=_),
+        "chart-pairs-propensity": pair_matrix_figure(
+            dashboard, round_id=round_id, measure="propensity", _=_
+        ),
+        "chart-pairs-analysis": pair_matrix_figure(
+            dashboard, round_id=round_id, measure="analysis", _=_
+        ),
+        "chart-participation": participation_figure(dashboard, _=_),
+    }
+    for party in dashboard.parties:
+        found[f"chart-areas-{party.id}"] = areas_heatmap(
+            dashboard, party_id=party.id, language=language, _=_
+        )
+    if pair is not None:
+        found["chart-gap"] = perception_gap_figure(
+            dashboard, a_id=pair[0], b_id=pair[1], round_id=round_id, _=_
+        )
+    return found
+
+
+def _plotly() -> dict[str, Any]:
+    assets = plotly_assets()
+    return {
+        "js_url": f"/vendor/plotly-{assets.version}.min.js",
+        "css_url": f"/vendor/plotly-{assets.version}.css",
+        "global_id": GLOBAL_STYLE_ID,
+        "no_inline_class": NO_INLINE_CLASS,
+        "guarded_ids": assets.guarded_style_ids,
+    }
+
+
+@router.get("/coach/collaborations/{collaboration_id}/dashboard")
+def show_dashboard(
+    request: Request,
+    collaboration_id: int,
+    principal: PrincipalDep,
+    session: SessionDep,
+    round: Annotated[int | None, Query()] = None,
+    a: Annotated[int | None, Query()] = None,
+    b: Annotated[int | None, Query()] = None,
+) -> Response:
+    found = build_dashboard(
+        session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
+    )
+    selected = _selected(found, round)
+    pair = _pair(found, a, b)
+    charts = figures(
+        found,
+        round_id=selected,
+        pair=pair,
+        language=principal.language,
+        _=translator(principal.language),
+    )
+    context = {
+        "dashboard": found,
+        "selected": selected,
+        "pair": pair,
+        "charts": charts,
+        "plotly": _plotly(),
+    }
+    return page(request, "coach/dashboard.html", principal, context)
+
+
+@router.get("/coach/collaborations/{collaboration_id}/report")
+def show_report(
+    request: Request,
+    collaboration_id: int,
+    principal: PrincipalDep,
+    session: SessionDep,
+    round: Annotated[int | None, Query()] = None,
+) -> Response:
+    found = build_dashboard(
+        session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
+    )
+    selected = _selected(found, round)
+    charts = {}
+    if selected is not None:
+        _ = translator(principal.language)
+        charts = {
+            "chart-matrix": matrix_figure(found, selected_round_id=selected, _=_),
+            "chart-participation": participation_figure(found, _=_),
+        }
+    context = {"dashboard": found, "selected": selected, "charts": charts, "plotly": _plotly()}
+    return page(request, "coach/report.html", principal, context)
+
+
+@router.get("/coach/collaborations/{collaboration_id}/export")
+def export(
+    collaboration_id: int,
+    principal: PrincipalDep,
+    session: SessionDep,
+    format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
+) -> Response:
+    exported = exports.export_collaboration(
+        session,
+        organisation_id=principal.organisation_id,
+        collaboration_id=collaboration_id,
+        format=format,
+        user_id=principal.user_id,
+    )
+    return Response(
+        exported.content,
+        media_type=exported.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
+    )
+
+
+@router.post("/coach/collaborations/{collaboration_id}/alerts/{alert_id}/acknowledge")
+def acknowledge(
+    collaboration_id: int,
+    alert_id: int,
+    principal: EditorDep,
+    form: EditorFormDep,
+    session: SessionDep,
+) -> Response:
+    alerts.acknowledge_alert(
+        session,
+        organisation_id=principal.organisation_id,
+        alert_id=alert_id,
+        user_id=principal.user_id,
+    )
+    return see_other(f"/coach/collaborations/{collaboration_id}/dashboard", "alert_acknowledged")

@@ -1,0 +1,31 @@
+"""Rendering a coach page: the signed-in user and the language come along every time."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from app.services.auth import Principal
+from app.web.templating import render
+
+
+def page(
+    request: Request,
+    name: str,
+    principal: Principal,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    values = {
+        "principal": principal,
+        "notice": request.query_params.get("notice"),
+        **(context or {}),
+    }
+    return render(request, name, values, status_code=status_code, language=principal.language)
+
+
+def see_other(url: str, notice: str | None = None) -> RedirectResponse:
+    """Redirect after a successful POST; `notice` names a message the next page shows."""
+    return RedirectResponse(f"{url}?notice={notice}" if notice else url, status_code=303)

@@ -1,0 +1,192 @@
+"""The dashboard, report, exports, alerts and the served plotly.js, over HTTP."""
+
+import gzip
+import json
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.models import Alert, AuditEvent, Collaboration, Participant, Role
+from app.services import demo
+from app.web.plotly_assets import plotly_assets
+from tests.factories import make_open_collaboration
+from tests.web.coach.conftest import Browser, browser_for
+
+CHART = re.compile(
+    r'<script type="application/json" data-chart="([^"]+)" nonce="([^"]+)">(.*?)</script>', re.S
+)
+
+
+@pytest.fixture
+def demo_coach(client: TestClient, session: Session, settings: Settings) -> Browser:
+    demo.load_demo(session, settings=settings)
+    user = session.exec(select(demo.User).where(demo.User.email == demo.COACH_EMAIL)).one()
+    return browser_for(client, user, demo.COACH_PASSWORD)
+
+
+def _collaboration_id(session: Session) -> int:
+    return session.exec(select(Collaboration)).one().id or 0
+
+
+def charts_of(html: str) -> dict[str, Any]:
+    return {chart_id: json.loads(body) for chart_id, _nonce, body in CHART.findall(html)}
+
+
+def test_the_demo_dashboard_tells_the_four_round_story(
+    demo_coach: Browser, session: Session
+) -> None:
+    page = demo_coach.get(f"/coach/collaborations/{_collaboration_id(session)}/dashboard")
+    assert page.status_code == 200
+    charts = charts_of(page.text)
+    assert {"chart-matrix", "chart-trend-propensity", "chart-participation", "chart-gap"} <= set(
+        charts
+    )
+    matrix = charts["chart-matrix"]
+    assert [trace["text"] for trace in matrix["data"]] == [["1", "2", "3", "4"]] * 4
+    zones = {a["text"] for a in matrix["layout"]["annotations"] if not a.get("showarrow")}
+    assert zones == {"Blind vertrouwen", "Slim vertrouwen", "Geen vertrouwen", "Wantrouwen"}
+    assert "Provincie Utrecht" in page.text and "Significante daling" in page.text
+
+
+def test_chart_data_is_embedded_with_the_pages_csp_nonce(
+    demo_coach: Browser, session: Session
+) -> None:
+    page = demo_coach.get(f"/coach/collaborations/{_collaboration_id(session)}/dashboard")
+    policy = page.headers["content-security-policy"]
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)  # type: ignore[union-attr]
+    assert {found for _id, found, _body in CHART.findall(page.text)} == {nonce}
+    version = plotly_assets().version
+    assert f'<script src="/vendor/plotly-{version}.min.js" nonce="{nonce}" defer>' in page.text
+    assert "cdn" not in page.text.lower()
+
+
+def test_the_dashboard_never_shows_who_answered(demo_coach: Browser, session: Session) -> None:
+    cid = _collaboration_id(session)
+    names = [p.name for p in session.exec(select(Participant)) if p.name]
+    for url in (f"/coach/collaborations/{cid}/dashboard", f"/coach/collaborations/{cid}/report"):
+        page = demo_coach.get(url).text
+        assert not [name for name in names if re.search(rf"\b{re.escape(name)}\b", page)], url
+
+
+def test_the_round_selector_limits_the_trajectory(demo_coach: Browser, session: Session) -> None:
+    cid = _collaboration_id(session)
+    first_round = min(r.id for r in session.exec(select(demo.Round)))
+    page = demo_coach.get(f"/coach/collaborations/{cid}/dashboard?round={first_round}")
+    matrix = charts_of(page.text)["chart-matrix"]
+    assert [trace["text"] for trace in matrix["data"]] == [["1"]] * 4
+
+
+def test_a_group_under_the_threshold_reads_fewer_than_k(
+    coach: Browser, session: Session, settings: Settings
+) -> None:
+    from app.models.response import AnswerIn
+    from app.services import responses, rounds
+
+    setup = make_open_collaboration(
+        session, settings=settings, organisation_id=coach.user.organisation_id
+    )
+    token = setup.tokens_of(setup.parties[0])[0]
+    context = responses.load_invitation(session, token=token)
+    answers = [
+        AnswerIn(target_party_id=t, item_id=item.id, value=5)
+        for t in context.invitation.target_party_ids
+        for item in context.definition.items
+    ]
+    responses.submit_answers(session, token=token, answers=answers, final=True)
+    rounds.close_round(session, organisation_id=setup.organisation_id, round_id=setup.round.id or 0)
+    page = coach.get(f"/coach/collaborations/{setup.collaboration.id}/dashboard")
+    assert page.status_code == 200
+    assert "minder dan 3 antwoorden" in page.text
+    matrix = charts_of(page.text)["chart-matrix"]
+    assert all(trace["x"] == [] for trace in matrix["data"])
+
+
+def test_a_collaboration_without_rounds_explains_the_empty_dashboard(
+    coach: Browser, session: Session
+) -> None:
+    from tests.factories import make_collaboration
+
+    collaboration = make_collaboration(session, organisation_id=coach.user.organisation_id)
+    page = coach.get(f"/coach/collaborations/{collaboration.id}/dashboard")
+    assert page.status_code == 200 and "Nog niets gemeten" in page.text
+    assert charts_of(page.text) == {}
+
+
+def test_the_printable_report_has_print_styles_and_the_rounds_tables(
+    demo_coach: Browser, session: Session
+) -> None:
+    page = demo_coach.get(f"/coach/collaborations/{_collaboration_id(session)}/report")
+    assert page.status_code == 200
+    assert "Rapport van de ronde: Halverwege uitvoering" in page.text
+    assert "data-print" in page.text and "coach.css" in page.text
+    css = demo_coach.client.get("/static/css/coach.css").text
+    assert "@media print" in css
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media_type"),
+    [
+        ("csv", "text/csv"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ],
+)
+def test_exports_are_downloads_and_audited(
+    demo_coach: Browser, session: Session, fmt: str, media_type: str
+) -> None:
+    answer = demo_coach.get(
+        f"/coach/collaborations/{_collaboration_id(session)}/export?format={fmt}"
+    )
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith(media_type)
+    assert answer.headers["content-disposition"].startswith("attachment;")
+    session.rollback()
+    events = session.exec(select(AuditEvent)).all()
+    assert [(e.action, e.user_id) for e in events] == [
+        ("collaboration.exported", demo_coach.user.id)
+    ]
+
+
+def test_an_unknown_export_format_is_refused(demo_coach: Browser, session: Session) -> None:
+    answer = demo_coach.get(f"/coach/collaborations/{_collaboration_id(session)}/export?format=pdf")
+    assert answer.status_code == 422
+
+
+def test_an_alert_is_acknowledged_by_an_editor_only(
+    demo_coach: Browser, app: Any, session: Session
+) -> None:
+    cid = _collaboration_id(session)
+    alert = session.exec(select(Alert)).first()
+    assert alert is not None
+    viewer_user = demo.organisations.create_user(
+        session,
+        organisation_id=demo_coach.user.organisation_id,
+        email="kijker@example.org",
+        password="a-long-test-password-42",
+        role=Role.VIEWER,
+    )
+    with TestClient(app) as other:
+        viewer = browser_for(other, viewer_user)
+        refused = viewer.post(f"/coach/collaborations/{cid}/alerts/{alert.id}/acknowledge")
+    assert refused.status_code == 403
+    answer = demo_coach.post(f"/coach/collaborations/{cid}/alerts/{alert.id}/acknowledge")
+    assert answer.status_code == 303
+    session.refresh(alert)
+    assert alert.acknowledged_by_id == demo_coach.user.id
+
+
+def test_plotly_is_served_by_the_app_with_long_caching(client: TestClient) -> None:
+    assets = plotly_assets()
+    plain = client.get(
+        f"/vendor/plotly-{assets.version}.min.js", headers={"Accept-Encoding": "identity"}
+    )
+    assert plain.status_code == 200 and plain.content == assets.js
+    assert "immutable" in plain.headers["cache-control"]
+    packed = client.get(f"/vendor/plotly-{assets.version}.min.js")
+    assert gzip.decompress(assets.js_gzip) == packed.content  # httpx unpacked what came gzipped
+    css = client.get(f"/vendor/plotly-{assets.version}.css")
+    assert ".js-plotly-plot .plotly .modebar" in css.text
+    assert client.get("/vendor/plotly-000000000000.min.js").status_code == 404
