@@ -20,6 +20,8 @@ class Response(Timestamped, table=True):
     __table_args__ = (
         UniqueConstraint("invitation_id", "target_party_id"),
         Index("ix_response_round_submitted", "round_id", "submitted_at"),
+        # Covers the trends' freshness stamp (count, max id, max updated_at per round).
+        Index("ix_response_round_updated", "round_id", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

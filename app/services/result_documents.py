@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from pydantic import TypeAdapter
 from sqlmodel import Session, col, select
 
 from app.models import Party
@@ -20,6 +21,7 @@ from app.models.results import (
 )
 from app.scoring import PairAggregate, PartyAggregate
 from app.services.results import RoundResult, ScaleReliability
+from app.services.results_cache import Memo, memo_name
 from app.services.trends import Trends
 
 
@@ -44,6 +46,25 @@ def reliability_document(scales: list[ScaleReliability]) -> list[ReliabilityOut]
         )
         for scale in scales
     ]
+
+
+# A large collaboration's trends are megabytes of JSON: building them again costs more than
+# every query behind them, so the bytes are kept while the data behind them is unchanged.
+_trends_json = Memo(max_entries=4, max_bytes=32_000_000)
+_TRENDS_ADAPTER = TypeAdapter(TrendsOut)
+
+
+def trends_json(session: Session, trends: Trends) -> bytes:
+    """The trends document as the API sends it (the response model's own JSON)."""
+    if trends.stamp is None:
+        return _TRENDS_ADAPTER.dump_json(trends_document(session, trends))
+    stamp = (trends.stamp, tuple((alert.id, alert.updated_at) for alert in trends.alerts))
+    name = memo_name(session, trends.collaboration.id)
+    body: bytes | None = _trends_json.get(name, stamp)
+    if body is None:
+        body = _TRENDS_ADAPTER.dump_json(trends_document(session, trends))
+        _trends_json.put(name, stamp, body, size=len(body))
+    return body
 
 
 def trends_document(session: Session, trends: Trends) -> TrendsOut:

@@ -1,7 +1,8 @@
 """Trends of a collaboration: every round's aggregates and the changes between rounds."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from sqlmodel import Session, col, select
@@ -13,10 +14,12 @@ from app.scoring import (
     PartyAggregate,
     RespondentTargetScores,
     compare_rounds,
-    sample_of,
 )
+from app.scoring.change import GroupSample
+from app.scoring.figures import respondent_means
 from app.services.access import get_collaboration
 from app.services.results import RoundResult, measured_rounds, results_for_rounds
+from app.services.results_cache import Memo, data_stamp, memo_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,11 @@ class Trends:
     rounds: list[RoundResult]
     changes: list[MeasureChangeResult]
     alerts: list[Alert]
+    stamp: Hashable = None  # changes whenever rounds or changes would (see results_cache)
+
+
+# Recomputing a large collaboration's trends takes seconds; serving them again takes a stamp.
+_computed = Memo(max_entries=8)
 
 
 def collaboration_trends(
@@ -46,14 +54,27 @@ def collaboration_trends(
         session, organisation_id=organisation_id, collaboration_id=collaboration_id
     )
     rounds = measured_rounds(session, collaboration_id=collaboration_id)
-    results = results_for_rounds(session, collaboration=collaboration, rounds=rounds)
-    changes = [
-        change for before, after in pairwise(results) for change in changes_between(before, after)
+    stamp = data_stamp(session, collaboration=collaboration, rounds=rounds)
+    name = memo_name(session, collaboration_id)
+    computed = _computed.get(name, stamp)
+    if computed is None:
+        results = results_for_rounds(session, collaboration=collaboration, rounds=rounds)
+        changes = [
+            change
+            for before, after in pairwise(results)
+            for change in changes_between(before, after)
+        ]
+        computed = (results, changes)
+        _computed.put(name, stamp, computed)
+    results, changes = computed
+    # The same rows under the same stamp; this session's round objects are the current ones.
+    results = [
+        replace(result, round=round_) for result, round_ in zip(results, rounds, strict=True)
     ]
     alerts = session.exec(
         select(Alert).where(Alert.collaboration_id == collaboration_id).order_by(col(Alert.id))
     ).all()
-    return Trends(collaboration, results, changes, list(alerts))
+    return Trends(collaboration, results, list(changes), list(alerts), stamp)
 
 
 def changes_between(before: RoundResult, after: RoundResult) -> list[MeasureChangeResult]:
@@ -64,42 +85,47 @@ def changes_between(before: RoundResult, after: RoundResult) -> list[MeasureChan
     """
     measures = [m for m in after.roles.measures if m in before.roles.measures]
     previous = {p.party: p for p in before.aggregate.parties}
+    rows_before, rows_after = _rows_by_party(before.rows), _rows_by_party(after.rows)
     found = []
     for party in after.aggregate.parties:
         earlier = previous.get(party.party)
         if earlier is None:
             continue
-        found += _group_changes(before, after, earlier, party, measures, target=None)
+        sides = (rows_before.get(party.party, []), rows_after.get(party.party, []))
+        found += _group_changes(before, after, (earlier, party), sides, measures, target=None)
         earlier_pairs = {t.target: t for t in earlier.targets}
         for pair in party.targets:
             if pair.target in earlier_pairs:
-                found += _group_changes(
-                    before, after, earlier_pairs[pair.target], pair, measures, target=pair.target
-                )
+                groups = (earlier_pairs[pair.target], pair)
+                found += _group_changes(before, after, groups, sides, measures, target=pair.target)
     return found
+
+
+Group = PartyAggregate | PairAggregate
 
 
 def _group_changes(
     before: RoundResult,
     after: RoundResult,
-    earlier: PartyAggregate | PairAggregate,
-    later: PartyAggregate | PairAggregate,
+    groups: tuple[Group, Group],
+    rows: tuple[list[RespondentTargetScores], list[RespondentTargetScores]],
     measures: Sequence[str],
     *,
     target: object,
 ) -> list[MeasureChangeResult]:
+    earlier, later = groups
     if earlier.suppressed or later.suppressed:
         return []
     party_id = int(later.truster if isinstance(later, PairAggregate) else later.party)  # type: ignore[call-overload]
-    rows_before = _rows_of(before.rows, party_id)
-    rows_after = _rows_of(after.rows, party_id)
+    shown = [m for m in measures if _shown(earlier, m, before) and _shown(later, m, after)]
+    if not shown:
+        return []
+    samples_before, samples_after = _samples(rows[0], target), _samples(rows[1], target)
     found = []
-    for measure in measures:
-        if not (_shown(earlier, measure, before) and _shown(later, measure, after)):
-            continue
+    for measure in shown:
         change = compare_rounds(
-            sample_of(rows_before, measure, target=target),
-            sample_of(rows_after, measure, target=target),
+            GroupSample(samples_before.get(measure, {})),
+            GroupSample(samples_after.get(measure, {})),
             min_n=after.k,
         )
         if change.welch is None and change.paired is None:
@@ -118,11 +144,28 @@ def _group_changes(
     return found
 
 
-def _rows_of(rows: Sequence[RespondentTargetScores], party_id: int) -> list[RespondentTargetScores]:
-    return [row for row in rows if row.truster_party == party_id]
+def _rows_by_party(
+    rows: Sequence[RespondentTargetScores],
+) -> dict[object, list[RespondentTargetScores]]:
+    by_party: dict[object, list[RespondentTargetScores]] = defaultdict(list)
+    for row in rows:
+        by_party[row.truster_party].append(row)
+    return by_party
 
 
-def _shown(group: PartyAggregate | PairAggregate, measure: str, result: RoundResult) -> bool:
+def _samples(rows: Sequence[RespondentTargetScores], target: object) -> dict[str, dict[str, float]]:
+    """`sample_of` for every measure at once: each respondent's means are computed once."""
+    if target is not None:
+        rows = [row for row in rows if row.target_party == target]
+    values: dict[str, dict[str, float]] = defaultdict(dict)
+    for (_, participant), scales in respondent_means(rows).items():
+        for measure, value in scales.items():
+            if value is not None:
+                values[measure][participant] = value
+    return values
+
+
+def _shown(group: Group, measure: str, result: RoundResult) -> bool:
     if measure == result.roles.propensity:
         return group.propensity is not None
     if measure == result.roles.analysis:

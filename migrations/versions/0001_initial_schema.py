@@ -613,6 +613,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_response_round_submitted", ["round_id", "submitted_at"], unique=False
         )
+        batch_op.create_index("ix_response_round_updated", ["round_id", "updated_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_response_target_party_id"), ["target_party_id"], unique=False
         )
@@ -628,6 +629,7 @@ def downgrade() -> None:
     with op.batch_alter_table("response", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_response_truster_party_id"))
         batch_op.drop_index(batch_op.f("ix_response_target_party_id"))
+        batch_op.drop_index("ix_response_round_updated")
         batch_op.drop_index("ix_response_round_submitted")
         batch_op.drop_index(batch_op.f("ix_response_participant_id"))
         batch_op.drop_index(batch_op.f("ix_response_invitation_id"))

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from app.api import examples
 from app.api.deps import CollaborationId, ReaderDep, RoundId, SessionDep
@@ -57,4 +57,5 @@ def get_trends(collaboration_id: CollaborationId, session: SessionDep, principal
     found = trends.collaboration_trends(
         session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
     )
-    return result_documents.trends_document(session, found)
+    # Bytes, not the model: large documents are kept serialised (see trends_json).
+    return Response(result_documents.trends_json(session, found), media_type="application/json")
