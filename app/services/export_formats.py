@@ -7,10 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-import pyreadstat
-from openpyxl import Workbook
-
 from app.scoring import QuestionnaireDefinition
 
 MEDIA_TYPES = {
@@ -132,6 +128,9 @@ def _csv(table: Table) -> bytes:
 
 
 def _xlsx(table: Table) -> bytes:
+    # The file libraries load on first use: ~70 MB that every web worker would carry.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     data = workbook.create_sheet("data")
     data.append(table.columns)
@@ -149,6 +148,9 @@ def _xlsx(table: Table) -> bytes:
 
 
 def _sav(table: Table) -> bytes:
+    import pandas as pd
+    import pyreadstat
+
     frame = pd.DataFrame(
         [[_plain(row[c]) for c in table.columns] for row in table.rows], columns=table.columns
     )

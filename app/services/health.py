@@ -2,12 +2,8 @@
 
 import logging
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
-
-from app.migrations import alembic_config
 
 log = logging.getLogger("trustmeter.health")
 
@@ -23,6 +19,12 @@ def database_ok(engine: Engine) -> tuple[bool, str]:
 
 
 def schema_current(engine: Engine) -> tuple[bool, str]:
+    # Alembic loads on first use: ~20 MB that a web worker only needs for /readyz.
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from app.migrations import alembic_config
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     try:
         with engine.connect() as connection:
