@@ -65,7 +65,11 @@ def make_engine(settings: Settings) -> Engine:
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    # No cap on connections: the writer holding the write lock must never wait for the pool,
+    # or requests that hold a read connection while queueing for a thread starve it for good.
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, max_overflow=-1
+    )
     _configure_sqlite(engine)
     return engine
 

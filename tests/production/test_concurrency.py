@@ -10,6 +10,10 @@ from sqlmodel import Session, col, func, select
 from app.config import Settings
 from app.db import make_engine
 from app.models import Invitation, InvitationStatus, Response
+from app.models.response import AnswerIn
+from app.security import hash_token
+from app.services import responses
+from app.web import csrf
 from tests.production.conftest import SurveyWorld
 from tests.production.server import LiveServer
 
@@ -18,27 +22,25 @@ pytestmark = pytest.mark.timeout(300)
 PARTNERS = 200
 
 
-def _submit_all_at_once(server: LiveServer, world: SurveyWorld) -> list[int | str]:
+Submit = Callable[[httpx.Client, str], httpx.Response]
+
+
+def _all_at_once(server: LiveServer, tokens: list[str], submit: Submit) -> list[int | str]:
     """One thread per partner; a barrier releases every request together."""
-    barrier = threading.Barrier(len(world.tokens))
-    outcomes: list[int | str] = [0] * len(world.tokens)
+    barrier = threading.Barrier(len(tokens))
+    outcomes: list[int | str] = [0] * len(tokens)
 
     def partner(number: int, token: str) -> None:
         with httpx.Client(base_url=server.url, timeout=120) as client:
             barrier.wait(timeout=120)
             try:
-                answer = client.post(
-                    f"/api/v1/invitations/{token}/responses",
-                    json=world.final_submission(token),
-                    headers=world.headers,
-                )
-                outcomes[number] = answer.status_code
+                outcomes[number] = submit(client, token).status_code
             except httpx.HTTPError as exc:
                 outcomes[number] = repr(exc)
 
     threads = [
         threading.Thread(target=partner, args=(number, token))
-        for number, token in enumerate(world.tokens)
+        for number, token in enumerate(tokens)
     ]
     for thread in threads:
         thread.start()
@@ -47,18 +49,7 @@ def _submit_all_at_once(server: LiveServer, world: SurveyWorld) -> list[int | st
     return outcomes
 
 
-def test_two_hundred_simultaneous_submissions_are_all_stored(
-    live_server: Callable[..., LiveServer],
-    survey_world_factory: Callable[[int], SurveyWorld],
-    settings: Settings,
-) -> None:
-    world = survey_world_factory(PARTNERS)
-    server = live_server(workers=2)
-
-    outcomes = _submit_all_at_once(server, world)
-
-    failed = [outcome for outcome in outcomes if outcome != 200]
-    assert not failed, f"{len(failed)} submissions failed, e.g. {failed[:5]}"
+def _assert_all_stored(server: LiveServer, world: SurveyWorld, settings: Settings) -> None:
     assert "database is locked" not in server.logs()
     engine = make_engine(settings)
     try:
@@ -77,3 +68,50 @@ def test_two_hundred_simultaneous_submissions_are_all_stored(
         engine.dispose()
     assert submitted == PARTNERS
     assert stored == sum(len(targets) for targets in world.target_party_ids.values())
+
+
+def test_two_hundred_simultaneous_api_submissions_are_all_stored(
+    live_server: Callable[..., LiveServer],
+    survey_world_factory: Callable[[int], SurveyWorld],
+    settings: Settings,
+) -> None:
+    world = survey_world_factory(PARTNERS)
+    server = live_server(workers=2)
+
+    def submit(client: httpx.Client, token: str) -> httpx.Response:
+        return client.post(
+            f"/api/v1/invitations/{token}/responses",
+            json=world.final_submission(token),
+            headers={**world.headers, "Idempotency-Key": token[:12]},
+        )
+
+    outcomes = _all_at_once(server, world.tokens, submit)
+
+    failed = [outcome for outcome in outcomes if outcome != 200]
+    assert not failed, f"{len(failed)} submissions failed, e.g. {failed[:5]}"
+    _assert_all_stored(server, world, settings)
+
+
+def test_two_hundred_partners_pressing_submit_in_the_survey_at_once_are_all_stored(
+    live_server: Callable[..., LiveServer],
+    survey_world_factory: Callable[[int], SurveyWorld],
+    settings: Settings,
+    session: Session,
+) -> None:
+    world = survey_world_factory(PARTNERS)
+    for token in world.tokens:
+        draft = world.final_submission(token)["answers"]
+        answers = [AnswerIn(**answer) for answer in draft]
+        responses.submit_answers(session, token=token, answers=answers, final=False)
+    session.close()
+    server = live_server(workers=2)
+
+    def submit(client: httpx.Client, token: str) -> httpx.Response:
+        form_token = csrf.form_token(settings, purpose="survey", subject=hash_token(token))
+        return client.post(f"/s/{token}/submit", data={csrf.FIELD: form_token})
+
+    outcomes = _all_at_once(server, world.tokens, submit)
+
+    failed = [outcome for outcome in outcomes if outcome != 303]
+    assert not failed, f"{len(failed)} submissions failed, e.g. {failed[:5]}"
+    _assert_all_stored(server, world, settings)
