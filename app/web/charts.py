@@ -6,6 +6,7 @@ colour alone; the pages show the same figures in a table next to each chart.
 
 import html
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from itertools import pairwise
 from typing import Any, TypeGuard
 
@@ -259,11 +260,20 @@ def trend_figure(dashboard: Dashboard, *, measure: str, _: Translate = identity)
     line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": cutoff, "y1": cutoff}
     layout = base_layout(
         titles.get(measure, measure),
-        xaxis={"type": "date"},
+        xaxis={"type": "date", "range": _time_range(dashboard)},
         yaxis={"range": [0, 100], "dtick": 10, "title": {"text": _("Score (0-100)")}},
         shapes=[{**line, "line": {"color": "#444444", "width": 1.5, "dash": "dash"}}],
     )
     return {"data": data, "layout": layout}
+
+
+def _time_range(dashboard: Dashboard) -> list[str] | None:
+    """A fortnight of room on both sides, so a single round is not drawn on an hour's axis."""
+    if not dashboard.rounds:
+        return None
+    moments = [r.moment for r in dashboard.rounds]
+    margin = timedelta(days=14)
+    return [(min(moments) - margin).isoformat(), (max(moments) + margin).isoformat()]
 
 
 def measure_of(position: Position | None, measure: str) -> Estimate | None:

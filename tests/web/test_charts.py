@@ -159,6 +159,10 @@ def test_trend_uses_a_time_axis_and_leaves_empty_rounds_as_gaps() -> None:
     lines = [t for t in figure["data"] if t.get("showlegend") is not False]
     b_line = lines[1]
     assert figure["layout"]["xaxis"]["type"] == "date"
+    assert figure["layout"]["xaxis"]["range"] == [
+        "2025-12-22T00:00:00+00:00",
+        "2026-09-21T00:00:00+00:00",
+    ]
     assert b_line["x"][0].startswith("2026-01-05")
     assert b_line["y"] == [70, None, 40] and b_line["connectgaps"] is False
 

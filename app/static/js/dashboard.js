@@ -3,11 +3,9 @@
 (function () {
   "use strict";
 
-  var config = {
-    displaylogo: false,
-    responsive: true,
-    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
-  };
+  // No mode bar: its buttons would be focusable inside a chart that assistive technology
+  // skips (the table beside each chart carries the same figures), and the page prints well.
+  var config = { displayModeBar: false, displaylogo: false, responsive: true };
 
   function draw() {
     if (!window.Plotly) {

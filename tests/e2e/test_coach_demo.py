@@ -1,0 +1,95 @@
+"""The README's demo in Chromium: the coach signs in and sees the four-round story."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from app.config import Settings
+from app.services import demo
+from tests.e2e.conftest import (
+    LAPTOP,
+    NARROWEST,
+    SCREENSHOTS,
+    LiveServer,
+    OpenPage,
+    axe_scan,
+    has_horizontal_scroll,
+    screenshot,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_server(live_server: LiveServer, session: Session, settings: Settings) -> LiveServer:
+    demo.load_demo(session, settings=settings)
+    return live_server
+
+
+def sign_in(page: Page, server: LiveServer) -> None:
+    page.goto(f"{server.url}/login")
+    axe_scan(page, "coach-login")
+    page.get_by_label("E-mailadres").fill(demo.COACH_EMAIL)
+    page.get_by_label("Wachtwoord").fill(demo.COACH_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Samenwerkingen")
+
+
+def open_dashboard(page: Page) -> None:
+    page.get_by_role("link", name=re.compile(f"^Dashboard {demo.COLLABORATION}")).click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-drawn\b"))
+
+
+def test_the_demo_coach_sees_the_four_round_story(
+    demo_server: LiveServer, open_page: OpenPage
+) -> None:
+    page = open_page(viewport=LAPTOP, locale="nl-NL")
+    sign_in(page, demo_server)
+    axe_scan(page, "coach-collaborations")
+    open_dashboard(page)
+    traces = page.evaluate(
+        "document.getElementById('chart-matrix').data.map(t => [t.name, t.text, t.x, t.y])"
+    )
+    assert [name for name, *_ in traces] == [name for name, *_ in demo.PARTIES]
+    assert all(numbers == ["1", "2", "3", "4"] for _n, numbers, _x, _y in traces)
+    province = next(t for t in traces if t[0] == "Provincie Utrecht")
+    assert province[2][0] < 50 < province[2][-1]  # from distrust to smart trust
+    rijnland = next(t for t in traces if t[0] == "Wegenbouw Rijnland")
+    assert rijnland[2][0] > 50 > rijnland[2][-1] and rijnland[3][-1] < 50  # into no trust
+    arrows = page.locator("#chart-matrix .annotation-arrow-g")
+    expect(arrows).to_have_count(12)  # three steps for each of the four parties
+    axe_scan(page, "coach-dashboard-demo")
+    screenshot(page, "coach-dashboard-demo-laptop")
+    page.locator("#chart-matrix").screenshot(path=str(SCREENSHOTS / "coach-matrix-demo.png"))
+
+
+def test_the_round_report_prints_and_passes_axe(
+    demo_server: LiveServer, open_page: OpenPage
+) -> None:
+    page = open_page(viewport=LAPTOP, locale="nl-NL")
+    sign_in(page, demo_server)
+    open_dashboard(page)
+    page.get_by_role("link", name="Rapport om af te drukken").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Vertrouwen in")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-drawn\b"))
+    axe_scan(page, "coach-report-demo")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Afdrukken of bewaren als pdf")).to_be_hidden()
+    screenshot(page, "coach-report-demo-print")
+
+
+def test_the_dashboard_reads_in_english_and_on_a_small_screen(
+    demo_server: LiveServer, open_page: OpenPage
+) -> None:
+    page = open_page(viewport=NARROWEST, locale="nl-NL")
+    sign_in(page, demo_server)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Collaborations")
+    page.get_by_role("link", name=re.compile(f"^Dashboard {demo.COLLABORATION}")).click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-drawn\b"))
+    expect(page.get_by_role("heading", name="Where the parties stand")).to_be_visible()
+    assert not has_horizontal_scroll(page)  # wide tables scroll inside their own box
+    axe_scan(page, "coach-dashboard-demo-en-320")
+    screenshot(page, "coach-dashboard-demo-en-320px")
