@@ -120,8 +120,19 @@ class LiveServer:
         entries = []
         for line in self.logs().splitlines():
             if line.startswith("{"):
-                entries.append(json.loads(line))
+                with contextlib.suppress(ValueError):  # a line still being written
+                    entries.append(json.loads(line))
         return entries
+
+    def pid_for(self, request_id: str) -> int:
+        """Which worker process served the request with this X-Request-ID (from its log line)."""
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            for entry in self.json_log_entries():
+                if entry.get("request_id") == request_id and entry.get("message") == "request":
+                    return int(entry["pid"])
+            time.sleep(0.05)  # the access line is written just after the answer is sent
+        raise AssertionError(f"no access log line for request {request_id}")
 
     def close(self) -> None:
         if self.process is not None:
