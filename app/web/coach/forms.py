@@ -1,13 +1,12 @@
 """Posted forms into validated inputs, with translated messages to show next to each field."""
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from app.errors import FieldProblem
 from app.web import i18n
 
 M = TypeVar("M", bound=BaseModel)
@@ -79,14 +78,15 @@ def _message(error: Mapping[str, Any], _: Translate) -> str:
         return _("Fill this in.")
     if kind == "string_too_long":
         return _("Use at most %(max)s characters.") % {"max": context.get("max_length")}
-    if kind in ("greater_than_equal", "greater_than"):
-        return _("Enter a number of at least %(min)s.") % {
-            "min": context.get("ge", context.get("gt"))
-        }
-    if kind in ("less_than_equal", "less_than"):
-        return _("Enter a number of at most %(max)s.") % {
-            "max": context.get("le", context.get("lt"))
-        }
+    bounds = {
+        "greater_than_equal": (_("Enter a number of at least %(limit)s."), "ge"),
+        "greater_than": (_("Enter a number above %(limit)s."), "gt"),
+        "less_than_equal": (_("Enter a number of at most %(limit)s."), "le"),
+        "less_than": (_("Enter a number below %(limit)s."), "lt"),
+    }
+    if kind in bounds:
+        template, key = bounds[kind]
+        return template % {"limit": _plain_number(context.get(key))}
     if kind.startswith(("int", "float")):
         return _("Enter a whole number.") if kind.startswith("int") else _("Enter a number.")
     if kind.startswith("datetime"):
@@ -98,6 +98,8 @@ def _message(error: Mapping[str, Any], _: Translate) -> str:
     return _("This value is not valid.")
 
 
-def problems_to_errors(problems: Iterable[FieldProblem], messages: Mapping[str, str]) -> Errors:
-    """Field problems of a service error, worded for the page (fallback: a generic message)."""
-    return {p.field: messages.get(p.field, messages.get("*", p.message)) for p in problems}
+def _plain_number(value: object) -> str:
+    """100.0 reads as 100; other values as they are."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -52,7 +52,8 @@ def test_a_coach_creates_a_collaboration(coach: Browser, session: Session) -> No
         ("name", "", "Vul dit in."),
         ("anonymity_threshold", "1", "Vul een getal in van minstens 2."),
         ("anonymity_threshold", "drie", "Vul een geheel getal in."),
-        ("propensity_cutoff", "100", "Vul een getal in van hoogstens 100."),
+        ("propensity_cutoff", "100", "Vul een getal in onder 100."),
+        ("analysis_cutoff", "0", "Vul een getal in boven 0."),
         ("language", "fr", "Kies een van de mogelijkheden."),
     ],
 )
