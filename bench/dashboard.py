@@ -73,7 +73,7 @@ def measure_dashboard(
     if probe.status_code != 200:
         return [], [f"dashboard: not measured, GET {call.path} answered {probe.status_code}."]
     with step("dashboard page"):
-        run_load("warm-up", server.address, [call] * 4, concurrency=2, seconds=60)
+        run_load("warm-up", server.address, [call] * 6, concurrency=6, seconds=1, timeout=300)
         result = run_load(
             "dashboard", server.address, [call] * 40, concurrency=1, seconds=options.seconds
         )

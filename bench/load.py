@@ -56,6 +56,7 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     errors: int = 0
+    journeys: int = 0  # calls or tuples of calls completed without an error
     error_samples: list[str] = field(default_factory=list)
 
     @property
@@ -132,26 +133,41 @@ async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
 
 
 async def _worker(
-    connection: _Connection, calls: Iterator[bytes], deadline: float, result: LoadResult
+    connection: _Connection,
+    journeys: Iterator[list[bytes]],
+    deadline: float,
+    result: LoadResult,
+    request_timeout: float,
 ) -> None:
     try:
-        for raw in calls:
+        for journey in journeys:
             if time.monotonic() >= deadline:
                 return
-            started = time.perf_counter()
-            try:
-                status, body = await asyncio.wait_for(connection.request(raw), REQUEST_TIMEOUT)
-            except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
-                connection.close()
-                _record_error(result, f"{type(exc).__name__}: {exc}")
-                continue
-            result.statuses[status] += 1
-            if 200 <= status < 400:
-                result.latencies.append(time.perf_counter() - started)
+            for raw in journey:
+                if not await _one(connection, raw, result, request_timeout):
+                    break  # the rest of a journey depends on this step
             else:
-                _record_error(result, f"{status}: {body[:300].decode(errors='replace')}")
+                result.journeys += 1
     finally:
         connection.close()
+
+
+async def _one(
+    connection: _Connection, raw: bytes, result: LoadResult, request_timeout: float
+) -> bool:
+    started = time.perf_counter()
+    try:
+        status, body = await asyncio.wait_for(connection.request(raw), request_timeout)
+    except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
+        connection.close()
+        _record_error(result, f"{type(exc).__name__}: {exc}")
+        return False
+    result.statuses[status] += 1
+    if 200 <= status < 400:
+        result.latencies.append(time.perf_counter() - started)
+        return True
+    _record_error(result, f"{status}: {body[:300].decode(errors='replace')}")
+    return False
 
 
 def _record_error(result: LoadResult, message: str) -> None:
@@ -161,15 +177,24 @@ def _record_error(result: LoadResult, message: str) -> None:
 
 
 async def _run(
-    name: str, base: tuple[str, int], calls: Iterable[Call], concurrency: int, seconds: float
+    name: str,
+    base: tuple[str, int],
+    calls: Iterable[Call | tuple[Call, ...]],
+    concurrency: int,
+    seconds: float,
+    request_timeout: float,
 ) -> LoadResult:
     host, port = base
-    encoded = (call.encode(f"{host}:{port}") for call in calls)
+    encoded = (
+        [step.encode(f"{host}:{port}") for step in (item if isinstance(item, tuple) else (item,))]
+        for item in calls
+    )
     result = LoadResult(name, concurrency)
     started = time.perf_counter()
     deadline = time.monotonic() + min(seconds, MAX_SECONDS)
     workers = [
-        _worker(_Connection(host, port), encoded, deadline, result) for _ in range(concurrency)
+        _worker(_Connection(host, port), encoded, deadline, result, request_timeout)
+        for _ in range(concurrency)
     ]
     await asyncio.gather(*workers)
     result.elapsed = time.perf_counter() - started
@@ -179,15 +204,21 @@ async def _run(
 def run_load(
     name: str,
     base: tuple[str, int],
-    calls: Iterable[Call],
+    calls: Iterable[Call | tuple[Call, ...]],
     *,
     concurrency: int,
     seconds: float,
+    timeout: float = REQUEST_TIMEOUT,
 ) -> LoadResult:
-    """Send `calls` over `concurrency` connections until they run out or `seconds` pass."""
+    """Send `calls` over `concurrency` connections until they run out or `seconds` pass.
+
+    A tuple of calls is a journey: one connection sends them in order, like one browser.
+
+    `seconds` bounds when the last request may start; `timeout` bounds each request.
+    """
     try:
         import uvloop
 
-        return uvloop.run(_run(name, base, calls, concurrency, seconds))
+        return uvloop.run(_run(name, base, calls, concurrency, seconds, timeout))
     except ImportError:
-        return asyncio.run(_run(name, base, calls, concurrency, seconds))
+        return asyncio.run(_run(name, base, calls, concurrency, seconds, timeout))

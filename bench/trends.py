@@ -16,7 +16,7 @@ from bench.server import BenchDatabase, BenchServer, bench_database, running_ser
 from bench.world import TrendsWorld, build_trends_world
 
 TARGET_P50_MS = 150.0
-WARM_UP = 4  # enough for both workers to have served the page once
+WARM_UP = 6  # sent at once, so that every worker serves the page at least once
 MAX_REQUESTS = 40
 
 
@@ -39,7 +39,9 @@ def time_trends(
         f"/api/v1/collaborations/{world.collaboration_id}/trends",
         headers={"Authorization": f"Bearer {world.api_key}"},
     )
-    run_load("warm-up", server.address, [call] * WARM_UP, concurrency=2, seconds=60)
+    run_load(
+        "warm-up", server.address, [call] * WARM_UP, concurrency=WARM_UP, seconds=1, timeout=300
+    )
     return run_load(
         f"trends ({world.responses} responses)",
         server.address,
@@ -68,6 +70,8 @@ def measure_trends(
         Figure("3 trends", "GET trends p90", result.percentile(90), "ms"),
     ]
     notes = [result.summary(), *(f"trends error: `{e[:200]}`" for e in result.error_samples)]
+    peaks = " / ".join(f"{peak:.0f}" for peak in server.peak_rss_mb())
+    notes.append(f"peak RSS per worker after the trends, before the dashboard: {peaks} MB")
     dashboard_figures, dashboard_notes = dashboard.measure_dashboard(server, world, options)
     return figures + dashboard_figures, notes + dashboard_notes
 

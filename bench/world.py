@@ -30,9 +30,15 @@ class SubmitWorld:
     """An open round of two parties: each token rates the one other party."""
 
     api_key: str
+    round_id: int
     tokens: list[str]
+    invitation_ids: list[int]
     target_of: dict[str, int]
-    item_ids: list[str]
+    definition: QuestionnaireDefinition
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [item.id for item in self.definition.items]
 
     def final_submission(self, index: int) -> dict[str, Any]:
         token = self.tokens[index]
@@ -116,16 +122,17 @@ def build_submit_world(session: Session, settings: Settings, *, invitations: int
     per_party = -(-invitations // 2)
     collaboration_id, _ = _collaboration(session, organisation_id, "Inschrijving", 2, per_party)
     issued = _open_round(session, settings, organisation_id, collaboration_id, "Aanbesteding")
-    tokens = [item.token for item in issued if item.token]
-    target_of = {item.token: item.invitation.target_party_ids[0] for item in issued if item.token}
+    mine = [item for item in issued if item.token]
     definition = questionnaires.definition_by_id(
         session, questionnaires.default_questionnaire(session).id or 0
     )
     return SubmitWorld(
         api_key=_api_key(session, organisation_id),
-        tokens=tokens,
-        target_of=target_of,
-        item_ids=[item.id for item in definition.items],
+        round_id=mine[0].invitation.round_id,
+        tokens=[item.token for item in mine if item.token],
+        invitation_ids=[item.invitation.id or 0 for item in mine],
+        target_of={item.token: item.invitation.target_party_ids[0] for item in mine if item.token},
+        definition=definition,
     )
 
 
@@ -137,8 +144,12 @@ def build_trends_world(
     rounds_count: int = 12,
     participants_per_party: int = 30,
     name: str = "Alliantie",
+    close_rounds: bool = True,
 ) -> TrendsWorld:
-    """A collaboration with every round answered in full by every participant, and closed."""
+    """A collaboration with every round answered in full by every participant.
+
+    All but the latest round are closed (raising their alerts) unless `close_rounds` is off.
+    """
     organisation_id = _organisation(session)
     collaboration_id, _ = _collaboration(
         session, organisation_id, name, parties, participants_per_party
@@ -156,7 +167,7 @@ def build_trends_world(
         invitations = [item.invitation for item in issued]
         round_ids.append(invitations[0].round_id)
         stored += _store_answers(session, definition, invitations, number, rng)
-    for round_id in round_ids[:-1]:  # the latest round is still open, as in real life
+    for round_id in round_ids[:-1] if close_rounds else []:  # the latest stays open
         rounds.close_round(session, organisation_id=organisation_id, round_id=round_id)
     return TrendsWorld(
         api_key=_api_key(session, organisation_id),

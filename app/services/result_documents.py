@@ -1,6 +1,7 @@
 """Results as API documents: round scores, reliability and trends in their public shapes."""
 
 from collections import defaultdict
+from collections.abc import Iterator
 
 from pydantic import TypeAdapter
 from sqlmodel import Session, col, select
@@ -22,7 +23,7 @@ from app.models.results import (
 from app.scoring import PairAggregate, PartyAggregate
 from app.services.results import RoundResult, ScaleReliability
 from app.services.results_cache import Memo, memo_name
-from app.services.trends import Trends
+from app.services.trends import MeasureChangeResult, Trends
 
 
 def round_scores_document(result: RoundResult) -> RoundScoresOut:
@@ -52,22 +53,46 @@ def reliability_document(scales: list[ScaleReliability]) -> list[ReliabilityOut]
 # every query behind them, so the bytes are kept while the data behind them is unchanged.
 _trends_json = Memo(max_entries=4, max_bytes=32_000_000)
 _TRENDS_ADAPTER = TypeAdapter(TrendsOut)
+_PARTY_ADAPTER = TypeAdapter(PartyTrendOut)
+_NO_PARTIES = b'"parties":[]'
 
 
 def trends_json(session: Session, trends: Trends) -> bytes:
     """The trends document as the API sends it (the response model's own JSON)."""
     if trends.stamp is None:
-        return _TRENDS_ADAPTER.dump_json(trends_document(session, trends))
+        return _trends_bytes(session, trends)
     stamp = (trends.stamp, tuple((alert.id, alert.updated_at) for alert in trends.alerts))
     name = memo_name(session, trends.collaboration.id)
     body: bytes | None = _trends_json.get(name, stamp)
     if body is None:
-        body = _TRENDS_ADAPTER.dump_json(trends_document(session, trends))
+        body = _trends_bytes(session, trends)
         _trends_json.put(name, stamp, body, size=len(body))
     return body
 
 
+def _trends_bytes(session: Session, trends: Trends) -> bytes:
+    """The document's JSON, serialised one party at a time.
+
+    The whole document as models takes several times the memory of its JSON; one party at
+    a time keeps a worker's peak low. The parties are spliced into the JSON of the document
+    without them, so every other field is the response model's own serialisation.
+    """
+    shell, parties = _trends_parts(session, trends)
+    body = _TRENDS_ADAPTER.dump_json(shell)
+    if body.count(_NO_PARTIES) != 1:  # an alert's detail holds the marker: build it whole
+        return _TRENDS_ADAPTER.dump_json(shell.model_copy(update={"parties": list(parties)}))
+    before, after = body.split(_NO_PARTIES)
+    parts = [_PARTY_ADAPTER.dump_json(party) for party in parties]
+    return b"".join((before, b'"parties":[', b",".join(parts), b"]", after))
+
+
 def trends_document(session: Session, trends: Trends) -> TrendsOut:
+    shell, parties = _trends_parts(session, trends)
+    return shell.model_copy(update={"parties": list(parties)})
+
+
+def _trends_parts(session: Session, trends: Trends) -> tuple[TrendsOut, Iterator[PartyTrendOut]]:
+    """The document without its parties, and the parties, made one by one as they are read."""
     collaboration = trends.collaboration
     names = {
         party.id: party.name
@@ -75,31 +100,37 @@ def trends_document(session: Session, trends: Trends) -> TrendsOut:
             select(Party).where(Party.collaboration_id == collaboration.id).order_by(col(Party.id))
         )
     }
-    changes: dict[tuple[int, int | None], list[MeasureChangeOut]] = defaultdict(list)
+    changes: dict[tuple[int, int | None], list[MeasureChangeResult]] = defaultdict(list)
     for item in trends.changes:
-        changes[(item.party_id, item.target_party_id)].append(
-            MeasureChangeOut.of(item.from_round_id, item.to_round_id, item.measure, item.change)
-        )
-    parties = [
+        changes[(item.party_id, item.target_party_id)].append(item)
+    parties = (
         _party_trend(party_id, name, trends, changes)
         for party_id, name in names.items()
         if party_id is not None
-    ]
+    )
     assert collaboration.id is not None
-    return TrendsOut(
+    shell = TrendsOut(
         collaboration_id=collaboration.id,
         k=collaboration.anonymity_threshold,
         rounds=[RoundRefOut.model_validate(r.round, from_attributes=True) for r in trends.rounds],
-        parties=parties,
+        parties=[],
         alerts=[AlertPublic.model_validate(a, from_attributes=True) for a in trends.alerts],
     )
+    return shell, parties
+
+
+def _changes_out(items: list[MeasureChangeResult]) -> list[MeasureChangeOut]:
+    return [
+        MeasureChangeOut.of(item.from_round_id, item.to_round_id, item.measure, item.change)
+        for item in items
+    ]
 
 
 def _party_trend(
     party_id: int,
     name: str,
     trends: Trends,
-    changes: dict[tuple[int, int | None], list[MeasureChangeOut]],
+    changes: dict[tuple[int, int | None], list[MeasureChangeResult]],
 ) -> PartyTrendOut:
     points: list[RoundPointOut] = []
     rates: dict[int, float | None] = {}
@@ -114,7 +145,9 @@ def _party_trend(
         for pair in party.targets:
             pair_points[int(pair.target)].append(_point(result.round.id, pair))  # type: ignore[call-overload]
     targets = [
-        PairTrendOut(target_party_id=target, rounds=rows, changes=changes[(party_id, target)])
+        PairTrendOut(
+            target_party_id=target, rounds=rows, changes=_changes_out(changes[(party_id, target)])
+        )
         for target, rows in pair_points.items()
     ]
     return PartyTrendOut(
@@ -122,7 +155,7 @@ def _party_trend(
         name=name,
         rounds=points,
         response_rates=rates,
-        changes=changes[(party_id, None)],
+        changes=_changes_out(changes[(party_id, None)]),
         targets=targets,
     )
 

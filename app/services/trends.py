@@ -3,11 +3,10 @@
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 from sqlmodel import Session, col, select
 
-from app.models import Alert, Collaboration
+from app.models import Alert, Collaboration, Round
 from app.scoring import (
     MeasureChange,
     PairAggregate,
@@ -41,6 +40,7 @@ class Trends:
     changes: list[MeasureChangeResult]
     alerts: list[Alert]
     stamp: Hashable = None  # changes whenever rounds or changes would (see results_cache)
+    # Note: `rounds` carry their aggregates but not their rows (see _compute).
 
 
 # Recomputing a large collaboration's trends takes seconds; serving them again takes a stamp.
@@ -58,13 +58,7 @@ def collaboration_trends(
     name = memo_name(session, collaboration_id)
     computed = _computed.get(name, stamp)
     if computed is None:
-        results = results_for_rounds(session, collaboration=collaboration, rounds=rounds)
-        changes = [
-            change
-            for before, after in pairwise(results)
-            for change in changes_between(before, after)
-        ]
-        computed = (results, changes)
+        computed = _compute(session, collaboration, rounds)
         _computed.put(name, stamp, computed)
     results, changes = computed
     # The same rows under the same stamp; this session's round objects are the current ones.
@@ -75,6 +69,24 @@ def collaboration_trends(
         select(Alert).where(Alert.collaboration_id == collaboration_id).order_by(col(Alert.id))
     ).all()
     return Trends(collaboration, results, list(changes), list(alerts), stamp)
+
+
+def _compute(
+    session: Session, collaboration: Collaboration, rounds: Sequence[Round]
+) -> tuple[list[RoundResult], list[MeasureChangeResult]]:
+    """Round by round, keeping the scored rows of two rounds at a time: a worker's memory
+    stays flat however many rounds a collaboration has. The results keep no rows."""
+    results: list[RoundResult] = []
+    changes: list[MeasureChangeResult] = []
+    for round_ in rounds:
+        [current] = results_for_rounds(session, collaboration=collaboration, rounds=[round_])
+        if results:
+            changes += changes_between(results[-1], current)
+            results[-1] = replace(results[-1], rows=[])
+        results.append(current)
+    if results:
+        results[-1] = replace(results[-1], rows=[])
+    return results, changes
 
 
 def changes_between(before: RoundResult, after: RoundResult) -> list[MeasureChangeResult]:
