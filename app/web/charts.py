@@ -6,7 +6,6 @@ colour alone; the pages show the same figures in a table next to each chart.
 
 import html
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 from itertools import pairwise
 from typing import Any, TypeGuard
 
@@ -76,8 +75,8 @@ def error_bars(estimates: Sequence[Estimate | None]) -> dict[str, Any]:
     return {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus}
 
 
-def _matrix_frame(dashboard: Dashboard, _: Translate) -> tuple[list[dict[str, Any]], list[Any]]:
-    """Zone tints, cut-off lines and the four zone labels."""
+def _zone_shapes(dashboard: Dashboard) -> list[dict[str, Any]]:
+    """A light tint per zone and the two cut-off lines."""
     px, ay = dashboard.propensity_cutoff, dashboard.analysis_cutoff
     quadrants = {
         "distrust": (0, px, ay, 100),
@@ -101,6 +100,11 @@ def _matrix_frame(dashboard: Dashboard, _: Translate) -> tuple[list[dict[str, An
     cut = {"color": "#444444", "width": 1.5, "dash": "dash"}
     shapes.append({"type": "line", "x0": px, "x1": px, "y0": 0, "y1": 100, "line": cut})
     shapes.append({"type": "line", "x0": 0, "x1": 100, "y0": ay, "y1": ay, "line": cut})
+    return shapes
+
+
+def _zone_labels(_: Translate) -> list[dict[str, Any]]:
+    """The four zone names, each in its own corner, whatever the cut-offs."""
     names = zone_names(_)
     corners = {
         "distrust": (2, 98, "left", "top"),
@@ -108,7 +112,7 @@ def _matrix_frame(dashboard: Dashboard, _: Translate) -> tuple[list[dict[str, An
         "no_trust": (2, 2, "left", "bottom"),
         "blind_trust": (98, 2, "right", "bottom"),
     }
-    labels = [
+    return [
         {
             "x": x,
             "y": y,
@@ -120,7 +124,6 @@ def _matrix_frame(dashboard: Dashboard, _: Translate) -> tuple[list[dict[str, An
         }
         for zone, (x, y, xa, ya) in corners.items()
     ]
-    return shapes, labels
 
 
 def _shown(position: Position | None) -> TypeGuard[Position]:
@@ -138,7 +141,7 @@ def matrix_figure(
     """The Smart Trust matrix: each party's positions up to the selected round, joined by
     arrows into a trajectory, with 95% CI bars; the selected round's marker is larger."""
     rounds = _rounds_until(dashboard.rounds, selected_round_id)
-    shapes, annotations = _matrix_frame(dashboard, _)
+    shapes, annotations = _zone_shapes(dashboard), _zone_labels(_)
     data = []
     for index, party in enumerate(dashboard.parties):
         style = series_style(index)
@@ -229,53 +232,6 @@ def _arrows(points: list[tuple[int, RoundView, Position]], colour: str) -> list[
     return arrows
 
 
-def trend_figure(dashboard: Dashboard, *, measure: str, _: Translate = identity) -> Figure:
-    """One measure (propensity or analysis) over time per party with its 95% confidence band;
-    a round without figures (suppressed or no answers) is a gap, never a guess."""
-    titles = {"propensity": _("Propensity to trust over time"), "analysis": _("Analysis over time")}
-    data: list[dict[str, Any]] = []
-    for index, party in enumerate(dashboard.parties):
-        style = series_style(index)
-        estimates = [
-            measure_of(dashboard.position(party.id, r.id), measure) for r in dashboard.rounds
-        ]
-        moments = [r.moment.isoformat() for r in dashboard.rounds]
-        data += _bands(party, moments, estimates, style["colour"])
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": plain(party.name),
-                "legendgroup": f"party-{party.id}",
-                "x": moments,
-                "y": [e.mean if e else None for e in estimates],
-                "connectgaps": False,
-                "customdata": [[plain(party.name), plain(r.label)] for r in dashboard.rounds],
-                "hovertemplate": "%{customdata[0]}<br>%{customdata[1]}<br>%{y:.0f}<extra></extra>",
-                "line": {"color": style["colour"], "dash": style["dash"], "width": 2},
-                "marker": {"symbol": style["symbol"], "size": 9, "color": style["colour"]},
-            }
-        )
-    cutoff = dashboard.propensity_cutoff if measure == "propensity" else dashboard.analysis_cutoff
-    line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": cutoff, "y1": cutoff}
-    layout = base_layout(
-        titles.get(measure, measure),
-        xaxis={"type": "date", "range": _time_range(dashboard)},
-        yaxis={"range": [0, 100], "dtick": 10, "title": {"text": _("Score (0-100)")}},
-        shapes=[{**line, "line": {"color": "#444444", "width": 1.5, "dash": "dash"}}],
-    )
-    return {"data": data, "layout": layout}
-
-
-def _time_range(dashboard: Dashboard) -> list[str] | None:
-    """A fortnight of room on both sides, so a single round is not drawn on an hour's axis."""
-    if not dashboard.rounds:
-        return None
-    moments = [r.moment for r in dashboard.rounds]
-    margin = timedelta(days=14)
-    return [(min(moments) - margin).isoformat(), (max(moments) + margin).isoformat()]
-
-
 def measure_of(position: Position | None, measure: str) -> Estimate | None:
     if position is None or position.suppressed:
         return None
@@ -284,41 +240,3 @@ def measure_of(position: Position | None, measure: str) -> Estimate | None:
     if measure == "analysis":
         return position.analysis
     return position.areas.get(measure)
-
-
-def _bands(
-    party: PartyView, moments: list[str], estimates: list[Estimate | None], colour: str
-) -> list[dict[str, Any]]:
-    """One filled polygon per run of consecutive rounds that have an interval."""
-    runs: list[list[int]] = [[]]
-    for index, estimate in enumerate(estimates):
-        has_interval = estimate is not None and estimate.ci_low is not None
-        if has_interval:
-            runs[-1].append(index)
-        elif runs[-1]:
-            runs.append([])
-    bands = []
-    for run in (r for r in runs if r):
-        upper = [estimates[i].ci_high for i in run]  # type: ignore[union-attr]
-        lower = [estimates[i].ci_low for i in reversed(run)]  # type: ignore[union-attr]
-        bands.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": [moments[i] for i in run] + [moments[i] for i in reversed(run)],
-                "y": upper + lower,
-                "fill": "toself",
-                "fillcolor": _translucent(colour),
-                "line": {"width": 0, "color": colour},
-                "hoverinfo": "skip",
-                "showlegend": False,
-                "legendgroup": f"party-{party.id}",
-                "name": plain(party.name),
-            }
-        )
-    return bands
-
-
-def _translucent(colour: str, alpha: float = 0.15) -> str:
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red}, {green}, {blue}, {alpha})"

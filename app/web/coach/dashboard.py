@@ -7,13 +7,14 @@ from fastapi.responses import Response
 
 from app.services import alerts, exports
 from app.services.dashboard import Dashboard, build_dashboard
-from app.web.charts import Translate, matrix_figure, trend_figure
+from app.web.charts import Translate, matrix_figure
 from app.web.charts_grid import (
     areas_heatmap,
     pair_matrix_figure,
     participation_figure,
     perception_gap_figure,
 )
+from app.web.charts_time import trend_figure
 from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
 from app.web.coach.forms import translator
 from app.web.coach.pages import page, see_other

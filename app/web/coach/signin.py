@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from app.config import Settings
 from app.errors import RateLimited
@@ -115,13 +116,7 @@ def login(
             headers=headers,
         )
 
-    nonce = request.cookies.get(LOGIN_NONCE_COOKIE)
-    expected = form_token(settings, purpose="login", subject=nonce) if nonce else ""
-    if (
-        not nonce
-        or not same_origin(request, settings)
-        or not token_matches(expected, text(form, FIELD))
-    ):
+    if not _from_our_login_page(request, form, settings):
         return again(
             _("The sign-in form expired or did not come from this site. Please try again."), 403
         )
@@ -141,10 +136,25 @@ def login(
         return again(message, 429, {"Retry-After": str(exc.retry_after)})
     except auth.SignInFailed:
         return again(_("The e-mail address or the password is not right."), 401)
+    return _signed_in_response(signed_in.token, next_url, settings)
+
+
+def _from_our_login_page(request: Request, form: FormData, settings: Settings) -> bool:
+    """The signed double submit: the cookie's nonce and the form's keyed token must match."""
+    nonce = request.cookies.get(LOGIN_NONCE_COOKIE)
+    if not nonce or not same_origin(request, settings):
+        return False
+    expected = form_token(settings, purpose="login", subject=nonce)
+    return token_matches(expected, text(form, FIELD))
+
+
+def _signed_in_response(token: str, next_url: str, settings: Settings) -> Response:
+    """On to the page asked for, with the session cookie (HttpOnly, SameSite=Lax, Secure
+    and `__Host-` over https)."""
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
         auth.cookie_name(settings),
-        signed_in.token,
+        token,
         max_age=settings.session_max_age_seconds,
         httponly=True,
         samesite="lax",
