@@ -162,9 +162,11 @@ def worker(
     once: Annotated[bool, typer.Option(help="Deliver what is due, then stop.")] = False,
 ) -> None:
     """Deliver queued e-mail and webhooks."""
+    from app.logging import configure_logging
     from app.services.outbox_worker import run_worker
 
     settings = _settings()
+    configure_logging(settings)  # the same structured lines as the web processes
     engine = make_engine(settings)
     try:
         run_worker(engine, settings=settings, once=once)

@@ -1,5 +1,6 @@
 """Fixtures for production tests: a live server factory and a round full of open invitations."""
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +11,24 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.services import questionnaires
+from tests.conftest import BACKEND, admin_execute, migrate_fresh, with_database
 from tests.factories import make_api_key, make_open_collaboration
 from tests.production.server import LiveServer
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh migrated PostgreSQL database, whichever backend the rest of the run uses."""
+    if BACKEND == "postgres":
+        yield request.getfixturevalue("database_url")
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"tm_{uuid.uuid4().hex[:12]}"
+    admin_execute(server.url, f'CREATE DATABASE "{name}"')
+    url = with_database(server.url, name)
+    migrate_fresh(url)
+    yield url
+    admin_execute(server.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -110,6 +110,14 @@ class LiveServer:
         self._startups_seen = self._startups()
         return code
 
+    def wait_for_exit(self) -> int:
+        """Wait for the server to end by itself (after a signal it was sent); its exit code."""
+        assert self.process is not None
+        code = self.process.wait(timeout=60)
+        self.process = None
+        self._startups_seen = self._startups()
+        return code
+
     def restart(self) -> None:
         self.start()
 
