@@ -62,13 +62,20 @@ def make_engine(settings: Settings) -> Engine:
     """Build the engine for the configured database, with SQLite pragmas when embedded."""
     url = make_url(settings.database_url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # A bounded connect: health checks and requests fail fast when the server is gone.
+        connect_args = {"connect_timeout": 10} if url.get_backend_name() == "postgresql" else {}
+        return create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args
+        )
+    pool_options: dict[str, Any] = {}
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    # No cap on connections: the writer holding the write lock must never wait for the pool,
-    # or requests that hold a read connection while queueing for a thread starve it for good.
+        # No cap on connections: the writer holding the write lock must never wait for the
+        # pool, or requests that hold a read connection while queueing for a thread starve it.
+        # (An in-memory database has a single shared connection and no pool to size.)
+        pool_options["max_overflow"] = -1
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, max_overflow=-1
+        url, connect_args={"check_same_thread": False, "timeout": 30}, **pool_options
     )
     _configure_sqlite(engine)
     return engine
