@@ -1,18 +1,22 @@
 """Annotated dependencies for the API: session, the calling API key, pagination."""
 
-import base64
-import binascii
+import json
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AfterValidator, BeforeValidator
 from sqlmodel import Session
 
 from app.config import Settings
 from app.db import new_session, session_scope
-from app.errors import InvalidInput, PermissionDenied
+from app.errors import FieldProblem, InvalidInput, PermissionDenied
 from app.services import api_keys
 from app.services.api_keys import ApiPrincipal
 
@@ -54,12 +58,19 @@ InvitationToken = Annotated[
 ]
 
 
+# Declares the scheme in the OpenAPI document; the header itself is checked by api_keys.
+BEARER = HTTPBearer(
+    scheme_name="apiKey",
+    description="An API key of your organisation: `Authorization: Bearer <api key>`.",
+    auto_error=False,
+)
+
+
 def _principal(
     request: Request,
-    authorization: Annotated[
-        str | None, Header(description="`Bearer <api key>`", include_in_schema=False)
-    ] = None,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
 ) -> ApiPrincipal:
+    authorization = f"Bearer {credentials.credentials}" if credentials else None
     with new_session(request.app.state.engine) as session:
         return api_keys.authenticate(session, authorization=authorization)
 
@@ -85,35 +96,115 @@ class Page:
     updated_since: datetime | None
 
 
+# A cursor is the last id of the page in base 36: short, and any text matching the pattern
+# is a cursor, so a hand-made one pages from some point instead of failing.
+CURSOR_PATTERN = r"^[0-9a-z]{1,7}$"
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
 def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+    digits = ""
+    while True:
+        last_id, remainder = divmod(last_id, 36)
+        digits = _DIGITS[remainder] + digits
+        if last_id == 0:
+            return digits
 
 
-def _decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, value = raw.partition(":")
-        if prefix != "id":
-            raise ValueError(raw)
-        return int(value)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("The cursor is not one this API returned.") from exc
+def decode_cursor(cursor: str) -> int:
+    # No id exceeds MAX_ID, so a larger cursor means "past the end" (and stays a 32-bit value).
+    return min(int(cursor, 36), MAX_ID)
+
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def _iso_text(value: object) -> object:
+    # Lax parsing would read "1767225600" or "0.5" as Unix seconds; only ISO 8601 is a time.
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        raise ValueError("give an ISO 8601 time, e.g. 2026-01-31T12:00:00Z")
+    return value
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError("needs a timezone, e.g. 2026-01-31T12:00:00Z")
+    return value
+
+
+UpdatedSince = Annotated[
+    datetime | None,
+    BeforeValidator(_iso_text),
+    AfterValidator(_aware),
+    Query(description="Only items changed at or after this time (ISO 8601, with timezone)."),
+]
 
 
 def _page(
     limit: Annotated[int, Query(ge=1, le=500, description="Items per page.")] = 50,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
-    updated_since: Annotated[
-        datetime | None, Query(description="Only items changed at or after this time (ISO 8601).")
+    cursor: Annotated[
+        str | None,
+        Query(pattern=CURSOR_PATTERN, description="`next_cursor` of the previous page."),
     ] = None,
+    updated_since: UpdatedSince = None,
 ) -> Page:
-    if updated_since is not None and updated_since.tzinfo is None:
-        raise InvalidInput("updated_since needs a timezone, e.g. 2026-01-31T12:00:00Z.")
     return Page(
         limit=limit,
-        after_id=_decode_cursor(cursor) if cursor else None,
+        after_id=decode_cursor(cursor) if cursor else None,
         updated_since=updated_since,
     )
 
 
 PageDep = Annotated[Page, Depends(_page)]
+
+
+def _nul_paths(value: Any, path: str = "") -> Iterator[str]:
+    if isinstance(value, str) and "\x00" in value:
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_paths(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, f"{path}.{index}" if path else str(index))
+
+
+async def refuse_nul_characters(request: Request) -> None:
+    """Text never holds NUL (PostgreSQL cannot store it): refuse it by name, up front."""
+    body = await request.body()
+    if b"\\u0000" not in body:  # the only way JSON can carry a NUL
+        return
+    try:
+        paths = list(_nul_paths(json.loads(body)))
+    except ValueError:
+        return  # not JSON: the route reports that
+    if paths:
+        raise InvalidInput(
+            "Text may not contain NUL characters.",
+            problems=[FieldProblem(path, "contains a NUL character") for path in paths],
+        )
+
+
+_query_names: dict[int, frozenset[str]] = {}
+
+
+def _query_aliases(dependant: Dependant) -> Iterator[str]:
+    yield from (param.alias for param in dependant.query_params)
+    for dependency in dependant.dependencies:
+        yield from _query_aliases(dependency)
+
+
+async def refuse_unknown_query_parameters(request: Request) -> None:
+    """Strict like the bodies: a misspelt `?limt=5` is an error, not silently ignored."""
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    known = _query_names.get(id(route))
+    if known is None:
+        known = _query_names[id(route)] = frozenset(_query_aliases(route.dependant))
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise InvalidInput(
+            f"Unknown query parameter(s): {', '.join(repr(name) for name in unknown)}.",
+            problems=[FieldProblem(name, "unknown query parameter") for name in unknown],
+        )

@@ -4,8 +4,10 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from app.api.problems import problem_response
 from app.errors import RateLimited, TrustmeterError
@@ -67,8 +69,21 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     titles = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed"}
     title = titles.get(exc.status_code, "Error")
     detail = exc.detail if isinstance(exc.detail, str) else title
-    headers = dict(exc.headers) if exc.headers else None
-    return problem_response(exc.status_code, title, detail, headers=headers)
+    headers = dict(exc.headers) if exc.headers else {}
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return problem_response(exc.status_code, title, detail, headers=headers or None)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method of the path: GET and POST of one path are separate routes to Starlette,
+    which would name only the first in `Allow`."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:

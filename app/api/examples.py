@@ -136,7 +136,7 @@ IMPORT_REPORT = {
 
 
 def page_of(item: dict[str, Any]) -> dict[str, Any]:
-    return {"items": [item], "next_cursor": "aWQ6MTI"}
+    return {"items": [item], "next_cursor": "c"}
 
 
 def json_example(status: int, example: Any) -> dict[int | str, dict[str, Any]]:

@@ -1,8 +1,9 @@
 """Assemble the /api/v1 application: its routers, error handlers and OpenAPI document."""
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy import Engine
 
+from app.api.deps import refuse_nul_characters, refuse_unknown_query_parameters
 from app.api.errors import install_api_error_handlers
 from app.api.v1 import (
     collaborations,
@@ -48,6 +49,10 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs" if settings.show_docs else None,
         redoc_url=None,
+        dependencies=[
+            Depends(refuse_unknown_query_parameters),
+            Depends(refuse_nul_characters),
+        ],
     )
     api.state.settings = settings
     api.state.engine = engine

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
@@ -86,7 +86,24 @@ def enum_field(enum_cls: type[StrEnum], default: Any = None) -> Any:
     return Field(default=default, sa_type=sa_enum, nullable=False)
 
 
+def _integral(value: Any) -> Any:
+    """5.0 -> 5, everywhere in a JSON value: JSON has one number type, and JSON Schema counts
+    5.0 as an integer. Float fields take ints anyway; 5.5, "5" and true stay refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _integral(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_integral(item) for item in value]
+    return value
+
+
 class StrictInput(SQLModel):
     """Base for request bodies: unknown fields are refused, nothing is silently coerced."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)  # type: ignore[assignment]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_numbers(cls, data: Any) -> Any:
+        return _integral(data)

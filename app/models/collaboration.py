@@ -64,9 +64,9 @@ class CollaborationCreate(StrictInput):
     description: StrictStr = PydField(default="", max_length=4000)
     language: Language = "nl"
     anonymity_threshold: StrictInt = PydField(default=3, ge=2, le=50)
-    propensity_cutoff: StrictFloat | StrictInt = PydField(default=50, gt=0, lt=100)
-    analysis_cutoff: StrictFloat | StrictInt = PydField(default=50, gt=0, lt=100)
-    borderline_margin: StrictFloat | StrictInt = PydField(default=5, ge=0, le=25)
+    propensity_cutoff: StrictFloat = PydField(default=50, gt=0, lt=100)
+    analysis_cutoff: StrictFloat = PydField(default=50, gt=0, lt=100)
+    borderline_margin: StrictFloat = PydField(default=5, ge=0, le=25)
     show_own_position: StrictBool = False
     identified_mode: StrictBool = False
     reminder_days_before_close: StrictInt | None = PydField(default=3, ge=0, le=60)
@@ -77,9 +77,9 @@ class CollaborationUpdate(StrictInput):
     description: StrictStr | None = PydField(default=None, max_length=4000)
     language: Language | None = None
     anonymity_threshold: StrictInt | None = PydField(default=None, ge=2, le=50)
-    propensity_cutoff: StrictFloat | StrictInt | None = PydField(default=None, gt=0, lt=100)
-    analysis_cutoff: StrictFloat | StrictInt | None = PydField(default=None, gt=0, lt=100)
-    borderline_margin: StrictFloat | StrictInt | None = PydField(default=None, ge=0, le=25)
+    propensity_cutoff: StrictFloat | None = PydField(default=None, gt=0, lt=100)
+    analysis_cutoff: StrictFloat | None = PydField(default=None, gt=0, lt=100)
+    borderline_margin: StrictFloat | None = PydField(default=None, ge=0, le=25)
     show_own_position: StrictBool | None = None
     identified_mode: StrictBool | None = None
     reminder_days_before_close: StrictInt | None = PydField(default=None, ge=0, le=60)

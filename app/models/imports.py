@@ -18,7 +18,10 @@ class ImportAnswer(StrictInput):
         default=None, min_length=1, max_length=200, description="The participant's reference."
     )
     invitation_id: StrictInt | None = PydField(
-        default=None, ge=1, description="Instead of external_ref: the participant's invitation."
+        default=None,
+        ge=1,
+        le=2_147_483_647,
+        description="Instead of external_ref: the participant's invitation.",
     )
     target_party: StrictInt | StrictStr = PydField(
         description="The party the answer is about: its id or its exact name."

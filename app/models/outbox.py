@@ -72,7 +72,10 @@ class WebhookCreate(StrictInput):
         description="Where deliveries are POSTed (https; http only outside production).",
     )
     events: list[WebhookEvent] = PydField(
-        min_length=1, max_length=3, description="The events to receive."
+        min_length=1,
+        max_length=3,
+        description="The events to receive, each once.",
+        json_schema_extra={"uniqueItems": True},
     )
 
     @field_validator("events")

@@ -72,7 +72,7 @@ class Invitation(Timestamped, table=True):
 
 class RoundCreate(StrictInput):
     label: StrictStr = PydField(min_length=1, max_length=200)
-    questionnaire_id: StrictInt
+    questionnaire_id: StrictInt = PydField(ge=1, le=2_147_483_647)
     phase: Phase = Phase.OTHER
     opens_at: datetime | None = None
     closes_at: datetime | None = None

@@ -5,8 +5,10 @@ a request body, `request_for` fails until one is added to REQUESTS below.
 """
 
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -97,8 +99,18 @@ def operations(app: FastAPI | None = None) -> list[Operation]:
     return found
 
 
+# Describing routes opens no connection; the file is never created.
+SCHEMA_ONLY_URL = (
+    f"sqlite:///{Path(tempfile.gettempdir()) / 'trustmeter-schema-only' / 'unused.db'}"
+)
+
+
+def schema_only_settings(**overrides: object) -> Settings:
+    return make_settings(SCHEMA_ONLY_URL, **overrides)
+
+
 def _settings() -> Settings:
-    return make_settings("sqlite:///:memory:")
+    return schema_only_settings()
 
 
 def operation_ids() -> list[str]:

@@ -7,15 +7,14 @@ from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
 from app.main import create_app
-from tests.api.routes import operations
-from tests.conftest import make_settings
+from tests.api.routes import operations, schema_only_settings
 
 PROBLEM_REF = "#/components/schemas/Problem"
 
 
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
-    app = create_app(make_settings("sqlite:///:memory:"))
+    app = create_app(schema_only_settings())
     with TestClient(app) as client:
         document = client.get("/api/v1/openapi.json").json()
     assert isinstance(document, dict)
@@ -110,7 +109,7 @@ def test_problem_details_have_the_rfc_9457_members(spec: dict[str, Any]) -> None
 def test_interactive_docs_can_be_switched_off_and_the_schema_stays(
     overrides: dict[str, object], docs_status: int
 ) -> None:
-    app = create_app(make_settings("sqlite:///:memory:", **overrides))
+    app = create_app(schema_only_settings(**overrides))
     with TestClient(app) as client:
         assert client.get("/api/v1/docs").status_code == docs_status
         assert client.get("/api/v1/openapi.json").status_code == 200

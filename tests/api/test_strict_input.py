@@ -130,3 +130,46 @@ def test_round_times_given_as_numbers_are_refused(
     )
     assert response.status_code == 422
     assert "opens_at" in {param["name"] for param in response.json()["invalid_params"]}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/collaborations", {"name": "Gemeente\u0000X"}, "name"),
+        ("/questionnaires", {"key": "k", "title": {"nl": "a", "en": "b\u0000"}}, "title.en"),
+        (
+            "/webhooks",
+            {"url": "https://hooks.example.org/\u0000", "events": ["round.closed"]},
+            "url",
+        ),
+    ],
+)
+def test_text_with_nul_characters_is_refused_by_name(
+    api: TestClient, world: World, path: str, body: dict[str, Any], field: str
+) -> None:
+    response = api.post(path, headers=world.caller.headers, json=body)
+    assert response.status_code == 422
+    assert response.json()["invalid_params"] == [
+        {"name": field, "reason": "contains a NUL character"}
+    ]
+
+
+def test_nul_in_a_nested_answer_is_named(api: TestClient, world: World) -> None:
+    answer = {"target_party_id": 1, "item_id": "prop\u00001", "value": 4}
+    response = api.post(
+        f"/invitations/{world.ids()['token']}/responses",
+        headers=world.caller.headers,
+        json={"answers": [answer], "final": False},
+    )
+    assert response.status_code == 422
+    assert response.json()["invalid_params"][0]["name"] == "answers.0.item_id"
+
+
+@pytest.mark.parametrize("query", ["limt=5", "page=2&limit=5", "=x"])
+def test_unknown_query_parameters_are_refused_by_name(
+    api: TestClient, world: World, query: str
+) -> None:
+    response = api.get(f"/collaborations?{query}", headers=world.caller.headers)
+    assert response.status_code == 422
+    names = {param["name"] for param in response.json()["invalid_params"]}
+    assert names == {part.split("=")[0] for part in query.split("&")} - {"limit"}

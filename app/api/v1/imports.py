@@ -9,6 +9,7 @@ from app.api import examples
 from app.api.deps import RoundId, SettingsDep, WriterDep
 from app.api.idempotency import IdempotencyDep
 from app.api.problems import ImportProblem, problem_responses
+from app.api.schemas import inline_schema
 from app.models.imports import ImportMode, ImportReport, ImportRequest
 from app.services import import_rows, imports
 
@@ -43,9 +44,7 @@ OPENAPI_BODY = {
                 "example": examples.IMPORT_CSV,
             },
             "application/json": {
-                "schema": ImportRequest.model_json_schema(
-                    ref_template="#/components/schemas/{model}"
-                ),
+                "schema": inline_schema(ImportRequest),
                 "example": examples.IMPORT_JSON,
             },
         },

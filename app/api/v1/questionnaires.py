@@ -9,7 +9,9 @@ from app.api.deps import PageDep, QuestionnaireId, ReaderDep, SessionDep, Writer
 from app.api.idempotency import IdempotencyDep
 from app.api.pagination import Paginated, paginate
 from app.api.problems import problem_responses
+from app.api.schemas import inline_schema
 from app.models.questionnaire import QuestionnairePublic
+from app.scoring.questionnaire import QuestionnaireDefinition
 from app.services import questionnaires
 
 router = APIRouter(
@@ -128,6 +130,11 @@ def get_questionnaire(
         **examples.json_example(201, QUESTIONNAIRE_EXAMPLE),
     },
     summary="Publish a questionnaire",
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": inline_schema(QuestionnaireDefinition)}}
+        }
+    },
 )
 def create_questionnaire(
     principal: WriterDep,
