@@ -4,7 +4,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from app.db import begin_write
@@ -45,20 +47,26 @@ def load_invitation(
     )
 
 
+# One query for invitation, round and collaboration: it runs on every survey request, so
+# the statement is built once. The locked variant reads fresh state, not what an earlier read
+# of the session left in its identity map.
+_CONTEXT = (
+    select(Invitation, Round, Collaboration)
+    .join(Round, col(Round.id) == Invitation.round_id)
+    .join(Collaboration, col(Collaboration.id) == Round.collaboration_id)
+    .where(col(Invitation.token_hash) == bindparam("token_hash"))
+)
+_LOCKED_CONTEXT = _CONTEXT.with_for_update(of=Invitation).execution_options(populate_existing=True)
+_SAVED = select(
+    col(Response.id), col(Response.target_party_id), col(Response.answers), col(Response.zone)
+).where(col(Response.invitation_id) == bindparam("invitation_id"))
+
+
 def _load_context(
     session: Session, *, token_hash: str, organisation_id: int | None, lock: bool
 ) -> InvitationContext:
-    # One query for invitation, round and collaboration: this runs on every survey request.
-    query = (
-        select(Invitation, Round, Collaboration)
-        .join(Round, col(Round.id) == Invitation.round_id)
-        .join(Collaboration, col(Collaboration.id) == Round.collaboration_id)
-        .where(Invitation.token_hash == token_hash)
-    )
-    if lock:
-        # Fresh state, not what an earlier read of this session left in its identity map.
-        query = query.with_for_update(of=Invitation).execution_options(populate_existing=True)
-    found = session.exec(query).first()
+    query = _LOCKED_CONTEXT if lock else _CONTEXT
+    found = session.exec(query, params={"token_hash": token_hash}).first()
     if found is None:
         raise NotFound("This link is not valid (any more).")
     invitation, round_, collaboration = found
@@ -114,20 +122,7 @@ def submit_answers(
     now = utcnow()
     ensure_accepting(context, now=now)
     invitation = context.invitation
-    rows = {
-        row.target_party_id: row
-        for row in session.exec(select(Response).where(Response.invitation_id == invitation.id))
-    }
-    targets = by_target.keys() | (set(invitation.target_party_ids) if final else set())
-    rules = _zone_rules(context.collaboration)
-    for target in targets:
-        row = rows.get(target) or _new_response(invitation, target)
-        row.answers = {**row.answers, **by_target.get(target, {})}
-        _rescore(row, context.definition, rules)
-        if final:
-            row.submitted_at = now
-        session.add(row)
-        rows[target] = row
+    progress = _store(session, context, by_target, final=final, now=now)
     invitation.last_saved_at = now
     invitation.status = InvitationStatus.SUBMITTED if final else InvitationStatus.STARTED
     if final:
@@ -140,7 +135,7 @@ def submit_answers(
         )
     session.add(invitation)
     session.commit()
-    return _result(context, rows)
+    return _result(context, progress)
 
 
 def _validated(
@@ -167,17 +162,52 @@ def _validated(
     return by_target
 
 
-def _new_response(invitation: Invitation, target: int) -> Response:
-    assert invitation.id is not None
-    return Response(
-        invitation_id=invitation.id,
-        round_id=invitation.round_id,
-        participant_id=invitation.participant_id,
-        truster_party_id=invitation.party_id,
-        target_party_id=target,
-        answers={},
-        scores={},
-    )
+def _store(
+    session: Session,
+    context: InvitationContext,
+    by_target: dict[int, dict[str, int | None]],
+    *,
+    final: bool,
+    now: datetime,
+) -> dict[int, tuple[int, str | None]]:
+    """Merge each target's answers with what was saved, score and write them.
+
+    Plain statements, no unit of work: this runs under the write lock, which every writer
+    waits for. Returns, per target saved, how many items are answered and the zone.
+    """
+    invitation = context.invitation
+    saved = {}
+    progress = {}  # every target saved so far, then what this call writes
+    for row_id, target, answers, zone in session.execute(_SAVED, {"invitation_id": invitation.id}):
+        saved[target] = (row_id, answers)
+        progress[target] = (len(answers), zone)
+    targets = by_target.keys() | (set(invitation.target_party_ids) if final else set())
+    rules = _zone_rules(context.collaboration)
+    new_rows = []
+    for target in sorted(targets):
+        row_id, answers = saved.get(target, (None, {}))
+        values = _scored({**answers, **by_target.get(target, {})}, context.definition, rules)
+        values["updated_at"] = now
+        if final:
+            values["submitted_at"] = now
+        if row_id is None:
+            new_rows.append({**_identity(invitation, target), **values, "created_at": now})
+        else:
+            session.execute(update(Response).where(col(Response.id) == row_id).values(values))
+        progress[target] = (len(values["answers"]), values["zone"])
+    if new_rows:
+        session.execute(insert(Response), new_rows)
+    return progress
+
+
+def _identity(invitation: Invitation, target: int) -> dict[str, Any]:
+    return {
+        "invitation_id": invitation.id,
+        "round_id": invitation.round_id,
+        "participant_id": invitation.participant_id,
+        "truster_party_id": invitation.party_id,
+        "target_party_id": target,
+    }
 
 
 def _zone_rules(collaboration: Collaboration) -> ZoneRules:
@@ -188,26 +218,42 @@ def _zone_rules(collaboration: Collaboration) -> ZoneRules:
     )
 
 
-def _rescore(row: Response, definition: QuestionnaireDefinition, rules: ZoneRules) -> None:
-    scores = score_response(definition, row.answers)
-    row.scores = dict(scores.scales)
-    row.propensity = scores.propensity
-    row.analysis = scores.analysis
+def _scored(
+    answers: dict[str, int | None], definition: QuestionnaireDefinition, rules: ZoneRules
+) -> dict[str, Any]:
+    """The stored columns of a response with these answers: answers, scores and zone."""
+    scores = score_response(definition, answers)
     zone = classify(scores.propensity, scores.analysis, rules)
-    row.zone = zone.value if zone else None
+    return {
+        "answers": answers,
+        "scores": dict(scores.scales),
+        "propensity": scores.propensity,
+        "analysis": scores.analysis,
+        "zone": zone.value if zone else None,
+    }
 
 
-def _result(context: InvitationContext, rows: dict[int, Response]) -> SubmissionResult:
+def _rescore(row: Response, definition: QuestionnaireDefinition, rules: ZoneRules) -> None:
+    for name, value in _scored(row.answers, definition, rules).items():
+        setattr(row, name, value)
+
+
+def _result(
+    context: InvitationContext, progress: dict[int, tuple[int, str | None]]
+) -> SubmissionResult:
     invitation = context.invitation
     total = len(context.definition.items)
     show_zone = context.collaboration.show_own_position and invitation.submitted_at is not None
     targets = []
     for target in invitation.target_party_ids:
-        row = rows.get(target)
-        answered = len(row.answers) if row else 0  # "don't know" counts as answered
-        zone = row.zone if (row and show_zone) else None
+        answered, zone = progress.get(target, (0, None))  # "don't know" counts as answered
         targets.append(
-            TargetProgress(target_party_id=target, answered=answered, total=total, zone=zone)
+            TargetProgress(
+                target_party_id=target,
+                answered=answered,
+                total=total,
+                zone=zone if show_zone else None,
+            )
         )
     assert invitation.id is not None
     return SubmissionResult(
