@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     reminder_days_before_close: int = 3
     retention_months: int | None = None
     in_process_worker: bool = False  # the demo delivers its outbox inside the web process
+    # Reverse proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses
+    # or networks, "*" for any. Rate limits count per client address, so set this right.
+    forwarded_allow_ips: str = "127.0.0.1"
     log_json: bool = True
     log_level: str = "INFO"
 

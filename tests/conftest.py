@@ -9,6 +9,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,23 +105,31 @@ def admin_execute(url: str, statement: str) -> None:
     engine.dispose()
 
 
+@contextmanager
+def fresh_database(template: DatabaseTemplate, directory: Path) -> Iterator[str]:
+    """A copy of the migrated template (a file, or a database made from a template)."""
+    if template.backend == "sqlite":
+        assert template.sqlite_file is not None
+        target = directory / "trustmeter.db"
+        shutil.copyfile(template.sqlite_file, target)
+        yield f"sqlite:///{target}"
+        return
+    assert template.server_url is not None
+    name = f"tm_{uuid.uuid4().hex[:12]}"
+    admin_execute(
+        template.server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template.template_name}"'
+    )
+    try:
+        yield with_database(template.server_url, name)
+    finally:
+        admin_execute(template.server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def database_url(database_template: DatabaseTemplate, tmp_path: Path) -> Iterator[str]:
     """A fresh migrated database for one test, with the built-in questionnaire stored."""
-    if database_template.backend == "sqlite":
-        assert database_template.sqlite_file is not None
-        target = tmp_path / "trustmeter.db"
-        shutil.copyfile(database_template.sqlite_file, target)
-        yield f"sqlite:///{target}"
-        return
-    assert database_template.server_url is not None
-    name = f"tm_{uuid.uuid4().hex[:12]}"
-    admin_execute(
-        database_template.server_url,
-        f'CREATE DATABASE "{name}" TEMPLATE "{database_template.template_name}"',
-    )
-    yield with_database(database_template.server_url, name)
-    admin_execute(database_template.server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(database_template, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,41 +2,81 @@
 
 Each test sends requests on fresh connections until two different workers have answered
 (the access log names the worker's pid per request id), so "across workers" is proven,
-not assumed.
+not assumed. The tests share one two-worker server; each comes from its own client address
+(X-Forwarded-For, trusted from 127.0.0.1 as from a reverse proxy), so the per-address rate
+limits of one test never touch another.
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
-from sqlmodel import Session, select
+from sqlalchemy import Engine
+from sqlmodel import select
 
 from app.config import Settings
-from app.db import make_engine
-from app.models import Collaboration
+from app.db import make_engine, new_session
+from app.models import Collaboration, User
+from tests.conftest import DatabaseTemplate, fresh_database, make_settings
 from tests.factories import DEFAULT_PASSWORD, make_api_key, make_organisation, make_user
-from tests.production.conftest import SurveyWorld
+from tests.production.conftest import SurveyWorld, build_survey_world
 from tests.production.server import LiveServer
 from tests.web.coach.conftest import csrf_of
 
 pytestmark = pytest.mark.timeout(180)
 
 MAX_TRIES = 60
+RATE_LIMIT = 3
 Send = Callable[[httpx.Client], httpx.Response]
 
 
-def _until_two_workers_answered(server: LiveServer, send: Send) -> list[httpx.Response]:
-    """Send on fresh connections until two worker processes have each answered at least once."""
-    answers, pids = [], set()
-    for _ in range(MAX_TRIES):
-        request_id = uuid.uuid4().hex
-        with httpx.Client(base_url=server.url, headers={"X-Request-ID": request_id}) as client:
-            answers.append(send(client))
-        pids.add(server.pid_for(request_id))
-        if len(pids) == 2:
-            return answers
-    raise AssertionError(f"{MAX_TRIES} requests were all answered by one worker")
+@dataclass
+class Shared:
+    server: LiveServer
+    settings: Settings
+    engine: Engine
+
+    def client(self, address: str, **headers: str) -> httpx.Client:
+        forwarded = {"X-Forwarded-For": address, **headers}
+        return httpx.Client(base_url=self.server.url, headers=forwarded)
+
+    def until_two_workers_answered(self, address: str, send: Send) -> list[httpx.Response]:
+        """Send on fresh connections until two worker processes have each answered."""
+        answers, pids = [], set()
+        for _ in range(MAX_TRIES):
+            request_id = uuid.uuid4().hex
+            with self.client(address, **{"X-Request-ID": request_id}) as client:
+                answers.append(send(client))
+            pids.add(self.server.pid_for(request_id))
+            if len(pids) == 2:
+                return answers
+        raise AssertionError(f"{MAX_TRIES} requests were all answered by one worker")
+
+    def user(self, email: str) -> User:
+        with new_session(self.engine) as session:
+            organisation_id = make_organisation(session)
+            return make_user(session, organisation_id=organisation_id, email=email)
+
+
+@pytest.fixture(scope="module")
+def shared(
+    database_template: DatabaseTemplate, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Shared]:
+    directory: Path = tmp_path_factory.mktemp("two-workers")
+    with fresh_database(database_template, directory) as url:
+        limits = {"login_rate_limit": str(RATE_LIMIT), "token_rate_limit": str(RATE_LIMIT)}
+        server = LiveServer(url, directory / "server.log", workers=2, settings=limits)
+        settings = make_settings(url)
+        engine = make_engine(settings)
+        try:
+            server.start()
+            yield Shared(server, settings, engine)
+        finally:
+            server.close()
+            engine.dispose()
 
 
 def _sign_in(client: httpx.Client, email: str, password: str) -> httpx.Response:
@@ -45,49 +85,37 @@ def _sign_in(client: httpx.Client, email: str, password: str) -> httpx.Response:
     return client.post("/login", data=data)
 
 
-@pytest.fixture
-def two_workers(live_server: Callable[..., LiveServer]) -> LiveServer:
-    return live_server(workers=2)
+def test_failed_sign_ins_are_counted_by_every_worker_together(shared: Shared) -> None:
+    user = shared.user("rate-limited@example.org")
+    address = "203.0.113.1"
+    with shared.client(address) as client:
+        refused = [_sign_in(client, user.email, "not-the-password-1") for _ in range(RATE_LIMIT)]
+    assert [answer.status_code for answer in refused] == [401] * RATE_LIMIT
 
-
-def test_failed_sign_ins_are_counted_by_every_worker_together(
-    session: Session, live_server: Callable[..., LiveServer]
-) -> None:
-    user = make_user(session, organisation_id=make_organisation(session))
-    session.close()
-    server = live_server(workers=2, login_rate_limit="3")
-    with httpx.Client(base_url=server.url) as client:
-        refused = [_sign_in(client, user.email, "not-the-password-1").status_code for _ in range(3)]
-    assert refused == [401, 401, 401]
-
-    answers = _until_two_workers_answered(
-        server, lambda client: _sign_in(client, user.email, DEFAULT_PASSWORD)
+    answers = shared.until_two_workers_answered(
+        address, lambda client: _sign_in(client, user.email, DEFAULT_PASSWORD)
     )
 
     assert {answer.status_code for answer in answers} == {429}
 
 
-def test_guessing_survey_links_is_limited_by_every_worker_together(
-    live_server: Callable[..., LiveServer],
-) -> None:
-    server = live_server(workers=2, token_rate_limit="3")
-    with httpx.Client(base_url=server.url) as client:
-        guesses = [client.get(f"/s/guess-{n}-abcdefghijklmnop").status_code for n in range(3)]
-    assert guesses == [404, 404, 404]
+def test_guessing_survey_links_is_limited_by_every_worker_together(shared: Shared) -> None:
+    address = "203.0.113.2"
+    with shared.client(address) as client:
+        guesses = [client.get(f"/s/guess-{uuid.uuid4().hex}") for _ in range(RATE_LIMIT)]
+    assert [answer.status_code for answer in guesses] == [404] * RATE_LIMIT
 
-    answers = _until_two_workers_answered(
-        server, lambda client: client.get(f"/s/guess-{uuid.uuid4().hex}")
+    answers = shared.until_two_workers_answered(
+        address, lambda client: client.get(f"/s/guess-{uuid.uuid4().hex}")
     )
 
     assert {answer.status_code for answer in answers} == {429}
 
 
-def test_a_session_started_on_one_worker_is_known_to_all(
-    session: Session, two_workers: LiveServer
-) -> None:
-    user = make_user(session, organisation_id=make_organisation(session))
-    session.close()
-    with httpx.Client(base_url=two_workers.url) as client:
+def test_a_session_started_on_one_worker_is_known_to_all(shared: Shared) -> None:
+    user = shared.user("signed-in@example.org")
+    address = "203.0.113.3"
+    with shared.client(address) as client:
         assert _sign_in(client, user.email, DEFAULT_PASSWORD).status_code == 303
         cookies = dict(client.cookies)
 
@@ -95,39 +123,35 @@ def test_a_session_started_on_one_worker_is_known_to_all(
         client.cookies.update(cookies)
         return client.get("/coach")
 
-    answers = _until_two_workers_answered(two_workers, open_coach_pages)
+    answers = shared.until_two_workers_answered(address, open_coach_pages)
 
     assert {answer.status_code for answer in answers} == {200}
 
 
-def test_an_idempotent_retry_is_replayed_by_any_worker(
-    session: Session, settings: Settings, two_workers: LiveServer
-) -> None:
-    key = make_api_key(session, organisation_id=make_organisation(session))
-    session.close()
+def test_an_idempotent_retry_is_replayed_by_any_worker(shared: Shared) -> None:
+    with new_session(shared.engine) as session:
+        key = make_api_key(session, organisation_id=make_organisation(session))
     headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": uuid.uuid4().hex}
+    name = f"Eén keer {uuid.uuid4().hex[:6]}"
 
     def create(client: httpx.Client) -> httpx.Response:
-        body = {"name": "Eén keer"}
-        return client.post("/api/v1/collaborations", json=body, headers=headers)
+        return client.post("/api/v1/collaborations", json={"name": name}, headers=headers)
 
-    answers = _until_two_workers_answered(two_workers, create)
+    answers = shared.until_two_workers_answered("203.0.113.4", create)
 
     assert {answer.status_code for answer in answers} == {201}
     assert len({answer.text for answer in answers}) == 1
     assert all(answer.headers.get("idempotent-replayed") == "true" for answer in answers[1:])
-    engine = make_engine(settings)
-    with Session(engine) as check:
-        assert len(check.exec(select(Collaboration)).all()) == 1
-    engine.dispose()
+    with new_session(shared.engine) as session:
+        stored = session.exec(select(Collaboration).where(Collaboration.name == name)).all()
+    assert len(stored) == 1
 
 
-def test_tokens_and_api_keys_never_reach_the_logs(
-    survey_world_factory: Callable[[int], SurveyWorld], two_workers: LiveServer
-) -> None:
-    world = survey_world_factory(2)
+def test_tokens_and_api_keys_never_reach_the_logs(shared: Shared) -> None:
+    with new_session(shared.engine) as session:
+        world: SurveyWorld = build_survey_world(session, shared.settings, invitations=2)
     token, other = world.tokens
-    with httpx.Client(base_url=two_workers.url, headers=world.headers) as client:
+    with shared.client("203.0.113.5", **world.headers) as client:
         assert client.get(f"/s/{token}", follow_redirects=True).status_code == 200
         submitted = client.post(
             f"/api/v1/invitations/{other}/responses", json=world.final_submission(other)
@@ -137,24 +161,22 @@ def test_tokens_and_api_keys_never_reach_the_logs(
         bad_key = {"Authorization": f"Bearer {world.api_key}x"}
         assert client.get("/api/v1/questionnaires", headers=bad_key).status_code == 401
 
-    logs = two_workers.logs()
+    logs = shared.server.logs()
     for secret in (token, other, world.api_key):
         assert secret not in logs
-    paths = {entry.get("path") for entry in two_workers.json_log_entries()}
+    paths = {entry.get("path") for entry in shared.server.json_log_entries()}
     assert "/s/[redacted]" in paths
     assert "/api/v1/invitations/[redacted]/responses" in paths
 
 
-def test_every_log_line_is_json_with_the_request_id_the_client_saw(
-    two_workers: LiveServer,
-) -> None:
-    with httpx.Client(base_url=two_workers.url) as client:
+def test_every_log_line_is_json_with_the_request_id_the_client_saw(shared: Shared) -> None:
+    with shared.client("203.0.113.6") as client:
         answer = client.get("/healthz")
     request_id = answer.headers["x-request-id"]
 
-    assert two_workers.pid_for(request_id)
-    entries = [e for e in two_workers.json_log_entries() if e.get("request_id") == request_id]
+    assert shared.server.pid_for(request_id)
+    entries = [e for e in shared.server.json_log_entries() if e.get("request_id") == request_id]
     assert entries[0]["path"] == "/healthz" and entries[0]["status"] == 200
     assert {"time", "level", "logger", "message", "pid"} <= entries[0].keys()
-    app_lines = [line for line in two_workers.logs().splitlines() if "trustmeter" in line]
+    app_lines = [line for line in shared.server.logs().splitlines() if "trustmeter" in line]
     assert app_lines and all(line.startswith("{") for line in app_lines)

@@ -1,8 +1,9 @@
 """Secure by default: one test per promise, each failing if that promise regresses."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -15,6 +16,7 @@ from app.security import verify_password
 from app.services.auth import cookie_name
 from tests.conftest import make_settings
 from tests.factories import DEFAULT_PASSWORD, make_open_collaboration, make_organisation, make_user
+from tests.production.server import LiveServer
 from tests.web.coach.conftest import sign_in
 
 SECRET_KEY = "a-production-secret-key-0123456789abcdef"
@@ -210,3 +212,16 @@ def test_unexpected_errors_show_no_internals(
 def test_log_lines_never_carry_tokens_or_keys(line: str, hidden: str) -> None:
     assert hidden not in redact(line)
     assert "[redacted]" in redact(line)
+
+
+def test_forwarded_addresses_count_only_from_trusted_proxies(
+    live_server: Callable[..., LiveServer],
+) -> None:
+    server = live_server(forwarded_allow_ips="192.0.2.10", token_rate_limit="2")
+    statuses = []
+    with httpx.Client(base_url=server.url) as client:
+        for number in range(3):
+            # A spoofed address per guess would dodge the limit if it were believed.
+            spoofed = {"X-Forwarded-For": f"198.51.100.{number}"}
+            statuses.append(client.get(f"/s/guess-{number}", headers=spoofed).status_code)
+    assert statuses == [404, 404, 429]
