@@ -73,6 +73,7 @@ INVITATION = {
     "token": TOKEN,
     "url": f"https://trustmeter.example.org/s/{TOKEN}",
     "submitted_at": None,
+    **STAMPS,
 }
 ROUND_OPENED = {
     "round": {**ROUND, "status": "open", "opened_at": "2026-03-09T08:00:02Z"},

@@ -85,6 +85,14 @@ class RoundCreate(StrictInput):
             raise ValueError("give the time as text, e.g. 2026-03-01T09:00:00Z")
         return value
 
+    @field_validator("opens_at", "closes_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        # Checked per field so the error names it (the model check below cannot).
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs a timezone, e.g. 2026-03-01T09:00:00Z")
+        return value
+
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
         for name in ("opens_at", "closes_at"):
@@ -122,6 +130,8 @@ class InvitationPublic(SQLModel):
     )
     url: str | None = PydField(default=None, description="The partner's personal link.")
     submitted_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
 
 
 class RoundOpened(SQLModel):

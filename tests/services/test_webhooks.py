@@ -4,7 +4,8 @@ import hashlib
 import hmac
 import json
 from datetime import UTC, datetime, timedelta
-from typing import get_args
+from pathlib import Path
+from typing import Any, get_args
 
 import pytest
 from sqlalchemy import Engine
@@ -242,3 +243,26 @@ def test_production_accepts_only_public_https_receivers(
         _subscribe(session, production, url)
     assert problem in refused.value.problems[0].message
     assert session.exec(select(Webhook)).all() == []
+
+
+def _documented_verify() -> Any:
+    """The verification example of docs/api.md, run as written."""
+    document = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
+    code = document.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # our own documentation, run to prove it stays true
+    return namespace["verify"]
+
+
+def test_the_documented_verification_accepts_real_deliveries_and_refuses_forgeries(
+    session: Session, settings: Settings
+) -> None:
+    verify = _documented_verify()
+    with webhook_receiver() as receiver:
+        created = _subscribe(session, settings, receiver.url)
+        (job,) = _emit(session, created.webhook.organisation_id)
+        webhooks.deliver_webhook(session, job=job, settings=settings)
+    (delivery,) = receiver.deliveries
+    assert verify(created.secret, delivery.headers, delivery.body)
+    assert not verify(created.secret, delivery.headers, delivery.body + b" ")
+    assert not verify("another-secret", delivery.headers, delivery.body)
