@@ -2,9 +2,17 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import EmailStr, StrictBool, StrictFloat, StrictInt, StrictStr, StringConstraints
+from pydantic import (
+    ConfigDict,
+    EmailStr,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+)
 from pydantic import Field as PydField
 from sqlmodel import Field, SQLModel
 
@@ -30,7 +38,8 @@ class Collaboration(Timestamped, table=True):
     borderline_margin: float = 5.0
     show_own_position: bool = False  # partners see their own zone after submitting
     identified_mode: bool = False  # exports may contain individual rows
-    reminder_days_before_close: int | None = 3
+    # No default here: SQLAlchemy would put it in place of an explicit None ("reminders off").
+    reminder_days_before_close: int | None = None
     archived_at: datetime | None = timestamp(nullable=True)
 
 
@@ -72,7 +81,25 @@ class CollaborationCreate(StrictInput):
     reminder_days_before_close: StrictInt | None = PydField(default=3, ge=0, le=60)
 
 
+# The one setting a null changes ("no reminders"); the others keep their value when left out.
+CLEARABLE_SETTINGS = frozenset({"reminder_days_before_close"})
+
+
+def _null_only_where_clearable(schema: dict[str, Any]) -> None:
+    """Document what the update accepts: leave a setting out to keep it; null is no value."""
+    for name, field in schema.get("properties", {}).items():
+        options = field.get("anyOf")
+        if name in CLEARABLE_SETTINGS or not options:
+            continue
+        kept = [option for option in options if option.get("type") != "null"]
+        del field["anyOf"]
+        field.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+        field.pop("default", None)
+
+
 class CollaborationUpdate(StrictInput):
+    model_config = ConfigDict(json_schema_extra=_null_only_where_clearable)
+
     name: StrictStr | None = PydField(default=None, min_length=1, max_length=200)
     description: StrictStr | None = PydField(default=None, max_length=4000)
     language: Language | None = None

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.db import begin_write
-from app.errors import Conflict
+from app.errors import Conflict, FieldProblem, InvalidInput
 from app.models import Collaboration, Participant, Party
 from app.models.collaboration import (
     CollaborationCreate,
@@ -40,6 +40,10 @@ def list_collaborations(
     return _page(session, query, Collaboration, after_id, updated_since, limit)
 
 
+# Settings whose null means "off" rather than "not given".
+CLEARABLE_SETTINGS = frozenset({"reminder_days_before_close"})
+
+
 def update_collaboration(
     session: Session, *, organisation_id: int, collaboration_id: int, data: CollaborationUpdate
 ) -> Collaboration:
@@ -47,9 +51,18 @@ def update_collaboration(
     collaboration = get_collaboration(
         session, organisation_id=organisation_id, collaboration_id=collaboration_id
     )
-    for field, value in data.model_dump(exclude_unset=True).items():
-        if value is not None:
-            setattr(collaboration, field, value)
+    changes = data.model_dump(exclude_unset=True)
+    refused = [
+        FieldProblem(field, "may not be null")
+        for field, value in changes.items()
+        if value is None and field not in CLEARABLE_SETTINGS
+    ]
+    if refused:
+        raise InvalidInput(
+            "Some settings cannot be emptied; nothing was changed.", problems=refused
+        )
+    for field, value in changes.items():
+        setattr(collaboration, field, value)
     session.add(collaboration)
     session.commit()
     return collaboration
