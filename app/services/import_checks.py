@@ -59,20 +59,7 @@ def load_directory(
         .where(col(Participant.party_id).in_(party_ids))
         .where(col(Participant.erased_at).is_(None))
     ).all()
-    invitations = {
-        invitation_id: InvitationInfo(
-            participant_id, status == InvitationStatus.REVOKED, frozenset(targets)
-        )
-        for invitation_id, participant_id, status, targets in session.exec(
-            select(
-                Invitation.id,
-                Invitation.participant_id,
-                Invitation.status,
-                Invitation.target_party_ids,
-            ).where(Invitation.round_id == round_.id)
-        )
-        if invitation_id is not None
-    }
+    invitations = _invitations(session, round_.id)
     answered = session.exec(
         select(Response.participant_id, Response.target_party_id).where(
             Response.round_id == round_.id
@@ -91,6 +78,19 @@ def load_directory(
         low=definition.range.min,
         high=definition.range.max,
     )
+
+
+def _invitations(session: Session, round_id: int) -> dict[int, InvitationInfo]:
+    query = select(
+        Invitation.id, Invitation.participant_id, Invitation.status, Invitation.target_party_ids
+    ).where(Invitation.round_id == round_id)
+    return {
+        invitation_id: InvitationInfo(
+            participant_id, status == InvitationStatus.REVOKED, frozenset(targets)
+        )
+        for invitation_id, participant_id, status, targets in session.exec(query)
+        if invitation_id is not None
+    }
 
 
 def check_rows(

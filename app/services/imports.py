@@ -132,24 +132,7 @@ def _create_invitations(
     """Invite (as submitted) the participants who had no invitation; mark the others."""
     now = utcnow()
     missing = sorted({g.participant_id for g in groups if g.invitation_id is None})
-    rows = []
-    for participant_id in missing:
-        party_id = directory.party_of_participant[participant_id]
-        salt = new_salt()
-        rows.append(
-            {
-                "round_id": directory.round_id,
-                "participant_id": participant_id,
-                "party_id": party_id,
-                "token_salt": salt,
-                "token_hash": token_hash_for(settings.secret_key, salt),
-                "target_party_ids": [p for p in directory.party_ids if p != party_id],
-                "status": InvitationStatus.SUBMITTED,
-                "submitted_at": now,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
+    rows = [_invitation_row(p, directory, settings, now) for p in missing]
     made: dict[int, int] = {}
     if rows:
         result = session.execute(
@@ -169,6 +152,26 @@ def _create_invitations(
         if group.invitation_id is None:
             groups[index] = replace(group, invitation_id=made[group.participant_id])
     return len(rows)
+
+
+def _invitation_row(
+    participant_id: int, directory: RoundDirectory, settings: Settings, now: datetime
+) -> dict[str, object]:
+    """An invitation like open_round makes, already submitted (the token opens nothing new)."""
+    party_id = directory.party_of_participant[participant_id]
+    salt = new_salt()
+    return {
+        "round_id": directory.round_id,
+        "participant_id": participant_id,
+        "party_id": party_id,
+        "token_salt": salt,
+        "token_hash": token_hash_for(settings.secret_key, salt),
+        "target_party_ids": [p for p in directory.party_ids if p != party_id],
+        "status": InvitationStatus.SUBMITTED,
+        "submitted_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _store(
