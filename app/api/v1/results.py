@@ -8,7 +8,7 @@ from app.api import examples
 from app.api.deps import CollaborationId, ReaderDep, RoundId, SessionDep
 from app.api.problems import problem_responses
 from app.models.results import ReliabilityOut, RoundScoresOut, TrendsOut
-from app.services import result_documents, results, trends
+from app.services import audit, result_documents, results, trends
 
 router = APIRouter(tags=["results"], responses=problem_responses(401, 403, 404, 422, 429))
 
@@ -26,6 +26,13 @@ def get_round_scores(round_id: RoundId, session: SessionDep, principal: ReaderDe
     a second group is hidden where a total would otherwise reveal it."""
     result = results.round_result(
         session, organisation_id=principal.organisation_id, round_id=round_id
+    )
+    audit.record_view(
+        session,
+        organisation_id=principal.organisation_id,
+        api_key_id=principal.api_key_id,
+        action="scores.viewed",
+        subject=f"round:{round_id}",
     )
     return result_documents.round_scores_document(result)
 
@@ -56,6 +63,13 @@ def get_trends(collaboration_id: CollaborationId, session: SessionDep, principal
     the alerts raised."""
     found = trends.collaboration_trends(
         session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
+    )
+    audit.record_view(
+        session,
+        organisation_id=principal.organisation_id,
+        api_key_id=principal.api_key_id,
+        action="trends.viewed",
+        subject=f"collaboration:{collaboration_id}",
     )
     # Bytes, not the model: large documents are kept serialised (see trends_json).
     return Response(result_documents.trends_json(session, found), media_type="application/json")

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.services import alerts, exports
+from app.services import alerts, audit, exports
 from app.services.dashboard import Dashboard, build_dashboard
 from app.web.charts import Translate, matrix_figure
 from app.web.charts_grid import (
@@ -98,6 +98,13 @@ def show_dashboard(
     found = build_dashboard(
         session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
     )
+    audit.record_view(
+        session,
+        organisation_id=principal.organisation_id,
+        user_id=principal.user_id,
+        action="dashboard.viewed",
+        subject=f"collaboration:{collaboration_id}",
+    )
     selected = _selected(found, round)
     pair = _pair(found, a, b)
     charts = figures(
@@ -127,6 +134,13 @@ def show_report(
 ) -> Response:
     found = build_dashboard(
         session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
+    )
+    audit.record_view(
+        session,
+        organisation_id=principal.organisation_id,
+        user_id=principal.user_id,
+        action="report.viewed",
+        subject=f"collaboration:{collaboration_id}",
     )
     selected = _selected(found, round)
     charts = {}
