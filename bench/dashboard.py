@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from app.db import new_session
 from app.models import Role, User
 from app.services import organisations
-from bench.harness import Options, step
+from bench.harness import Options, step, warm_up
 from bench.load import Call, run_load
 from bench.results import Figure
 from bench.server import BenchDatabase, BenchServer
@@ -73,7 +73,7 @@ def measure_dashboard(
     if probe.status_code != 200:
         return [], [f"dashboard: not measured, GET {call.path} answered {probe.status_code}."]
     with step("dashboard page"):
-        run_load("warm-up", server.address, [call] * 6, concurrency=6, seconds=1, timeout=300)
+        warm_up(server, call)
         result = run_load(
             "dashboard", server.address, [call] * 40, concurrency=1, seconds=options.seconds
         )

@@ -10,7 +10,7 @@ and warm (later requests); time should grow no faster than the stored responses.
 import sys
 from dataclasses import dataclass
 
-from bench.harness import Options, parse_options, prepare, step
+from bench.harness import Options, parse_options, prepare, step, wait_until_quiet
 from bench.load import json_call, run_load
 from bench.results import Figure, record
 from bench.server import BenchDatabase, BenchServer, bench_database, running_server
@@ -98,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     with bench_database(options.database) as database:
         worlds = prepare_growth(database, options)
         with running_server(database, workers=options.workers) as server:
+            quiet = wait_until_quiet(max_seconds=0 if options.quick else 180)
             figures, notes = measure_growth(server, worlds, options)
+    notes.insert(0, quiet)
     record("growth", options.database, figures, notes, path=options.results)
     return 0
 

@@ -13,11 +13,13 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.db import new_session
-from bench.load import LoadResult
+from bench.load import Call, LoadResult, run_load
 from bench.results import RESULTS_PATH, Figure
 from bench.server import DATABASES, BenchDatabase, BenchServer
 
 MEMORY_LIMIT_MB = 150.0
+WARM_UP = 6  # requests sent at once, on connections of their own
+WARM_UP_BATCHES = 8
 T = TypeVar("T")
 
 
@@ -108,6 +110,47 @@ class CpuMeter:
             f"{name}: server workers used {self.server_cpu:.2f} cores,"
             f" the load generator {self.own_cpu:.2f} (of {os.cpu_count()})"
         )
+
+
+def _cpu_times() -> tuple[int, int]:
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields)  # idle + iowait, all
+
+
+def idle_fraction(seconds: float = 1.0) -> float:
+    """How idle the machine's CPUs were over the next `seconds`."""
+    idle, total = _cpu_times()
+    time.sleep(seconds)
+    idle2, total2 = _cpu_times()
+    return (idle2 - idle) / max(1, total2 - total)
+
+
+def wait_until_quiet(*, at_least: float = 0.85, max_seconds: float = 180.0) -> str:
+    """Wait (bounded) until other work leaves the CPUs idle; say how idle they were.
+
+    The machine is shared: a benchmark started while a test suite runs measures the suite.
+    """
+    deadline = time.monotonic() + max_seconds
+    idle = idle_fraction()
+    while idle < at_least and time.monotonic() < deadline:
+        idle = idle_fraction(2.0)
+    verdict = "" if idle >= at_least else f" (waited {max_seconds:.0f}s, not quieter)"
+    return f"CPUs {idle:.0%} idle just before the load{verdict}"
+
+
+def warm_up(server: BenchServer, call: Call) -> None:
+    """Until a batch of simultaneous requests shows no cold one: every worker has the page."""
+    for _ in range(WARM_UP_BATCHES):
+        batch = run_load(
+            "warm-up",
+            server.address,
+            [call] * WARM_UP,
+            concurrency=WARM_UP,
+            seconds=1,
+            timeout=600,
+        )
+        if batch.latencies and batch.percentile(100) <= 3 * batch.percentile(50):
+            return
 
 
 def error_notes(result: LoadResult) -> list[str]:

@@ -14,7 +14,7 @@ import httpx
 from sqlmodel import Session
 
 from app.config import Settings
-from bench.harness import Options, memory_figures, parse_options, prepare, step
+from bench.harness import Options, memory_figures, parse_options, prepare, step, wait_until_quiet
 from bench.results import Figure, record
 from bench.server import BenchDatabase, BenchServer, bench_database, running_server
 from bench.world import build_submit_world
@@ -85,8 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     with bench_database(options.database) as database:
         world = prepare_import(database, options)
         with running_server(database, workers=options.workers) as server:
+            quiet = wait_until_quiet(max_seconds=0 if options.quick else 180)
             figures, notes = measure_import(server, world, options)
             figures += memory_figures(server, "the import", judged=False)
+    notes.insert(0, quiet)
     record("import", options.database, figures, notes, path=options.results)
     return 0
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bench import growth, imports, submit, survey_form, trends
-from bench.harness import Options, memory_figures, prepare
+from bench.harness import Options, memory_figures, prepare, wait_until_quiet
 from bench.results import RESULTS_PATH, Figure, record
 from bench.server import DATABASES, bench_database, running_server
 from bench.world import build_submit_world
@@ -25,7 +25,9 @@ def _scenarios_1_to_3(options: Options) -> tuple[list[Figure], list[str]]:
         )
         trends_world = trends.prepare_trends(database, options)
         with running_server(database, workers=options.workers) as server:
+            quiet = wait_until_quiet(max_seconds=0 if options.quick else 180)
             figures, notes = submit.measure_submit(server, submit_world, options)
+            notes.insert(0, f"scenarios 1-3: {quiet}")
             form_figures, form_notes = survey_form.measure_form(server, form_world, options)
             trend_figures, trend_notes = trends.measure_trends(server, trends_world, options)
             figures += form_figures + trend_figures + memory_figures(server, "scenarios 1-3")
@@ -38,6 +40,7 @@ def _separate(options: Options) -> tuple[list[Figure], list[str]]:
     with bench_database(options.database) as database:
         worlds = growth.prepare_growth(database, options)
         with running_server(database, workers=options.workers) as server:
+            notes.append(f"growth: {wait_until_quiet(max_seconds=0 if options.quick else 120)}")
             found, said = growth.measure_growth(server, worlds, options)
     figures, notes = figures + found, notes + said
     with bench_database(options.database) as database:

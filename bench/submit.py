@@ -14,6 +14,7 @@ from bench.harness import (
     parse_options,
     prepare,
     step,
+    wait_until_quiet,
 )
 from bench.load import Call, json_call, run_load
 from bench.results import Figure, record
@@ -120,8 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     with bench_database(options.database) as database:
         world = prepare_submit(database, options)
         with running_server(database, workers=options.workers) as server:
+            quiet = wait_until_quiet(max_seconds=0 if options.quick else 180)
             figures, notes = measure_submit(server, world, options)
             figures += memory_figures(server, "scenarios 1-2")
+    notes.insert(0, quiet)
     record("submit", options.database, figures, notes, path=options.results)
     return 0
 

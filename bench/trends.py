@@ -9,14 +9,21 @@ throughput); the coach's dashboard page is timed the same way when the web app h
 import sys
 
 from bench import dashboard
-from bench.harness import Options, memory_figures, parse_options, prepare, step
+from bench.harness import (
+    Options,
+    memory_figures,
+    parse_options,
+    prepare,
+    step,
+    wait_until_quiet,
+    warm_up,
+)
 from bench.load import LoadResult, json_call, run_load
 from bench.results import Figure, record
 from bench.server import BenchDatabase, BenchServer, bench_database, running_server
 from bench.world import TrendsWorld, build_trends_world
 
 TARGET_P50_MS = 150.0
-WARM_UP = 6  # sent at once, so that every worker serves the page at least once
 MAX_REQUESTS = 40
 
 
@@ -39,9 +46,7 @@ def time_trends(
         f"/api/v1/collaborations/{world.collaboration_id}/trends",
         headers={"Authorization": f"Bearer {world.api_key}"},
     )
-    run_load(
-        "warm-up", server.address, [call] * WARM_UP, concurrency=WARM_UP, seconds=1, timeout=300
-    )
+    warm_up(server, call)
     return run_load(
         f"trends ({world.responses} responses)",
         server.address,
@@ -81,8 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     with bench_database(options.database) as database:
         world = prepare_trends(database, options)
         with running_server(database, workers=options.workers) as server:
+            quiet = wait_until_quiet(max_seconds=0 if options.quick else 180)
             figures, notes = measure_trends(server, world, options)
             figures += memory_figures(server, "scenario 3")
+    notes.insert(0, quiet)
     record("trends", options.database, figures, notes, path=options.results)
     return 0
 

@@ -63,10 +63,9 @@ def trends_json(session: Session, trends: Trends) -> bytes:
         return _trends_bytes(session, trends)
     stamp = (trends.stamp, tuple((alert.id, alert.updated_at) for alert in trends.alerts))
     name = memo_name(session, trends.collaboration.id)
-    body: bytes | None = _trends_json.get(name, stamp)
-    if body is None:
-        body = _trends_bytes(session, trends)
-        _trends_json.put(name, stamp, body, size=len(body))
+    body: bytes = _trends_json.get_or_make(
+        name, stamp, lambda: _trends_bytes(session, trends), size=len
+    )
     return body
 
 

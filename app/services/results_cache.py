@@ -8,13 +8,15 @@ can never serve stale figures; it only saves recomputing unchanged ones.
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.models import Collaboration, Invitation, Party, Response, Round
+
+T = TypeVar("T")
 
 
 class Memo:
@@ -26,6 +28,7 @@ class Memo:
         self._max_entries = max_entries
         self._max_bytes = max_bytes
         self._bytes = 0
+        self._making: dict[Hashable, threading.Lock] = {}
 
     def get(self, name: Hashable, stamp: Hashable) -> Any | None:
         with self._lock:
@@ -34,6 +37,30 @@ class Memo:
                 return None
             self._entries.move_to_end(name)
             return entry[1]
+
+    def get_or_make(
+        self, name: Hashable, stamp: Hashable, make: Callable[[], T], *, size: Callable[[T], int]
+    ) -> T:
+        """The value under this stamp, made once even when many requests ask at the same time.
+
+        A cold value takes seconds and a lot of memory to make; requests arriving meanwhile
+        wait for it instead of each making their own copy.
+        """
+        found = self.get(name, stamp)
+        if found is not None:
+            return found
+        with self._making_lock(name):
+            found = self.get(name, stamp)
+            if found is None:
+                found = make()
+                self.put(name, stamp, found, size=size(found))
+            return found
+
+    def _making_lock(self, name: Hashable) -> threading.Lock:
+        with self._lock:
+            if len(self._making) > 4 * self._max_entries:  # forget locks of long-gone names
+                self._making = {k: v for k, v in self._making.items() if v.locked()}
+            return self._making.setdefault(name, threading.Lock())
 
     def put(self, name: Hashable, stamp: Hashable, value: Any, *, size: int = 0) -> None:
         if self._max_bytes is not None and size > self._max_bytes:

@@ -56,11 +56,9 @@ def collaboration_trends(
     rounds = measured_rounds(session, collaboration_id=collaboration_id)
     stamp = data_stamp(session, collaboration=collaboration, rounds=rounds)
     name = memo_name(session, collaboration_id)
-    computed = _computed.get(name, stamp)
-    if computed is None:
-        computed = _compute(session, collaboration, rounds)
-        _computed.put(name, stamp, computed)
-    results, changes = computed
+    results, changes = _computed.get_or_make(
+        name, stamp, lambda: _compute(session, collaboration, rounds), size=lambda _: 0
+    )
     # The same rows under the same stamp; this session's round objects are the current ones.
     results = [
         replace(result, round=round_) for result, round_ in zip(results, rounds, strict=True)

@@ -1,6 +1,8 @@
 """Trends served from the per-process memo are exactly the computed ones, and never stale."""
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -102,3 +104,20 @@ def test_memo_forgets_the_least_recently_used_entry_beyond_its_limits() -> None:
     assert (memo.get("a", 1), memo.get("b", 1), memo.get("c", 1)) == ("A", None, "C")
     memo.put("huge", 1, "H", size=11)
     assert memo.get("huge", 1) is None and memo.get("c", 1) == "C"
+
+
+def test_memo_makes_a_value_once_for_simultaneous_callers() -> None:
+    memo = Memo(max_entries=2)
+    made = []
+    started = threading.Event()
+
+    def make() -> str:
+        made.append(1)
+        started.wait(timeout=5)
+        return "value"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(memo.get_or_make, "a", 1, make, size=len) for _ in range(4)]
+        started.set()
+        values = [future.result(timeout=10) for future in futures]
+    assert values == ["value"] * 4 and len(made) == 1
