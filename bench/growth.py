@@ -11,7 +11,6 @@ import sys
 from dataclasses import dataclass
 
 from bench.harness import Options, parse_options, prepare, step, wait_until_quiet
-from bench.load import json_call, run_load
 from bench.results import Figure, record
 from bench.server import BenchDatabase, BenchServer, bench_database, running_server
 from bench.trends import time_trends
@@ -29,24 +28,13 @@ class Timing:
     warm_ms: float
 
 
-def _cold(server: BenchServer, world: TrendsWorld) -> float:
-    call = json_call(
-        "GET",
-        f"/api/v1/collaborations/{world.collaboration_id}/trends",
-        headers={"Authorization": f"Bearer {world.api_key}"},
-    )
-    result = run_load("cold", server.address, [call], concurrency=1, seconds=1, timeout=600)
-    return result.percentile(50)
-
-
 def measure_growth(
     server: BenchServer, worlds: list[TrendsWorld], options: Options
 ) -> tuple[list[Figure], list[str]]:
     timings = []
     for world in worlds:
         with step(f"growth: {world.responses} responses"):
-            cold = _cold(server, world)
-            warm = time_trends(server, world, seconds=options.seconds / len(worlds), requests=10)
+            cold, warm = time_trends(server, world, seconds=options.seconds, requests=10)
         timings.append(Timing(world, cold, warm.percentile(50)))
         print(f"  cold {cold:.0f} ms, warm p50 {warm.percentile(50):.1f} ms")
     base = timings[0]

@@ -19,7 +19,7 @@ from bench.server import DATABASES, BenchDatabase, BenchServer
 
 MEMORY_LIMIT_MB = 150.0
 WARM_UP = 6  # requests sent at once, on connections of their own
-WARM_UP_BATCHES = 8
+WARM_UP_BATCHES = 10
 T = TypeVar("T")
 
 
@@ -138,8 +138,15 @@ def wait_until_quiet(*, at_least: float = 0.85, max_seconds: float = 180.0) -> s
     return f"CPUs {idle:.0%} idle just before the load{verdict}"
 
 
-def warm_up(server: BenchServer, call: Call) -> None:
-    """Until a batch of simultaneous requests shows no cold one: every worker has the page."""
+def warm_up(server: BenchServer, call: Call) -> float:
+    """Make every worker serve `call` once; returns the first (cold) request's time in ms.
+
+    Requests go out in batches on fresh connections, which land on workers at random; two
+    batches in a row with nothing near the cold time mean no worker is cold any more.
+    """
+    first = run_load("cold", server.address, [call], concurrency=1, seconds=1, timeout=900)
+    cold = first.percentile(100)
+    quick_in_a_row = 0
     for _ in range(WARM_UP_BATCHES):
         batch = run_load(
             "warm-up",
@@ -147,10 +154,13 @@ def warm_up(server: BenchServer, call: Call) -> None:
             [call] * WARM_UP,
             concurrency=WARM_UP,
             seconds=1,
-            timeout=600,
+            timeout=900,
         )
-        if batch.latencies and batch.percentile(100) <= 3 * batch.percentile(50):
-            return
+        quick = bool(batch.latencies) and batch.percentile(100) < max(cold / 4, 50.0)
+        quick_in_a_row = quick_in_a_row + 1 if quick else 0
+        if quick_in_a_row == 2:
+            break
+    return cold
 
 
 def error_notes(result: LoadResult) -> list[str]:

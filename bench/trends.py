@@ -39,28 +39,29 @@ def prepare_trends(database: BenchDatabase, options: Options) -> TrendsWorld:
 
 def time_trends(
     server: BenchServer, world: TrendsWorld, *, seconds: float, requests: int = MAX_REQUESTS
-) -> LoadResult:
-    """Warm up, then time sequential trend requests (until `requests` or `seconds`)."""
+) -> tuple[float, LoadResult]:
+    """The cold request's time (ms), then sequential warm requests (`requests` or `seconds`)."""
     call = json_call(
         "GET",
         f"/api/v1/collaborations/{world.collaboration_id}/trends",
         headers={"Authorization": f"Bearer {world.api_key}"},
     )
-    warm_up(server, call)
-    return run_load(
+    cold = warm_up(server, call)
+    warm = run_load(
         f"trends ({world.responses} responses)",
         server.address,
         [call] * requests,
         concurrency=1,
         seconds=seconds,
     )
+    return cold, warm
 
 
 def measure_trends(
     server: BenchServer, world: TrendsWorld, options: Options
 ) -> tuple[list[Figure], list[str]]:
     with step(f"trends: {world.responses} stored responses"):
-        result = time_trends(server, world, seconds=options.seconds)
+        cold, result = time_trends(server, world, seconds=options.seconds)
     print("  " + result.summary())
     label = f"{world.rounds} rounds, {world.responses:,} responses"
     figures = [
@@ -73,6 +74,7 @@ def measure_trends(
             result.errors == 0 and result.percentile(50) < TARGET_P50_MS,
         ),
         Figure("3 trends", "GET trends p90", result.percentile(90), "ms"),
+        Figure("3 trends", "GET trends cold (first request of a worker)", cold, "ms"),
     ]
     notes = [result.summary(), *(f"trends error: `{e[:200]}`" for e in result.error_samples)]
     peaks = " / ".join(f"{peak:.0f}" for peak in server.peak_rss_mb())

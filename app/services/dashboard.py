@@ -104,19 +104,20 @@ class Dashboard:
     shifts: list[Shift]
     participation: dict[tuple[int, int], Participation]  # (party, round)
     alerts: list[Alert]
+    # The charts look shifts up hundreds of times: an index, not a scan of the list.
+    _shifts_by_key: dict[tuple[int, str, int], Shift] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        for found in reversed(self.shifts):  # the first of equal keys wins, as a scan would
+            self._shifts_by_key[(found.party_id, found.measure, found.to_round_id)] = found
 
     def position(self, party_id: int, round_id: int) -> Position | None:
         return self.positions.get((party_id, round_id))
 
     def shift(self, party_id: int, measure: str, to_round_id: int) -> Shift | None:
-        for shift in self.shifts:
-            if (shift.party_id, shift.measure, shift.to_round_id) == (
-                party_id,
-                measure,
-                to_round_id,
-            ):
-                return shift
-        return None
+        return self._shifts_by_key.get((party_id, measure, to_round_id))
 
 
 def build_dashboard(session: Session, *, organisation_id: int, collaboration_id: int) -> Dashboard:
