@@ -10,6 +10,7 @@ from app.db import begin_write
 from app.errors import Conflict, FieldProblem, InvalidInput
 from app.models import Collaboration, Participant, Party
 from app.models.collaboration import (
+    CLEARABLE_SETTINGS,
     CollaborationCreate,
     CollaborationUpdate,
     ParticipantCreate,
@@ -38,10 +39,6 @@ def list_collaborations(
 ) -> list[Collaboration]:
     query = select(Collaboration).where(Collaboration.organisation_id == organisation_id)
     return _page(session, query, Collaboration, after_id, updated_since, limit)
-
-
-# Settings whose null means "off" rather than "not given".
-CLEARABLE_SETTINGS = frozenset({"reminder_days_before_close"})
 
 
 def update_collaboration(
