@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app.db import begin_write
@@ -57,6 +58,20 @@ _CONTEXT = (
     .where(col(Invitation.token_hash) == bindparam("token_hash"))
 )
 _LOCKED_CONTEXT = _CONTEXT.with_for_update(of=Invitation).execution_options(populate_existing=True)
+# What may change between the unlocked read and the write lock: a column query, not entities.
+_STATE_COLUMNS = (
+    (Invitation, "status"),
+    (Invitation, "submitted_at"),
+    (Round, "status"),
+    (Round, "opens_at"),
+    (Round, "closes_at"),
+)
+_STATE = (
+    select(*(col(getattr(model, name)) for model, name in _STATE_COLUMNS))
+    .join(Round, col(Round.id) == Invitation.round_id)
+    .where(col(Invitation.id) == bindparam("invitation_id"))
+    .with_for_update(of=Invitation)
+)
 _SAVED = select(
     col(Response.id), col(Response.target_party_id), col(Response.answers), col(Response.zone)
 ).where(col(Response.invitation_id) == bindparam("invitation_id"))
@@ -76,6 +91,16 @@ def _load_context(
         raise NotFound("This link is not valid (any more).")
     definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
     return InvitationContext(invitation, round_, collaboration, definition)
+
+
+def _refresh_state(session: Session, context: InvitationContext) -> None:
+    """Read the invitation's and round's state again (under the write lock), in place."""
+    found = session.execute(_STATE, {"invitation_id": context.invitation.id}).one()
+    targets = {Invitation: context.invitation, Round: context.round}
+    for (model, name), value in zip(_STATE_COLUMNS, found, strict=True):
+        set_committed_value(targets[model], name, value)
+    if context.invitation.status == InvitationStatus.REVOKED:
+        raise NotFound("This link is not valid (any more).")
 
 
 def ensure_accepting(context: InvitationContext, *, now: datetime) -> None:
@@ -106,8 +131,8 @@ def submit_answers(
     """Save (and with `final`, submit) answers. All or nothing: one bad answer changes nothing.
 
     Answers are checked before the write lock is taken, so writers queue only for the write
-    itself; under the lock the invitation and round are read again, so a round closed or an
-    invitation submitted meanwhile is still refused.
+    itself; under the lock the invitation's and round's state is read again, so a round
+    closed or an invitation submitted or revoked meanwhile is still refused.
     """
     token_hash = hash_token(token)
     context = _load_context(
@@ -116,9 +141,7 @@ def submit_answers(
     ensure_accepting(context, now=utcnow())
     by_target = _validated(context, answers)
     begin_write(session)
-    context = _load_context(
-        session, token_hash=token_hash, organisation_id=organisation_id, lock=True
-    )
+    _refresh_state(session, context)
     now = utcnow()
     ensure_accepting(context, now=now)
     invitation = context.invitation
