@@ -2,9 +2,8 @@
 
 import secrets
 from datetime import datetime
-from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.db import begin_write
 from app.errors import Conflict, FieldProblem, InvalidInput
@@ -17,6 +16,7 @@ from app.models.collaboration import (
     PartyCreate,
 )
 from app.services.access import get_collaboration, get_party
+from app.services.paging import fetch_page
 
 
 def create_collaboration(
@@ -38,7 +38,9 @@ def list_collaborations(
     limit: int = 50,
 ) -> list[Collaboration]:
     query = select(Collaboration).where(Collaboration.organisation_id == organisation_id)
-    return _page(session, query, Collaboration, after_id, updated_since, limit)
+    return fetch_page(
+        session, query, Collaboration, after_id=after_id, updated_since=updated_since, limit=limit
+    )
 
 
 def update_collaboration(
@@ -92,7 +94,9 @@ def list_parties(
 ) -> list[Party]:
     get_collaboration(session, organisation_id=organisation_id, collaboration_id=collaboration_id)
     query = select(Party).where(Party.collaboration_id == collaboration_id)
-    return _page(session, query, Party, after_id, updated_since, limit)
+    return fetch_page(
+        session, query, Party, after_id=after_id, updated_since=updated_since, limit=limit
+    )
 
 
 def add_participant(
@@ -143,19 +147,6 @@ def list_participants(
 ) -> list[Participant]:
     get_party(session, organisation_id=organisation_id, party_id=party_id)
     query = select(Participant).where(Participant.party_id == party_id)
-    return _page(session, query, Participant, after_id, updated_since, limit)
-
-
-def _page(
-    session: Session,
-    query: Any,
-    model: Any,
-    after_id: int | None,
-    updated_since: datetime | None,
-    limit: int,
-) -> list[Any]:
-    if after_id is not None:
-        query = query.where(col(model.id) > after_id)
-    if updated_since is not None:
-        query = query.where(col(model.updated_at) >= updated_since)
-    return list(session.exec(query.order_by(col(model.id)).limit(limit)))
+    return fetch_page(
+        session, query, Participant, after_id=after_id, updated_since=updated_since, limit=limit
+    )

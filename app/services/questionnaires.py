@@ -11,6 +11,7 @@ from app.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from app.models import Questionnaire
 from app.scoring.questionnaire import DefinitionError, QuestionnaireDefinition, load_definition
 from app.scoring.smart_trust_v1 import smart_trust_v1
+from app.services.paging import fetch_page
 
 BUILTIN_DEFINITIONS = (smart_trust_v1,)
 
@@ -79,11 +80,9 @@ def list_questionnaires(
     limit: int = 50,
 ) -> list[Questionnaire]:
     query = select(Questionnaire).where(_visible(organisation_id))
-    if after_id is not None:
-        query = query.where(Questionnaire.id > after_id)  # type: ignore[operator]
-    if updated_since is not None:
-        query = query.where(col(Questionnaire.updated_at) >= updated_since)
-    return list(session.exec(query.order_by(Questionnaire.id).limit(limit)))  # type: ignore[arg-type]
+    return fetch_page(
+        session, query, Questionnaire, after_id=after_id, updated_since=updated_since, limit=limit
+    )
 
 
 def get_questionnaire(

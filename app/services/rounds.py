@@ -22,6 +22,7 @@ from app.models.round import RoundCreate
 from app.services import alerts, events, mail, questionnaires
 from app.services.access import get_collaboration, get_round
 from app.services.invitation_tokens import new_salt, token_for, token_hash_for
+from app.services.paging import fetch_page
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +61,9 @@ def list_rounds(
 ) -> list[Round]:
     get_collaboration(session, organisation_id=organisation_id, collaboration_id=collaboration_id)
     query = select(Round).where(Round.collaboration_id == collaboration_id)
-    if after_id is not None:
-        query = query.where(col(Round.id) > after_id)
-    if updated_since is not None:
-        query = query.where(col(Round.updated_at) >= updated_since)
-    return list(session.exec(query.order_by(col(Round.id)).limit(limit)))
+    return fetch_page(
+        session, query, Round, after_id=after_id, updated_since=updated_since, limit=limit
+    )
 
 
 def open_round(
@@ -159,11 +158,9 @@ def list_invitations(
 ) -> list[Invitation]:
     get_round(session, organisation_id=organisation_id, round_id=round_id)
     query = select(Invitation).where(Invitation.round_id == round_id)
-    if after_id is not None:
-        query = query.where(col(Invitation.id) > after_id)
-    if updated_since is not None:
-        query = query.where(col(Invitation.updated_at) >= updated_since)
-    return list(session.exec(query.order_by(col(Invitation.id)).limit(limit)))
+    return fetch_page(
+        session, query, Invitation, after_id=after_id, updated_since=updated_since, limit=limit
+    )
 
 
 def invitation_is_active(invitation: Invitation) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from app.config import Settings
 from app.db import begin_write
@@ -31,6 +31,7 @@ from app.models import OutboxJob, Webhook, utcnow
 from app.models.outbox import WebhookCreate
 from app.security import derive_secret, hmac_sha256
 from app.services.delivery import DeliverySkipped
+from app.services.paging import fetch_page
 
 TIMEOUT_SECONDS = 5.0
 SIGNATURE_VERSION = "v1"
@@ -125,11 +126,9 @@ def list_webhooks(
     limit: int = 50,
 ) -> list[Webhook]:
     query = select(Webhook).where(Webhook.organisation_id == organisation_id)
-    if after_id is not None:
-        query = query.where(col(Webhook.id) > after_id)
-    if updated_since is not None:
-        query = query.where(col(Webhook.updated_at) >= updated_since)
-    return list(session.exec(query.order_by(col(Webhook.id)).limit(limit)))
+    return fetch_page(
+        session, query, Webhook, after_id=after_id, updated_since=updated_since, limit=limit
+    )
 
 
 def deactivate_webhook(session: Session, *, organisation_id: int, webhook_id: int) -> Webhook:
