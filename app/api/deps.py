@@ -12,7 +12,9 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BeforeValidator
+from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.config import Settings
 from app.db import new_session, session_scope
@@ -66,12 +68,20 @@ BEARER = HTTPBearer(
 )
 
 
-def _principal(
+async def _principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
 ) -> ApiPrincipal:
     authorization = f"Bearer {credentials.credentials}" if credentials else None
-    with new_session(request.app.state.engine) as session:
+    # A key seen moments ago needs neither the database nor a trip through the thread pool.
+    recent = api_keys.recent_principal(authorization)
+    if recent is not None:
+        return recent
+    return await run_in_threadpool(_authenticate, request.app.state.engine, authorization)
+
+
+def _authenticate(engine: Engine, authorization: str | None) -> ApiPrincipal:
+    with new_session(engine) as session:
         return api_keys.authenticate(session, authorization=authorization)
 
 

@@ -1,5 +1,6 @@
 """API keys: created once and shown once, stored as a hash, checked in constant time."""
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,6 +16,12 @@ from app.security import hash_token, new_api_key
 # Recording every use would turn each read into a write; once a minute is enough to audit.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 VALID_SCOPES = ("read", "write")
+# Every API request authenticates. A valid key's principal is remembered for a moment, so a
+# burst of requests costs one lookup; revoking forgets it in this process at once, and the
+# other worker processes stop accepting it within RECENT_SECONDS.
+RECENT_SECONDS = 2.0
+RECENT_MAX = 1024
+_recent: dict[str, tuple[float, "ApiPrincipal"]] = {}
 
 
 class Unauthorized(TrustmeterError):
@@ -55,16 +62,42 @@ def create_api_key(
     return CreatedApiKey(api_key=api_key, secret=secret)
 
 
+def _bearer_secret(authorization: str | None) -> str | None:
+    scheme, _, secret = (authorization or "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
+
+
+def recent_principal(authorization: str | None) -> ApiPrincipal | None:
+    """The principal of a key this process authenticated moments ago (no database)."""
+    secret = _bearer_secret(authorization)
+    found = _recent.get(hash_token(secret)) if secret else None
+    if found is None or found[0] < time.monotonic():
+        return None
+    return found[1]
+
+
+def forget_recent() -> None:
+    """Forget every remembered key, as RECENT_SECONDS passing would."""
+    _recent.clear()
+
+
+def _remember(key_hash: str, principal: ApiPrincipal) -> None:
+    if len(_recent) >= RECENT_MAX:
+        _recent.clear()
+    _recent[key_hash] = (time.monotonic() + RECENT_SECONDS, principal)
+
+
 def authenticate(session: Session, *, authorization: str | None) -> ApiPrincipal:
     """Resolve `Bearer <key>`; the lookup is by hash, so timing reveals nothing of the key."""
-    scheme, _, secret = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not secret.strip():
+    secret = _bearer_secret(authorization)
+    if secret is None:
         raise Unauthorized("Send your API key as 'Authorization: Bearer <key>'.")
+    key_hash = hash_token(secret)
     # Columns, not the ORM object: this runs on every API request.
     columns = (ApiKey.id, ApiKey.organisation_id, ApiKey.scopes, ApiKey.revoked_at)
     found = session.execute(
         sql_select(*(col(c) for c in columns), col(ApiKey.last_used_at)).where(
-            col(ApiKey.key_hash) == hash_token(secret.strip())
+            col(ApiKey.key_hash) == key_hash
         )
     ).first()
     if found is None or found.revoked_at is not None:
@@ -78,7 +111,9 @@ def authenticate(session: Session, *, authorization: str | None) -> ApiPrincipal
     # request works in sessions of its own, so no request holds one connection while
     # waiting for another (with more requests than pooled connections, that deadlocks).
     session.commit()
-    return ApiPrincipal(organisation_id, api_key_id, tuple(scopes))
+    principal = ApiPrincipal(organisation_id, api_key_id, tuple(scopes))
+    _remember(key_hash, principal)
+    return principal
 
 
 def list_api_keys(session: Session, *, organisation_id: int) -> list[ApiKey]:
@@ -95,4 +130,5 @@ def revoke_api_key(session: Session, *, organisation_id: int, api_key_id: int) -
         api_key.revoked_at = utcnow()
         session.add(api_key)
         session.commit()
+    _recent.pop(api_key.key_hash, None)  # other workers forget it within RECENT_SECONDS
     return api_key
