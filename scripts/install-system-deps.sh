@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Debian packages the test suite runs against for real: PostgreSQL and headless Chromium.
+# Debian packages Trustmeter needs, installed only when missing:
+#   python  — venv support for `make` to create .venv
+#   all     — also make, PostgreSQL server binaries and headless Chromium (the tests run
+#             against both for real) and the fonts the browser tests render with.
+# Usage: install-system-deps.sh [python|all]   (default: all)
 set -euo pipefail
+want="${1:-all}"
 missing=()
-[ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+if [ "$want" = "all" ]; then
+  command -v make >/dev/null 2>&1 || missing+=(make)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core fontconfig)
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

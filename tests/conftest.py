@@ -26,6 +26,7 @@ from app.db import make_engine, new_session
 from app.main import create_app
 from app.services.questionnaires import ensure_builtin_questionnaires
 from tests.support.postgres import PostgresServer, start_postgres
+from tests.support.scratch import ScratchDatabase
 
 BACKEND = os.environ.get("TRUSTMETER_TEST_DATABASE", "sqlite")
 TEST_SECRET_KEY = "test-secret-key-not-for-production-0123456789"
@@ -125,9 +126,35 @@ def fresh_database(template: DatabaseTemplate, directory: Path) -> Iterator[str]
         admin_execute(template.server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def scratch_database(database_template: DatabaseTemplate) -> Iterator[ScratchDatabase]:
+    """PostgreSQL only: this test process's reusable database, emptied before each test."""
+    assert database_template.server_url and database_template.template_name
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"tm_scratch_{worker}_{uuid.uuid4().hex[:6]}"
+    admin_execute(
+        database_template.server_url,
+        f'CREATE DATABASE "{name}" TEMPLATE "{database_template.template_name}"',
+    )
+    scratch = ScratchDatabase(
+        admin_url=database_template.server_url,
+        url=with_database(database_template.server_url, name),
+        name=name,
+        template_name=database_template.template_name,
+    )
+    yield scratch
+    scratch.close()
+
+
 @pytest.fixture
-def database_url(database_template: DatabaseTemplate, tmp_path: Path) -> Iterator[str]:
+def database_url(
+    database_template: DatabaseTemplate, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[str]:
     """A fresh migrated database for one test, with the built-in questionnaire stored."""
+    if database_template.backend == "postgres":
+        scratch: ScratchDatabase = request.getfixturevalue("scratch_database")
+        yield scratch.reset()
+        return
     with fresh_database(database_template, tmp_path) as url:
         yield url
 
