@@ -28,13 +28,13 @@ system-deps:
 ## Install everything and run the whole test suite on SQLite, then on PostgreSQL
 test: $(STAMP) system-deps lint test-sqlite test-postgres
 
-# Tests marked `postgres` need PostgreSQL itself (crashing it, SKIP LOCKED): they run once,
-# in the PostgreSQL pass, which is otherwise the very same suite.
+# The same suite twice, browser tests included. Tests marked `postgres` need PostgreSQL
+# itself (crashing it, SKIP LOCKED), so they run once, in the PostgreSQL pass.
 test-sqlite: $(STAMP)
 	TRUSTMETER_TEST_DATABASE=sqlite $(PYTEST) -m "not postgres"
 
 test-postgres: $(STAMP)
-	TRUSTMETER_TEST_DATABASE=postgres $(PYTEST) -m "not browser"
+	TRUSTMETER_TEST_DATABASE=postgres $(PYTEST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench
