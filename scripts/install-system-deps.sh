@@ -2,7 +2,8 @@
 # Debian packages Trustmeter needs, installed only when missing:
 #   python  — venv support for `make` to create .venv
 #   all     — also make, PostgreSQL server binaries and headless Chromium (the tests run
-#             against both for real) and the fonts the browser tests render with.
+#             against both for real), the fonts the browser tests render with, and the
+#             sqlite3 shell (the README's backup commands are tested).
 # Usage: install-system-deps.sh [python|all]   (default: all)
 set -euo pipefail
 want="${1:-all}"
@@ -12,6 +13,7 @@ if [ "$want" = "all" ]; then
   command -v make >/dev/null 2>&1 || missing+=(make)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
   fc-list 2>/dev/null | grep -qi dejavu || missing+=(fonts-dejavu-core fontconfig)
 fi
 if [ ${#missing[@]} -eq 0 ]; then
