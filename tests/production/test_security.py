@@ -9,13 +9,21 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.config import Settings
 from app.errors import InvalidInput
 from app.logging import redact
 from app.main import create_app
-from app.security import verify_password
+from app.models import metadata
+from app.security import hash_token, verify_password
 from app.services.auth import cookie_name
 from tests.conftest import make_settings
-from tests.factories import DEFAULT_PASSWORD, make_open_collaboration, make_organisation, make_user
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_api_key,
+    make_open_collaboration,
+    make_organisation,
+    make_user,
+)
 from tests.production.server import LiveServer
 from tests.web.coach.conftest import sign_in
 
@@ -23,8 +31,8 @@ SECRET_KEY = "a-production-secret-key-0123456789abcdef"
 
 
 @pytest.fixture
-def survey_url(session: Session, settings: object) -> str:
-    opened = make_open_collaboration(session, settings=settings)  # type: ignore[arg-type]
+def survey_url(session: Session, settings: Settings) -> str:
+    opened = make_open_collaboration(session, settings=settings)
     token = opened.invitations[0].token
     assert token is not None
     return f"/s/{token}"
@@ -225,3 +233,25 @@ def test_forwarded_addresses_count_only_from_trusted_proxies(
             spoofed = {"X-Forwarded-For": f"198.51.100.{number}"}
             statuses.append(client.get(f"/s/guess-{number}", headers=spoofed).status_code)
     assert statuses == [404, 404, 429]
+
+
+def test_no_token_key_or_password_is_stored_in_the_clear(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    opened = make_open_collaboration(session, settings=settings)
+    key = make_api_key(session, organisation_id=opened.organisation_id)
+    user = make_user(session, organisation_id=opened.organisation_id)
+    browser_signed_in = sign_in(client, user.email)
+    cookie = browser_signed_in.cookies.get(cookie_name(settings))
+    secrets = [item.token for item in opened.invitations if item.token]
+    secrets += [key, DEFAULT_PASSWORD, cookie or "no session cookie"]
+
+    session.rollback()
+    stored = "\n".join(
+        repr(row) for table in metadata.sorted_tables for row in session.execute(table.select())
+    )
+
+    assert cookie and len(secrets) > 3
+    assert hash_token(key) in stored  # the dump does hold the rows: only as hashes
+    for secret in secrets:
+        assert secret not in stored
