@@ -1,6 +1,7 @@
 """Operations: health and readiness probes, and a graceful shutdown that finishes its work."""
 
 import json
+import re
 import signal
 import socket
 from collections.abc import Callable
@@ -60,6 +61,19 @@ def test_readyz_stays_ready_when_a_newer_release_migrated_the_database(
 
     assert answer.status_code == 200
     assert "ahead of this release" in answer.json()["schema"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [("proxy-id-42", True), ("x" * 65, False), ("bad id\r\nforged: line", False)],
+)
+def test_a_request_id_from_the_proxy_is_kept_only_when_it_is_plain(
+    client: TestClient, sent: str, kept: bool
+) -> None:
+    echoed = client.get("/livez", headers={"X-Request-ID": sent.replace("\r\n", " ")})
+    request_id = echoed.headers["x-request-id"]
+    assert (request_id == sent) is kept
+    assert re.fullmatch(r"[A-Za-z0-9-]{1,64}", request_id)
 
 
 def _start_request_and_wait_for_continue(server: LiveServer, path: str, body: bytes, key: str):
