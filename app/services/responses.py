@@ -4,9 +4,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -23,10 +22,10 @@ from app.models import (
 )
 from app.models.response import AnswerIn, SubmissionResult, TargetProgress
 from app.scoring.questionnaire import QuestionnaireDefinition
-from app.scoring.scores import score_response, validate_answers
-from app.scoring.zones import ZoneRules, classify
+from app.scoring.scores import validate_answers
+from app.scoring.zones import ZoneRules
 from app.security import hash_token
-from app.services import events, questionnaires
+from app.services import events, questionnaires, response_writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +71,6 @@ _STATE = (
     .where(col(Invitation.id) == bindparam("invitation_id"))
     .with_for_update(of=Invitation)
 )
-_SAVED = select(
-    col(Response.id), col(Response.target_party_id), col(Response.answers), col(Response.zone)
-).where(col(Response.invitation_id) == bindparam("invitation_id"))
 
 
 def _load_context(
@@ -145,7 +141,15 @@ def submit_answers(
     now = utcnow()
     ensure_accepting(context, now=now)
     invitation = context.invitation
-    progress = _store(session, context, by_target, final=final, now=now)
+    progress = response_writes.store_answers(
+        session,
+        invitation=invitation,
+        collaboration=context.collaboration,
+        definition=context.definition,
+        by_target=by_target,
+        final=final,
+        now=now,
+    )
     invitation.last_saved_at = now
     invitation.status = InvitationStatus.SUBMITTED if final else InvitationStatus.STARTED
     if final:
@@ -185,83 +189,8 @@ def _validated(
     return by_target
 
 
-def _store(
-    session: Session,
-    context: InvitationContext,
-    by_target: dict[int, dict[str, int | None]],
-    *,
-    final: bool,
-    now: datetime,
-) -> dict[int, tuple[int, str | None]]:
-    """Merge each target's answers with what was saved, score and write them.
-
-    Plain statements, no unit of work: this runs under the write lock, which every writer
-    waits for. Returns, per target saved, how many items are answered and the zone.
-    """
-    invitation = context.invitation
-    saved = {}
-    progress = {}  # every target saved so far, then what this call writes
-    # A pending invitation has saved nothing (saving marks it started): one query fewer.
-    if invitation.status != InvitationStatus.PENDING:
-        for row_id, target, answers, zone in session.execute(
-            _SAVED, {"invitation_id": invitation.id}
-        ):
-            saved[target] = (row_id, answers)
-            progress[target] = (len(answers), zone)
-    targets = by_target.keys() | (set(invitation.target_party_ids) if final else set())
-    rules = _zone_rules(context.collaboration)
-    new_rows = []
-    for target in sorted(targets):
-        row_id, answers = saved.get(target, (None, {}))
-        values = _scored({**answers, **by_target.get(target, {})}, context.definition, rules)
-        values["updated_at"] = now
-        if final:
-            values["submitted_at"] = now
-        if row_id is None:
-            new_rows.append({**_identity(invitation, target), **values, "created_at": now})
-        else:
-            session.execute(update(Response).where(col(Response.id) == row_id).values(values))
-        progress[target] = (len(values["answers"]), values["zone"])
-    if new_rows:
-        session.execute(insert(Response), new_rows)
-    return progress
-
-
-def _identity(invitation: Invitation, target: int) -> dict[str, Any]:
-    return {
-        "invitation_id": invitation.id,
-        "round_id": invitation.round_id,
-        "participant_id": invitation.participant_id,
-        "truster_party_id": invitation.party_id,
-        "target_party_id": target,
-    }
-
-
-def _zone_rules(collaboration: Collaboration) -> ZoneRules:
-    return ZoneRules(
-        propensity_cutoff=collaboration.propensity_cutoff,
-        analysis_cutoff=collaboration.analysis_cutoff,
-        borderline_margin=collaboration.borderline_margin,
-    )
-
-
-def _scored(
-    answers: dict[str, int | None], definition: QuestionnaireDefinition, rules: ZoneRules
-) -> dict[str, Any]:
-    """The stored columns of a response with these answers: answers, scores and zone."""
-    scores = score_response(definition, answers)
-    zone = classify(scores.propensity, scores.analysis, rules)
-    return {
-        "answers": answers,
-        "scores": dict(scores.scales),
-        "propensity": scores.propensity,
-        "analysis": scores.analysis,
-        "zone": zone.value if zone else None,
-    }
-
-
 def _rescore(row: Response, definition: QuestionnaireDefinition, rules: ZoneRules) -> None:
-    for name, value in _scored(row.answers, definition, rules).items():
+    for name, value in response_writes.scored_columns(row.answers, definition, rules).items():
         setattr(row, name, value)
 
 
@@ -300,7 +229,7 @@ def rescore_round(session: Session, *, round_id: int) -> int:
     collaboration = session.get(Collaboration, round_.collaboration_id)
     assert collaboration is not None
     definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
-    rules = _zone_rules(collaboration)
+    rules = response_writes.zone_rules(collaboration)
     rows = session.exec(select(Response).where(col(Response.round_id) == round_id)).all()
     for row in rows:
         _rescore(row, definition, rules)
