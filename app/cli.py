@@ -172,6 +172,8 @@ def worker(
         run_worker(engine, settings=settings, once=once)
     except OperationalError as exc:
         raise _fail(f"cannot reach the database ({_describe(exc)}).") from None
+    except TrustmeterError as exc:
+        raise _fail(exc.message) from None
     finally:
         engine.dispose()
 

@@ -16,6 +16,7 @@ from app.db import begin_write, is_sqlite, new_session
 from app.models import JobKind, JobStatus, OutboxJob, utcnow
 from app.services import mail, reminders, smtp
 from app.services.delivery import DeliveryAbandoned, DeliverySkipped
+from app.services.worker_lock import WorkerAlreadyRunning, single_sqlite_worker
 
 log = logging.getLogger("trustmeter.worker")
 
@@ -219,6 +220,13 @@ def run_worker(
     """Deliver until stopped (or, with `once`, what is due now)."""
     options = options or WorkerOptions()
     stop = stop or threading.Event()
+    with single_sqlite_worker(engine):
+        return _deliver_until_stopped(engine, settings, once, stop, options)
+
+
+def _deliver_until_stopped(
+    engine: Engine, settings: Settings, once: bool, stop: threading.Event, options: WorkerOptions
+) -> DeliveryReport:
     report = DeliveryReport()
     log.info("outbox worker started")
     while not stop.is_set():
@@ -243,12 +251,18 @@ class InProcessWorker:
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self._stop = threading.Event()
         self._thread = threading.Thread(
-            target=run_worker,
-            args=(engine,),
-            kwargs={"settings": settings, "stop": self._stop},
+            target=self._run,
+            args=(engine, settings),
             name="trustmeter-outbox",
             daemon=True,
         )
+
+    def _run(self, engine: Engine, settings: Settings) -> None:
+        try:
+            run_worker(engine, settings=settings, stop=self._stop)
+        except WorkerAlreadyRunning:
+            # With several web processes on SQLite, one of them delivers for all.
+            log.info("another process delivers the outbox; this one stays idle")
 
     def start(self) -> None:
         self._thread.start()
