@@ -43,6 +43,7 @@ from app.services.access import get_round
 from app.services.import_checks import CheckedRow, RoundDirectory, check_rows, load_directory
 from app.services.import_rows import ParsedFile
 from app.services.invitation_tokens import new_salt, token_hash_for
+from app.services.scoring_rules import zone_rules
 
 Progress = Callable[[str, int, int], None]  # phase, done, total
 CHUNK = 1000
@@ -91,11 +92,7 @@ def import_responses(
     if errors and mode == "all_or_nothing":
         raise ImportRejected(errors)
     groups = _groups(checked, directory)
-    rules = ZoneRules(
-        propensity_cutoff=collaboration.propensity_cutoff,
-        analysis_cutoff=collaboration.analysis_cutoff,
-        borderline_margin=collaboration.borderline_margin,
-    )
+    rules = zone_rules(collaboration)
     created = _create_invitations(session, groups, directory, settings)
     _store(session, groups, round_id, definition, rules, progress)
     session.commit()

@@ -10,6 +10,7 @@ from app.models import Collaboration, Invitation, InvitationStatus, Response
 from app.scoring.questionnaire import QuestionnaireDefinition
 from app.scoring.scores import score_response
 from app.scoring.zones import ZoneRules, classify
+from app.services.scoring_rules import zone_rules
 
 _SAVED = select(
     col(Response.id), col(Response.target_party_id), col(Response.answers), col(Response.zone)
@@ -67,14 +68,6 @@ def _identity(invitation: Invitation, target: int) -> dict[str, Any]:
         "truster_party_id": invitation.party_id,
         "target_party_id": target,
     }
-
-
-def zone_rules(collaboration: Collaboration) -> ZoneRules:
-    return ZoneRules(
-        propensity_cutoff=collaboration.propensity_cutoff,
-        analysis_cutoff=collaboration.analysis_cutoff,
-        borderline_margin=collaboration.borderline_margin,
-    )
 
 
 def scored_columns(

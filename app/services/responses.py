@@ -26,6 +26,7 @@ from app.scoring.scores import validate_answers
 from app.scoring.zones import ZoneRules
 from app.security import hash_token
 from app.services import events, questionnaires, response_writes
+from app.services.scoring_rules import zone_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +230,7 @@ def rescore_round(session: Session, *, round_id: int) -> int:
     collaboration = session.get(Collaboration, round_.collaboration_id)
     assert collaboration is not None
     definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
-    rules = response_writes.zone_rules(collaboration)
+    rules = zone_rules(collaboration)
     rows = session.exec(select(Response).where(col(Response.round_id) == round_id)).all()
     for row in rows:
         _rescore(row, definition, rules)

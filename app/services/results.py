@@ -19,18 +19,17 @@ from app.models import (
     RoundStatus,
 )
 from app.scoring import (
-    AggregationRules,
     QuestionnaireDefinition,
     Reliability,
     RespondentTargetScores,
     RoundAggregate,
     ScaleRoles,
-    ZoneRules,
     aggregate_round,
     cronbach_alpha,
 )
 from app.services import questionnaires
 from app.services.access import get_round
+from app.services.scoring_rules import aggregation_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +49,6 @@ class ScaleReliability:
     n: int
     alpha: Reliability | None
     suppressed: bool
-
-
-def aggregation_rules(collaboration: Collaboration) -> AggregationRules:
-    return AggregationRules(
-        k=collaboration.anonymity_threshold,
-        zone_rules=ZoneRules(
-            propensity_cutoff=collaboration.propensity_cutoff,
-            analysis_cutoff=collaboration.analysis_cutoff,
-            borderline_margin=collaboration.borderline_margin,
-        ),
-    )
 
 
 def round_result(session: Session, *, organisation_id: int, round_id: int) -> RoundResult:
