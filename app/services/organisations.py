@@ -26,10 +26,6 @@ def get_or_create_organisation(session: Session, *, name: str) -> Organisation:
     return organisation
 
 
-def find_organisation(session: Session, *, name: str) -> Organisation | None:
-    return session.exec(select(Organisation).where(Organisation.name == name.strip())).first()
-
-
 def password_problems(password: str) -> list[str]:
     """Why a password is refused; empty when it is acceptable."""
     problems = []

@@ -11,7 +11,6 @@ from app.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from app.models import (
     Collaboration,
     Invitation,
-    InvitationStatus,
     Participant,
     Party,
     Round,
@@ -161,7 +160,3 @@ def list_invitations(
     return fetch_page(
         session, query, Invitation, after_id=after_id, updated_since=updated_since, limit=limit
     )
-
-
-def invitation_is_active(invitation: Invitation) -> bool:
-    return invitation.status != InvitationStatus.REVOKED
