@@ -1,9 +1,11 @@
 """`Idempotency-Key` for POSTs that create or submit: run the use case once, replay its answer.
 
 A route takes `IdempotencyDep` and hands it the use case: `idempotency.respond(work)`. Without
-the header the work simply runs. With it, the work runs in a session whose commits are
-deferred to an outer transaction that also stores the serialised response (see the design
-in app/services/idempotency.py), so the work and the replayable answer commit together.
+the header the work simply runs. With it, a stored answer is replayed; otherwise the key is
+guarded and the work runs in a session whose commits are deferred to an outer write
+transaction that also stores the serialised response (see the design in
+app/services/idempotency.py): the work and its replayable answer commit together, once, and
+a crash before that commit leaves nothing behind.
 
 Secrets in a response (survey tokens, webhook signing secrets) are never stored: `Secrets`
 blanks them before storing and derives them again from SECRET_KEY for a replay.
@@ -23,15 +25,17 @@ from starlette.responses import Response
 
 from app.api.deps import SettingsDep, WriterDep
 from app.config import Settings
-from app.db import begin_write, new_session
+from app.db import new_session
 from app.services import idempotency as records
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_DESCRIPTION = (
     "Any unique string (a UUID is ideal), at most 255 printable characters. A retry with the"
     " same key and the same body gets the first response again (with `Idempotent-Replayed:"
-    " true`) and changes nothing; the same key with another body is refused (422); while the"
-    " first request is still running, a duplicate gets 409. Keys are kept for 24 hours."
+    " true`) and changes nothing; the same key with another body is refused (422); a duplicate"
+    " sent while the first request is still running gets 409 (on SQLite, where writes take"
+    " turns, it waits for the first to finish and gets its response replayed). A request that"
+    " fails or is cut off stores nothing, so its retry runs. Keys are kept for 24 hours."
 )
 REDACTED = "__not-stored__"
 
@@ -63,42 +67,42 @@ class Idempotency:
             with new_session(self.engine) as session:
                 return self._response(self._render(work(session)))
         with new_session(self.engine) as session:
-            claimed = records.claim(
-                session, scope=self.scope, key=self.key, request_hash=self.request_hash
-            )
-        if isinstance(claimed, records.StoredResponse):
-            return self._replay(claimed, secrets)
-        try:
-            body = self._run_and_store(work, claimed, secrets)
-        except BaseException:
-            with new_session(self.engine) as session:
-                records.release(session, record_id=claimed)
-            raise
-        return self._response(body)
+            stored = self._find(session, self.key)
+            if stored is None:
+                records.lock_key(session, scope=self.scope, key=self.key)
+                stored = self._find(session, self.key)  # the first may have finished meanwhile
+            if stored is None:
+                return self._response(self._run_and_store(session, work, self.key, secrets))
+            session.rollback()  # let go of the write lock before deriving secrets
+            return self._replay(session, stored, secrets)
 
-    def _run_and_store(self, work: Work, record_id: int, secrets: Secrets | None) -> str:
-        with new_session(self.engine) as outer:
-            begin_write(outer)
-            # The use case's commit() only flushes into `outer`'s transaction; a failure
-            # rolls all of it back.
-            with Session(
-                bind=outer.connection(),
-                join_transaction_mode="rollback_only",
-                expire_on_commit=False,
-            ) as inner:
-                body = self._render(work(inner))
-            stored = _dump(secrets.redact(_load(body))) if secrets else body
-            records.complete(
-                outer, record_id=record_id, status_code=self.route.status_code or 200, body=stored
-            )
-            outer.commit()
+    def _find(self, session: Session, key: str) -> records.StoredResponse | None:
+        return records.find(session, scope=self.scope, key=key, request_hash=self.request_hash)
+
+    def _run_and_store(self, outer: Session, work: Work, key: str, secrets: Secrets | None) -> str:
+        # The use case's commit() only flushes into `outer`'s write transaction, which
+        # lock_key began; a failure, or a crash, rolls all of it back.
+        with Session(
+            bind=outer.connection(), join_transaction_mode="rollback_only", expire_on_commit=False
+        ) as inner:
+            body = self._render(work(inner))
+        records.store(
+            outer,
+            scope=self.scope,
+            key=key,
+            request_hash=self.request_hash,
+            status_code=self.route.status_code or 200,
+            body=_dump(secrets.redact(_load(body))) if secrets else body,
+        )
+        outer.commit()
         return body
 
-    def _replay(self, stored: records.StoredResponse, secrets: Secrets | None) -> Response:
+    def _replay(
+        self, session: Session, stored: records.StoredResponse, secrets: Secrets | None
+    ) -> Response:
         body = stored.body
         if secrets is not None:
-            with new_session(self.engine) as session:
-                body = _dump(secrets.restore(session, _load(body), self.settings))
+            body = _dump(secrets.restore(session, _load(body), self.settings))
         response = self._response(body, status_code=stored.status_code)
         response.headers[REPLAYED_HEADER] = "true"
         return response

@@ -1,26 +1,24 @@
-"""Idempotency records: claim a key, store the first response with its work, replay it.
+"""Idempotency records: find a stored response, guard a key, store the response with its work.
 
 Design: the guarantee is "a retried request never does the work twice, and whoever retries
-gets the first answer", across app instances and crashes. It rests on three steps.
+gets the first answer", across app instances and crashes. There is no separate claim: the
+record is written in the work's own transaction, so a process killed mid-request leaves
+neither work nor record behind, and the retry simply runs.
 
-1. Claim (`claim`). A short transaction inserts the record (scope, key, request hash, no
-   status yet) and commits. The unique constraint on (scope, key) makes the claim exclusive
-   on every database and every instance. A request that finds the record instead gets the
-   stored response replayed (same hash), 422 (another request used this key) or 409 (the
-   first is still in flight).
-2. Work. The caller runs the use case and writes its response into the claimed record
-   (`complete`) in ONE transaction: the use case's own commits are deferred to that outer
-   transaction (see app/api/idempotency.py). The work and its stored response become
-   durable together or not at all, so no crash can leave work done without a response to
-   replay, or a response for work that was rolled back.
-3. Release. When the use case fails, its transaction rolls back and the claim is deleted
-   (`release`): nothing happened, so a corrected retry may run. Only successful responses
-   are stored.
+1. Look (`find`), outside any write transaction: a stored response for the same request is
+   replayed, another request with the key is refused (422).
+2. Guard (`lock_key`): start the write transaction and make the key exclusive within it. On
+   PostgreSQL a transaction-scoped advisory lock on (scope, key), taken without waiting: a
+   duplicate while the first is running gets 409. On SQLite `begin_write` already lets one
+   writer in at a time, so a duplicate waits for the first to finish. Then look again: the
+   first may have finished since step 1.
+3. Work and store (`store`) in that one transaction, committed once by the caller. The
+   unique constraint on (scope, key) stays as the last line (a writer without the guard):
+   its violation is a 409. A failed use case rolls back its work and the record together.
 
-A process killed between 1 and 2 leaves a claim with neither work nor response. It answers
-409 until it is CLAIM_TIMEOUT old, then the next retry takes it over (compare-and-set on
-`created_at`, so only one retry wins) and does the work once. Records expire after RETENTION;
-an expired key may be used again.
+Records are kept RETENTION; an expired key may be used again. A record without a response
+can only be left by an older version that claimed keys in a transaction of their own: it
+holds nothing and is replaced.
 """
 
 import hashlib
@@ -28,17 +26,16 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
+from app.db import begin_write, is_sqlite
 from app.errors import Conflict, FieldProblem, InvalidInput
 from app.models import IdempotencyRecord, utcnow
 
-# Longer than any request may take (an import of 100,000 answers takes seconds).
-CLAIM_TIMEOUT = timedelta(minutes=5)
 RETENTION = timedelta(hours=24)
+IN_FLIGHT = "A request with this Idempotency-Key is still being processed; retry later."
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,37 +57,76 @@ def request_hash(method: str, path: str, body: bytes, *, content_type: str = "")
     return digest.hexdigest()
 
 
-def claim(
+def find(
     session: Session, *, scope: str, key: str, request_hash: str, now: datetime | None = None
-) -> int | StoredResponse:
-    """Claim `key` for a request: its record id, or the stored response to replay.
+) -> StoredResponse | None:
+    """The response stored for this request, or None when the key is free.
 
-    Raises InvalidInput when the key was used for a different request, Conflict while the
-    first request with this key is still being processed.
+    Raises InvalidInput when the key was used for a different request. An expired record,
+    or one without a response, leaves the key free (`store` replaces it).
     """
-    now = now or utcnow()
-    # Look before taking the write lock: a duplicate in flight holds it on SQLite.
-    found = _find(session, scope, key)
-    if found is not None:
-        outcome = _judge(session, found, request_hash, now)
-        if outcome is not None:
-            return outcome
+    record = _find(session, scope, key)
+    if record is None or (now or utcnow()) - record.created_at > RETENTION:
+        return None
+    if record.request_hash != request_hash:
+        raise InvalidInput(
+            "This Idempotency-Key was already used for a different request; use a new key.",
+            problems=[FieldProblem("Idempotency-Key", "already used for a different request")],
+        )
+    if record.status_code is None or record.response_body is None:
+        return None
+    return StoredResponse(record.status_code, record.response_body)
+
+
+def lock_key(session: Session, *, scope: str, key: str) -> None:
+    """Start the write transaction and hold `key` until it ends; Conflict while another
+    transaction holds it (PostgreSQL; on SQLite, writers already take turns)."""
     begin_write(session)
-    found = _find(session, scope, key)
-    if found is not None:  # someone else claimed it since we looked
-        outcome = _judge(session, found, request_hash, now)
-        if outcome is not None:
-            return outcome
-        begin_write(session)
-    record = IdempotencyRecord(scope=scope, key=key, request_hash=request_hash, created_at=now)
-    session.add(record)
+    if is_sqlite(session):
+        return
+    taken = session.execute(
+        text("SELECT pg_try_advisory_xact_lock(:lock)"), {"lock": _lock_id(scope, key)}
+    ).scalar_one()
+    if not taken:
+        raise Conflict(IN_FLIGHT)
+
+
+def _lock_id(scope: str, key: str) -> int:
+    """A signed 64-bit number for (scope, key); a collision only makes a duplicate wait."""
+    digest = hashlib.sha256(f"idempotency\n{scope}\n{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def store(
+    session: Session,
+    *,
+    scope: str,
+    key: str,
+    request_hash: str,
+    status_code: int,
+    body: str,
+    now: datetime | None = None,
+) -> None:
+    """Record the response in the caller's (the work's) transaction, after `lock_key`."""
+    session.execute(
+        delete(IdempotencyRecord).where(
+            col(IdempotencyRecord.scope) == scope, col(IdempotencyRecord.key) == key
+        )
+    )
+    session.add(
+        IdempotencyRecord(
+            scope=scope,
+            key=key,
+            request_hash=request_hash,
+            status_code=status_code,
+            response_body=body,
+            created_at=now or utcnow(),
+        )
+    )
     try:
-        session.commit()
-    except IntegrityError as exc:  # a concurrent claim on another instance won the race
-        session.rollback()
-        raise Conflict("A request with this Idempotency-Key is still being processed.") from exc
-    assert record.id is not None
-    return record.id
+        session.flush()
+    except IntegrityError as exc:  # a writer that skipped lock_key got there first
+        raise Conflict(IN_FLIGHT) from exc
 
 
 def _find(session: Session, scope: str, key: str) -> IdempotencyRecord | None:
@@ -98,56 +134,6 @@ def _find(session: Session, scope: str, key: str) -> IdempotencyRecord | None:
         IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
     )
     return session.exec(query).first()
-
-
-def _judge(
-    session: Session, record: IdempotencyRecord, request_hash: str, now: datetime
-) -> StoredResponse | None:
-    """The stored response, or None when the record is gone (expired or abandoned, removed)."""
-    if now - record.created_at > RETENTION:
-        _remove_if_unchanged(session, record)
-        return None
-    if record.request_hash != request_hash:
-        raise InvalidInput(
-            "This Idempotency-Key was already used for a different request; use a new key.",
-            problems=[FieldProblem("Idempotency-Key", "already used for a different request")],
-        )
-    if record.status_code is not None and record.response_body is not None:
-        return StoredResponse(record.status_code, record.response_body)
-    if now - record.created_at > CLAIM_TIMEOUT:
-        _remove_if_unchanged(session, record)
-        return None
-    raise Conflict("A request with this Idempotency-Key is still being processed; retry later.")
-
-
-def _remove_if_unchanged(session: Session, record: IdempotencyRecord) -> None:
-    """Delete a stale record unless another request replaced it meanwhile."""
-    begin_write(session)
-    result = session.execute(
-        delete(IdempotencyRecord).where(
-            col(IdempotencyRecord.id) == record.id,
-            col(IdempotencyRecord.created_at) == record.created_at,
-        )
-    )
-    session.commit()
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("A request with this Idempotency-Key is still being processed.")
-
-
-def complete(session: Session, *, record_id: int, status_code: int, body: str) -> None:
-    """Store the response in the claimed record, inside the caller's (the work's) transaction."""
-    session.execute(
-        update(IdempotencyRecord)
-        .where(col(IdempotencyRecord.id) == record_id)
-        .values(status_code=status_code, response_body=body)
-    )
-
-
-def release(session: Session, *, record_id: int) -> None:
-    """Forget a claim whose request failed, so a retry may run."""
-    begin_write(session)
-    session.execute(delete(IdempotencyRecord).where(col(IdempotencyRecord.id) == record_id))
-    session.commit()
 
 
 def purge_expired(session: Session, *, now: datetime | None = None) -> int:

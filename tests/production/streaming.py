@@ -4,17 +4,15 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from app.db import begin_write
-from app.models import IdempotencyRecord, Invitation, InvitationStatus, Response
+from app.models import Invitation, InvitationStatus, Response
 from app.security import hash_token
-from app.services.idempotency import CLAIM_TIMEOUT
 from tests.production.conftest import SurveyWorld
 
 REQUEST_TIMEOUT_SECONDS = 30
@@ -30,7 +28,7 @@ class Attempt:
     body: dict[str, Any]
     acknowledged: dict[str, Any] | None = None  # the 200 body, once we got one
     refused: str | None = None  # a 4xx: the request itself was judged wrong
-    in_flight: bool = False  # 409: the key's first try is (or was, before a crash) running
+    in_flight: bool = False  # 409: the key's first try is still running
     tries: int = 0
 
 
@@ -66,13 +64,6 @@ class SubmissionStream:
         for thread in threads:
             thread.join(timeout=WAIT_SECONDS)
             assert not thread.is_alive(), "a client thread hung"
-
-    def retry_until_answered(self, engine: Engine) -> None:
-        """Retry what had no answer; claims left by a crash are let expire first."""
-        self.retry_unanswered()
-        if any(attempt.in_flight for attempt in self.attempts):
-            let_abandoned_claims_expire(engine)
-            self.retry_unanswered()
 
     def retry_unanswered(self) -> list[Attempt]:
         retried = self.unanswered()
@@ -126,22 +117,10 @@ class SubmissionStream:
             self._progress.notify_all()
 
 
-def let_abandoned_claims_expire(engine: Engine) -> int:
-    """Age the idempotency claims of requests that died with their server past the timeout.
-
-    Such a claim answers 409 until it is CLAIM_TIMEOUT old; moving its clock back stands in
-    for waiting that long. Returns how many claims were abandoned.
-    """
-    with Session(engine) as session:
-        begin_write(session)
-        abandoned = session.exec(
-            select(IdempotencyRecord).where(col(IdempotencyRecord.status_code).is_(None))
-        ).all()
-        for record in abandoned:
-            record.created_at -= CLAIM_TIMEOUT + timedelta(seconds=1)
-            session.add(record)
-        session.commit()
-    return len(abandoned)
+def assert_retries_were_not_blocked(stream: SubmissionStream) -> None:
+    """A crash leaves no Idempotency-Key behind: no retry was told its first try still runs."""
+    blocked = [attempt.key for attempt in stream.attempts if attempt.in_flight]
+    assert not blocked, f"{len(blocked)} retries got 409 for a request that died in the crash"
 
 
 def assert_stored_exactly_once(engine: Engine, stream: SubmissionStream) -> None:

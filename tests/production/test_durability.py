@@ -11,7 +11,11 @@ from app.db import make_engine
 from tests.conftest import admin_execute, make_settings, migrate_fresh, with_database
 from tests.production.conftest import SurveyWorld, build_survey_world
 from tests.production.server import LiveServer
-from tests.production.streaming import SubmissionStream, assert_stored_exactly_once
+from tests.production.streaming import (
+    SubmissionStream,
+    assert_retries_were_not_blocked,
+    assert_stored_exactly_once,
+)
 from tests.support.postgres import PostgresServer, start_postgres
 
 pytestmark = pytest.mark.timeout(300)
@@ -35,7 +39,8 @@ def test_acknowledged_submissions_survive_a_killed_server(
 
     engine = make_engine(settings)
     try:
-        stream.retry_until_answered(engine)
+        stream.retry_unanswered()
+        assert_retries_were_not_blocked(stream)
         assert_stored_exactly_once(engine, stream)
         assert stream.replay_mismatches() == []
     finally:
@@ -68,7 +73,8 @@ def test_acknowledged_submissions_survive_a_killed_postgres(
         server.start()
         stream = SubmissionStream(server.url, world)
         stream.run(crash_after_acks=CRASH_AFTER_ACKS, crash=crashable_postgres.kill_and_restart)
-        stream.retry_until_answered(engine)
+        stream.retry_unanswered()
+        assert_retries_were_not_blocked(stream)
         assert_stored_exactly_once(engine, stream)
         assert stream.replay_mismatches() == []
     finally:

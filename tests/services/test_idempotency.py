@@ -1,83 +1,86 @@
-"""Idempotency records: claiming a key, judging a repeat, taking over abandoned claims."""
+"""Idempotency records: finding a stored response, storing one with its work, expiry."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
-from app.errors import Conflict, InvalidInput
+from app.errors import InvalidInput
 from app.models import IdempotencyRecord, utcnow
 from app.services import idempotency as records
 
 SCOPE = "api_key:1"
 
 
-def test_the_first_claim_gets_a_record_without_a_response(session: Session) -> None:
-    record_id = records.claim(session, scope=SCOPE, key="k", request_hash="h")
-    stored = session.get(IdempotencyRecord, record_id)
-    assert stored is not None and stored.status_code is None and stored.response_body is None
-
-
-def test_a_completed_claim_is_replayed_for_the_same_request(session: Session) -> None:
-    record_id = records.claim(session, scope=SCOPE, key="k", request_hash="h")
-    assert isinstance(record_id, int)
-    records.complete(session, record_id=record_id, status_code=201, body='{"id":1}')
-    session.commit()
-    assert records.claim(session, scope=SCOPE, key="k", request_hash="h") == (
-        records.StoredResponse(201, '{"id":1}')
+def _store(session: Session, key: str = "k", *, request_hash: str = "h", **kwargs: Any) -> None:
+    records.lock_key(session, scope=SCOPE, key=key)
+    records.store(
+        session,
+        scope=SCOPE,
+        key=key,
+        request_hash=request_hash,
+        status_code=201,
+        body="{}",
+        **kwargs,
     )
+    session.commit()
 
 
-def test_a_claim_in_flight_answers_conflict(session: Session) -> None:
-    records.claim(session, scope=SCOPE, key="k", request_hash="h")
-    with pytest.raises(Conflict):
-        records.claim(session, scope=SCOPE, key="k", request_hash="h")
+def _find(session: Session, key: str = "k", request_hash: str = "h") -> Any:
+    return records.find(session, scope=SCOPE, key=key, request_hash=request_hash)
 
 
-def test_another_request_with_the_key_is_refused_even_in_flight(session: Session) -> None:
-    records.claim(session, scope=SCOPE, key="k", request_hash="h")
+def test_a_new_key_has_no_stored_response(session: Session) -> None:
+    assert _find(session) is None
+
+
+def test_a_stored_response_is_found_for_the_same_request(session: Session) -> None:
+    _store(session)
+    assert _find(session) == records.StoredResponse(201, "{}")
+
+
+def test_another_request_with_the_key_is_refused(session: Session) -> None:
+    _store(session)
     with pytest.raises(InvalidInput) as refused:
-        records.claim(session, scope=SCOPE, key="k", request_hash="other")
+        _find(session, request_hash="other")
     assert refused.value.problems[0].field == "Idempotency-Key"
 
 
 def test_scopes_do_not_share_keys(session: Session) -> None:
-    first = records.claim(session, scope="api_key:1", key="k", request_hash="h")
-    second = records.claim(session, scope="api_key:2", key="k", request_hash="h")
-    assert isinstance(first, int) and isinstance(second, int) and first != second
+    _store(session)
+    assert records.find(session, scope="api_key:2", key="k", request_hash="h") is None
 
 
-def test_an_abandoned_claim_is_taken_over_once(session: Session) -> None:
-    long_ago = utcnow() - records.CLAIM_TIMEOUT - timedelta(seconds=1)
-    records.claim(session, scope=SCOPE, key="k", request_hash="h", now=long_ago)
-    new = records.claim(session, scope=SCOPE, key="k", request_hash="h")
-    assert isinstance(new, int)
-    (stored,) = session.exec(select(IdempotencyRecord)).all()
-    assert stored.id == new and stored.created_at > long_ago
-    with pytest.raises(Conflict):  # the new claim is fresh: a third request waits its turn
-        records.claim(session, scope=SCOPE, key="k", request_hash="h")
+def test_nothing_is_stored_when_the_transaction_rolls_back(session: Session) -> None:
+    records.lock_key(session, scope=SCOPE, key="k")
+    records.store(session, scope=SCOPE, key="k", request_hash="h", status_code=201, body="{}")
+    session.rollback()  # the work failed, or its process died before the commit
+    assert session.exec(select(IdempotencyRecord)).all() == []
+    assert _find(session) is None
 
 
-def test_an_expired_response_frees_the_key(session: Session) -> None:
-    long_ago = utcnow() - records.RETENTION - timedelta(seconds=1)
-    old = records.claim(session, scope=SCOPE, key="k", request_hash="h", now=long_ago)
-    assert isinstance(old, int)
-    records.complete(session, record_id=old, status_code=201, body="{}")
+def test_a_claim_left_by_an_older_version_frees_the_key_and_is_replaced(
+    session: Session,
+) -> None:
+    session.add(IdempotencyRecord(scope=SCOPE, key="k", request_hash="h"))  # no response
     session.commit()
-    assert isinstance(records.claim(session, scope=SCOPE, key="k", request_hash="new"), int)
+    assert _find(session) is None
+    _store(session)
+    (stored,) = session.exec(select(IdempotencyRecord)).all()
+    assert (stored.status_code, stored.response_body) == (201, "{}")
 
 
-def test_release_forgets_the_claim(session: Session) -> None:
-    record_id = records.claim(session, scope=SCOPE, key="k", request_hash="h")
-    assert isinstance(record_id, int)
-    records.release(session, record_id=record_id)
-    assert isinstance(records.claim(session, scope=SCOPE, key="k", request_hash="h"), int)
+def test_an_expired_response_frees_the_key_for_any_request(session: Session) -> None:
+    _store(session, now=utcnow() - records.RETENTION - timedelta(seconds=1))
+    assert _find(session, request_hash="new") is None
+    _store(session, request_hash="new")
+    assert _find(session, request_hash="new") == records.StoredResponse(201, "{}")
 
 
 def test_purge_deletes_only_expired_records(session: Session) -> None:
-    long_ago = utcnow() - records.RETENTION - timedelta(minutes=1)
-    records.claim(session, scope=SCOPE, key="old", request_hash="h", now=long_ago)
-    records.claim(session, scope=SCOPE, key="new", request_hash="h")
+    _store(session, "old", now=utcnow() - records.RETENTION - timedelta(minutes=1))
+    _store(session, "new")
     assert records.purge_expired(session) == 1
     assert [r.key for r in session.exec(select(IdempotencyRecord))] == ["new"]
 
