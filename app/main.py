@@ -14,6 +14,7 @@ from app.logging import configure_logging
 from app.middleware import install_middleware
 from app.paths import STATIC_DIR
 from app.services.outbox_worker import InProcessWorker
+from app.unexpected_errors import quiet_server_repeats
 from app.web.main import install_web
 
 
@@ -21,6 +22,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app. Migrations are not run here: `trustmeter serve` and `migrate` do that."""
     settings = settings or get_settings()
     configure_logging(settings)
+    quiet_server_repeats()
     engine = make_engine(settings)
 
     @asynccontextmanager

@@ -1,7 +1,5 @@
 """Map domain errors and framework errors to problem details, in one place."""
 
-import logging
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import iter_route_contexts
@@ -13,8 +11,7 @@ from app.api.problems import problem_response
 from app.errors import RateLimited, TrustmeterError
 from app.middleware import BodyTooLarge
 from app.services.imports import ImportRejected
-
-log = logging.getLogger("trustmeter.api")
+from app.unexpected_errors import log_unexpected
 
 
 def _field_path(location: tuple[object, ...]) -> str:
@@ -91,7 +88,7 @@ async def _too_large(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error")
+    log_unexpected(request, exc)
     return problem_response(500, "Internal error", "Something went wrong on our side.")
 
 

@@ -1,7 +1,5 @@
 """HTML error pages for the web side: one calm page per status, in the reader's language."""
 
-import logging
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -9,9 +7,8 @@ from starlette.responses import Response
 
 from app.errors import RateLimited, TrustmeterError
 from app.middleware import BodyTooLarge
+from app.unexpected_errors import log_unexpected
 from app.web.templating import render
-
-log = logging.getLogger("trustmeter.web")
 
 
 class PageResponse(Exception):
@@ -62,7 +59,7 @@ async def _too_large(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error")
+    log_unexpected(request, exc)
     return error_page(request, 500)
 
 
