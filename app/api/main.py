@@ -16,6 +16,7 @@ from app.api.v1 import (
     webhooks,
 )
 from app.config import Settings
+from app.services.submission_batches import SubmissionWriter
 
 DESCRIPTION = """
 Trustmeter's REST API for integrations: set up collaborations and measurement rounds, collect
@@ -56,6 +57,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     )
     api.state.settings = settings
     api.state.engine = engine
+    api.state.submission_writer = SubmissionWriter(engine)
     install_api_error_handlers(api)
     routers = (questionnaires, collaborations, rounds, invitations, imports, results, exports)
     for module in (*routers, webhooks):

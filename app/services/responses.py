@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam
 from sqlalchemy.orm.attributes import set_committed_value
@@ -62,16 +63,22 @@ _LOCKED_CONTEXT = _CONTEXT.with_for_update(of=Invitation).execution_options(popu
 _STATE_COLUMNS = (
     (Invitation, "status"),
     (Invitation, "submitted_at"),
+    (Invitation, "last_saved_at"),
     (Round, "status"),
     (Round, "opens_at"),
     (Round, "closes_at"),
+    (Collaboration, "updated_at"),  # scoring rules (cut-offs) live on the collaboration
 )
-_STATE = (
-    select(*(col(getattr(model, name)) for model, name in _STATE_COLUMNS))
+_STATES = (
+    select(col(Invitation.id), *(col(getattr(model, name)) for model, name in _STATE_COLUMNS))
     .join(Round, col(Round.id) == Invitation.round_id)
-    .where(col(Invitation.id) == bindparam("invitation_id"))
+    .join(Collaboration, col(Collaboration.id) == Round.collaboration_id)
+    .where(col(Invitation.id).in_(bindparam("invitation_ids", expanding=True)))
+    .order_by(col(Invitation.id))  # rows locked in one order: no deadlocks between batches
     .with_for_update(of=Invitation)
 )
+
+WriteState = tuple[Any, ...]  # the values of _STATE_COLUMNS, in that order
 
 
 def _load_context(
@@ -90,11 +97,26 @@ def _load_context(
     return InvitationContext(invitation, round_, collaboration, definition)
 
 
-def _refresh_state(session: Session, context: InvitationContext) -> None:
-    """Read the invitation's and round's state again (under the write lock), in place."""
-    found = session.execute(_STATE, {"invitation_id": context.invitation.id}).one()
+def read_states(session: Session, invitation_ids: Sequence[int]) -> dict[int, WriteState]:
+    """The write state of each invitation, read (and on PostgreSQL locked) in the write lock."""
+    found = session.execute(_STATES, {"invitation_ids": list(invitation_ids)})
+    return {row[0]: tuple(row[1:]) for row in found}
+
+
+def state_of(context: InvitationContext) -> WriteState:
+    """The write state as `context` saw it."""
     targets = {Invitation: context.invitation, Round: context.round}
-    for (model, name), value in zip(_STATE_COLUMNS, found, strict=True):
+    targets[Collaboration] = context.collaboration
+    return tuple(getattr(targets[model], name) for model, name in _STATE_COLUMNS)
+
+
+def apply_state(context: InvitationContext, state: WriteState | None) -> None:
+    """Put a freshly read write state into `context`, in place; NotFound once revoked."""
+    if state is None:
+        raise NotFound("This link is not valid (any more).")
+    targets = {Invitation: context.invitation, Round: context.round}
+    targets[Collaboration] = context.collaboration
+    for (model, name), value in zip(_STATE_COLUMNS, state, strict=True):
         set_committed_value(targets[model], name, value)
     if context.invitation.status == InvitationStatus.REVOKED:
         raise NotFound("This link is not valid (any more).")
@@ -136,9 +158,10 @@ def submit_answers(
         session, token_hash=token_hash, organisation_id=organisation_id, lock=False
     )
     ensure_accepting(context, now=utcnow())
-    by_target = _validated(context, answers)
+    by_target = validated_answers(context, answers)
     begin_write(session)
-    _refresh_state(session, context)
+    assert context.invitation.id is not None
+    apply_state(context, read_states(session, [context.invitation.id]).get(context.invitation.id))
     now = utcnow()
     ensure_accepting(context, now=now)
     invitation = context.invitation
@@ -163,10 +186,10 @@ def submit_answers(
         )
     session.add(invitation)
     session.commit()
-    return _result(context, progress)
+    return submission_result(context, progress)
 
 
-def _validated(
+def validated_answers(
     context: InvitationContext, answers: Sequence[AnswerIn]
 ) -> dict[int, dict[str, int | None]]:
     allowed = set(context.invitation.target_party_ids)
@@ -195,7 +218,7 @@ def _rescore(row: Response, definition: QuestionnaireDefinition, rules: ZoneRule
         setattr(row, name, value)
 
 
-def _result(
+def submission_result(
     context: InvitationContext, progress: dict[int, tuple[int, str | None]]
 ) -> SubmissionResult:
     invitation = context.invitation

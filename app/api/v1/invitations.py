@@ -2,7 +2,8 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Request
+from starlette.concurrency import run_in_threadpool
 
 from app.api import examples
 from app.api.deps import InvitationToken, WriterDep
@@ -10,6 +11,7 @@ from app.api.idempotency import IdempotencyDep
 from app.api.problems import problem_responses
 from app.models.response import ResponseSubmission, SubmissionResult
 from app.services import responses
+from app.services.submission_batches import SubmissionWriter
 
 router = APIRouter(tags=["responses"], responses=problem_responses(401, 403, 429))
 
@@ -23,7 +25,8 @@ router = APIRouter(tags=["responses"], responses=problem_responses(401, 403, 429
     },
     summary="Save or submit answers",
 )
-def submit_responses(
+async def submit_responses(
+    request: Request,
     token: InvitationToken,
     submission: Annotated[
         ResponseSubmission, Body(openapi_examples={"partial": {"value": examples.SUBMISSION}})
@@ -35,12 +38,21 @@ def submit_responses(
     Answers merge with what was saved before; `value: null` means "don't know". One invalid
     answer refuses the whole request and saves nothing; `invalid_params` names each
     offending answer (`answers.3.value`). After the round closed, or once submitted: 409."""
-    return idempotency.respond(
+    if idempotency.key is None:  # stored together with other submissions (group commit)
+        writer: SubmissionWriter = request.app.state.submission_writer
+        return await writer.submit(
+            token=token,
+            answers=submission.answers,
+            final=submission.final,
+            organisation_id=principal.organisation_id,
+        )
+    return await run_in_threadpool(
+        idempotency.respond,
         lambda session: responses.submit_answers(
             session,
             token=token,
             answers=submission.answers,
             final=submission.final,
             organisation_id=principal.organisation_id,
-        )
+        ),
     )
