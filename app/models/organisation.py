@@ -92,6 +92,6 @@ class IdempotencyRecord(SQLModel, table=True):
     scope: str = Field(max_length=200)  # who may replay it: an API key or a survey token hash
     key: str = Field(max_length=255)
     request_hash: str = Field(max_length=64)
-    status_code: int | None = None  # None while the first request is still in flight
+    status_code: int | None = None  # None only in claims left by older versions
     response_body: str | None = None
     created_at: datetime = timestamp(default_now=True, index=True)
