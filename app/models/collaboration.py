@@ -40,6 +40,9 @@ class Collaboration(Timestamped, table=True):
     identified_mode: bool = False  # exports may contain individual rows
     # No default here: SQLAlchemy would put it in place of an explicit None ("reminders off").
     reminder_days_before_close: int | None = None
+    # Alert thresholds: a drop of at least this many points; a response rate under this %.
+    alert_decline_points: float = 5.0
+    alert_participation_percent: float = 50.0
     archived_at: datetime | None = timestamp(nullable=True)
 
 
@@ -79,6 +82,8 @@ class CollaborationCreate(StrictInput):
     show_own_position: StrictBool = False
     identified_mode: StrictBool = False
     reminder_days_before_close: StrictInt | None = PydField(default=3, ge=0, le=60)
+    alert_decline_points: StrictFloat = PydField(default=5, gt=0, le=50)
+    alert_participation_percent: StrictFloat = PydField(default=50, ge=0, le=100)
 
 
 # The one setting a null changes ("no reminders"); the others keep their value when left out.
@@ -110,6 +115,8 @@ class CollaborationUpdate(StrictInput):
     show_own_position: StrictBool | None = None
     identified_mode: StrictBool | None = None
     reminder_days_before_close: StrictInt | None = PydField(default=None, ge=0, le=60)
+    alert_decline_points: StrictFloat | None = PydField(default=None, gt=0, le=50)
+    alert_participation_percent: StrictFloat | None = PydField(default=None, ge=0, le=100)
 
 
 class CollaborationPublic(SQLModel):
@@ -124,6 +131,8 @@ class CollaborationPublic(SQLModel):
     show_own_position: bool
     identified_mode: bool
     reminder_days_before_close: int | None
+    alert_decline_points: float = 5.0
+    alert_participation_percent: float = 50.0
     created_at: datetime
     updated_at: datetime
 

@@ -10,6 +10,7 @@ from app.scoring import decline_alerts as decline_signals
 from app.services import events
 from app.services.access import get_collaboration
 from app.services.results import RoundResult, measured_rounds, results_for_rounds
+from app.services.scoring_rules import alert_rules
 from app.services.trends import changes_between
 
 
@@ -24,12 +25,13 @@ def raise_round_alerts(
     results = results_for_rounds(session, collaboration=collaboration, rounds=pair)
     current = results[-1]
     previous = results[0] if len(results) == 2 else None
-    signals = _zone_signals(previous, current) + _participation_signals(current)
+    rules = alert_rules(collaboration)
+    signals = _zone_signals(previous, current) + _participation_signals(current, rules)
     if previous is not None:
         for change in changes_between(previous, current):
             signals += decline_signals(
                 {change.measure: change.change},
-                AlertRules(),
+                rules,
                 party=change.party_id,
                 target=change.target_party_id,
             )
@@ -50,13 +52,13 @@ def _zone_signals(previous: RoundResult | None, current: RoundResult) -> list[Al
     return signals
 
 
-def _participation_signals(current: RoundResult) -> list[AlertSignal]:
+def _participation_signals(current: RoundResult, rules: AlertRules) -> list[AlertSignal]:
     signals = []
     for party in current.aggregate.parties:
         if party.invited == 0:
             continue
         rate = current.responded.get(int(party.party), 0) / party.invited  # type: ignore[call-overload]
-        signal = participation_signal(party.party, rate)
+        signal = participation_signal(party.party, rate, rules)
         if signal is not None:
             signals.append(signal)
     return signals

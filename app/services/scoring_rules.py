@@ -1,7 +1,7 @@
 """A collaboration's scoring settings as the scoring core's rule objects."""
 
 from app.models import Collaboration
-from app.scoring import AggregationRules, ZoneRules
+from app.scoring import AggregationRules, AlertRules, ZoneRules
 
 
 def zone_rules(collaboration: Collaboration) -> ZoneRules:
@@ -15,4 +15,11 @@ def zone_rules(collaboration: Collaboration) -> ZoneRules:
 def aggregation_rules(collaboration: Collaboration) -> AggregationRules:
     return AggregationRules(
         k=collaboration.anonymity_threshold, zone_rules=zone_rules(collaboration)
+    )
+
+
+def alert_rules(collaboration: Collaboration) -> AlertRules:
+    return AlertRules(
+        decline_points=collaboration.alert_decline_points,
+        participation_floor=collaboration.alert_participation_percent / 100,
     )

@@ -103,6 +103,8 @@ def upgrade() -> None:
         sa.Column("show_own_position", sa.Boolean(), nullable=False),
         sa.Column("identified_mode", sa.Boolean(), nullable=False),
         sa.Column("reminder_days_before_close", sa.Integer(), nullable=True),
+        sa.Column("alert_decline_points", sa.Float(), nullable=False),
+        sa.Column("alert_participation_percent", sa.Float(), nullable=False),
         sa.Column("archived_at", app.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["organisation_id"],

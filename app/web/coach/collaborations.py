@@ -26,7 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "borderline_margin": 5,
     "reminder_days_before_close": 3,
     "show_own_position": False,
+    "alert_decline_points": 5,
+    "alert_participation_percent": 50,
 }
+ALERT_THRESHOLDS = ("alert_decline_points", "alert_participation_percent")
 
 
 @router.get("/coach")
@@ -64,6 +67,8 @@ def _values(form: FormData) -> dict[str, Any]:
         "borderline_margin": number(form, "borderline_margin"),
         "reminder_days_before_close": number(form, "reminder_days_before_close"),
         "show_own_position": checked(form, "show_own_position"),
+        "alert_decline_points": number(form, "alert_decline_points"),
+        "alert_participation_percent": number(form, "alert_participation_percent"),
     }
 
 
@@ -126,6 +131,9 @@ def update_collaboration(
         errors["reminder_days_before_close"] = _(
             "Enter a whole number from 0 to 60, or leave it empty."
         )
+    for name in ALERT_THRESHOLDS:  # an emptied threshold is a mistake, not "keep the old one"
+        if name in form and values[name] is None:
+            errors[name] = _("Fill this in.")
     if data is None or errors:
         return _form(request, principal, values, errors, collaboration_id=collaboration_id)
     coach.update_settings(

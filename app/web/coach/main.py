@@ -2,9 +2,21 @@
 
 from fastapi import FastAPI
 
-from app.web.coach import admin, assets, collaborations, dashboard, parties, rounds, signin
+from app.web.coach import (
+    admin,
+    assets,
+    collaborations,
+    dashboard,
+    links,
+    participants,
+    parties,
+    rounds,
+    signin,
+)
+
+ROUTERS = (signin, collaborations, parties, participants, rounds, links, dashboard, admin, assets)
 
 
 def install_coach(app: FastAPI) -> None:
-    for module in (signin, collaborations, parties, rounds, dashboard, admin, assets):
+    for module in ROUTERS:
         app.include_router(module.router)

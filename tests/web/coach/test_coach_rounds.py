@@ -158,4 +158,5 @@ def test_the_overview_counts_participation_without_naming_anyone(
     page = coach.get(f"/coach/collaborations/{collaboration_id}")
     assert "Alleen aantallen worden getoond" in page.text
     participant_headers = '<th scope="col">Naam</th><th scope="col">E-mailadres</th>'
-    assert page.text.count(participant_headers + '<th scope="col">Taal</th></tr>') == 2
+    language_and_actions = '<th scope="col">Taal</th><th scope="col">Acties</th></tr>'
+    assert page.text.count(participant_headers + language_and_actions) == 2
