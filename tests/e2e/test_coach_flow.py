@@ -87,6 +87,26 @@ def open_round(page: Page) -> None:
     expect(page.get_by_role("status")).to_contain_text("De uitnodigingen zijn onderweg.")
 
 
+def hand_out_links_and_look_at_erasure(page: Page, server: LiveServer) -> None:
+    """The round's personal links (copied with the button), then erasure's confirmation, left."""
+    page.get_by_role("link", name="Persoonlijke links Nulmeting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Persoonlijke links voor Nulmeting")
+    expect(page.get_by_text("Iedereen in deze ronde heeft een e-mailadres")).to_be_visible()
+    page.get_by_role("link", name="Iedereen in deze ronde").click()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page.get_by_role("button", name="Kopiëren de link van Anouk").click()
+    expect(page.locator("#copy-status")).to_have_text("De link is gekopieerd.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    expect(page.get_by_label("Persoonlijke link van Anouk")).to_have_value(copied)
+    axe_scan(page, "coach-round-links")
+    page.get_by_role("link", name="Terug naar Circulaire bruggen Utrecht").click()
+    page.get_by_role("link", name="Wissen Anouk").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Anouk wissen?")
+    axe_scan(page, "coach-erase-participant")
+    page.get_by_role("link", name="Annuleren").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Circulaire bruggen Utrecht")
+
+
 def answer_questionnaire(page: Page, url: str, value: str) -> None:
     page.goto(url)
     page.get_by_role("link", name="Begin met de vragenlijst").click()
@@ -129,6 +149,7 @@ def test_a_coach_sets_up_a_round_and_sees_both_parties_on_the_matrix(
     set_up_collaboration(page, mail_server)
     open_round(page)
     axe_scan(page, "coach-collaboration")
+    hand_out_links_and_look_at_erasure(page, mail_server)
     screenshot(page, "coach-collaboration-laptop")
 
     run_worker(engine, settings=mail_server.settings, once=True)
