@@ -1,5 +1,6 @@
 """Results as API documents: round scores, reliability and trends in their public shapes."""
 
+import io
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -81,8 +82,14 @@ def _trends_bytes(session: Session, trends: Trends) -> bytes:
     if body.count(_NO_PARTIES) != 1:  # an alert's detail holds the marker: build it whole
         return _TRENDS_ADAPTER.dump_json(shell.model_copy(update={"parties": list(parties)}))
     before, after = body.split(_NO_PARTIES)
-    parts = [_PARTY_ADAPTER.dump_json(party) for party in parties]
-    return b"".join((before, b'"parties":[', b",".join(parts), b"]", after))
+    # One growing buffer, not a list of parts joined at the end: that held the document twice.
+    out = io.BytesIO()
+    out.write(before + b'"parties":[')
+    for number, party in enumerate(parties):
+        out.write(b"," if number else b"")
+        out.write(_PARTY_ADAPTER.dump_json(party))
+    out.write(b"]" + after)
+    return out.getvalue()  # the buffer itself, not a copy
 
 
 def trends_document(session: Session, trends: Trends) -> TrendsOut:

@@ -1,11 +1,14 @@
 """The dashboard of a collaboration, its printable round report, exports and alerts."""
 
+import threading
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
 from app.services import alerts, audit, exports
+from app.services.auth import Principal
 from app.services.dashboard import Dashboard, build_dashboard
 from app.web.charts import Translate, matrix_figure
 from app.web.charts_grid import (
@@ -22,6 +25,10 @@ from app.web.deps import SessionDep
 from app.web.plotly_assets import GLOBAL_STYLE_ID, NO_INLINE_CLASS, plotly_assets
 
 router = APIRouter(include_in_schema=False)
+# A large collaboration's page takes ~12 MB while it is built and rendered. Built side by side
+# in the thread pool, every page adds its own peak, and each thread grows a malloc arena of
+# its own that is not given back: one page at a time keeps a worker's memory flat.
+_heavy_page = threading.Lock()
 
 
 def _selected(dashboard: Dashboard, round_id: int | None) -> int | None:
@@ -95,6 +102,18 @@ def show_dashboard(
     a: Annotated[int | None, Query()] = None,
     b: Annotated[int | None, Query()] = None,
 ) -> Response:
+    with _heavy_page:
+        return _dashboard_page(request, collaboration_id, principal, session, round, (a, b))
+
+
+def _dashboard_page(
+    request: Request,
+    collaboration_id: int,
+    principal: Principal,
+    session: Session,
+    round: int | None,
+    ab: tuple[int | None, int | None],
+) -> Response:
     found = build_dashboard(
         session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
     )
@@ -106,7 +125,7 @@ def show_dashboard(
         subject=f"collaboration:{collaboration_id}",
     )
     selected = _selected(found, round)
-    pair = _pair(found, a, b)
+    pair = _pair(found, *ab)
     charts = figures(
         found,
         round_id=selected,
@@ -132,9 +151,10 @@ def show_report(
     session: SessionDep,
     round: Annotated[int | None, Query()] = None,
 ) -> Response:
-    found = build_dashboard(
-        session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
-    )
+    with _heavy_page:
+        found = build_dashboard(
+            session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
+        )
     audit.record_view(
         session,
         organisation_id=principal.organisation_id,
