@@ -12,7 +12,7 @@ from app.config import Settings
 from app.db import begin_write
 from app.errors import PermissionDenied, RateLimited, TrustmeterError
 from app.models import Role, User, WebSession, utcnow
-from app.security import hash_password, hash_token, new_token, verify_password
+from app.security import hash_password, hash_token, new_token, verify_and_update_password
 from app.services import rate_limits
 
 # Browsers refuse `__Host-` cookies without Secure, so plain http (development) gets a plain name.
@@ -98,19 +98,32 @@ def sign_in(
                 retry_after=rate_limits.retry_after(window),
             )
     user = session.exec(select(User).where(User.email == email)).first()
-    valid = verify_password(password, user.password_hash if user else _decoy_hash())
+    valid, new_hash = verify_and_update_password(
+        password, user.password_hash if user else _decoy_hash()
+    )
     if user is None or not valid or not user.is_active:
         for bucket in buckets:
             rate_limits.hit(session, bucket=bucket, window_seconds=window)
         raise SignInFailed("The e-mail address or the password is not right.")
-    return _start_session(session, user=user, settings=settings, previous_token=previous_token)
+    return _start_session(
+        session, user=user, settings=settings, previous_token=previous_token, new_hash=new_hash
+    )
 
 
 def _start_session(
-    session: Session, *, user: User, settings: Settings, previous_token: str | None
+    session: Session,
+    *,
+    user: User,
+    settings: Settings,
+    previous_token: str | None,
+    new_hash: str | None = None,
 ) -> SignedIn:
     begin_write(session)
     now = utcnow()
+    if new_hash is not None:
+        # A hash made with older (costlier) parameters is replaced while the password is at
+        # hand, in the sign-in's own transaction.
+        user.password_hash = new_hash
     if previous_token:
         old = hash_token(previous_token)
         session.exec(delete(WebSession).where(col(WebSession.token_hash) == old))
