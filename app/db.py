@@ -21,6 +21,7 @@ _WRITE_OPTION = "trustmeter_write"
 CHECKPOINT_EVERY_SECONDS = 0.5
 CHECKPOINT_QUIET_SECONDS = 30.0
 SAFETY_AUTOCHECKPOINT_PAGES = 20_000  # about 80 MB of WAL
+SQLITE_POOL_SIZE = 41
 
 
 class _SqliteWriteLock:
@@ -132,6 +133,10 @@ def make_engine(settings: Settings) -> Engine:
         # pool, or requests that hold a read connection while queueing for a thread starve it.
         # (An in-memory database has a single shared connection and no pool to size.)
         pool_options["max_overflow"] = -1
+        # Keep as many as the thread pool can use at once (anyio's 40, and a writer thread):
+        # a connection beyond the pool is closed when returned, and opening one again costs
+        # more than a whole submission's queries.
+        pool_options["pool_size"] = SQLITE_POOL_SIZE
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": 30}, **pool_options
     )

@@ -59,7 +59,8 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     api.state.engine = engine
     api.state.submission_writer = SubmissionWriter(engine)
     install_api_error_handlers(api)
-    routers = (questionnaires, collaborations, rounds, invitations, imports, results, exports)
+    # Routes are matched in order: the busiest (partners' submissions) is tried first.
+    routers = (invitations, questionnaires, collaborations, rounds, imports, results, exports)
     for module in (*routers, webhooks):
         api.include_router(module.router)
     return api

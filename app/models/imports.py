@@ -5,13 +5,13 @@ from typing import Literal
 from pydantic import BaseModel, StrictInt, StrictStr
 from pydantic import Field as PydField
 
-from app.models.base import StrictInput
+from app.models.base import StrictFields, StrictInput
 
 ImportMode = Literal["all_or_nothing", "valid_only"]
 MAX_IMPORT_ROWS = 500_000
 
 
-class ImportAnswer(StrictInput):
+class ImportAnswer(StrictFields):
     """One answer: who (external_ref or invitation_id), about which party, which item, value."""
 
     external_ref: StrictStr | None = PydField(

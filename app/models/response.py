@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, StrictBool, StrictInt, StrictStr
 from pydantic import Field as PydField
-from pydantic import StrictBool, StrictInt, StrictStr
-from sqlmodel import Field, Index, SQLModel, UniqueConstraint
+from sqlmodel import Field, Index, UniqueConstraint
 
-from app.models.base import StrictInput, Timestamped, json_field, timestamp
+from app.models.base import StrictFields, StrictInput, Timestamped, json_field, timestamp
 
 
 class Response(Timestamped, table=True):
@@ -41,7 +41,7 @@ class Response(Timestamped, table=True):
 # --- API shapes -------------------------------------------------------------------------------
 
 
-class AnswerIn(StrictInput):
+class AnswerIn(StrictFields):
     target_party_id: StrictInt = PydField(description="The party this answer is about.")
     item_id: StrictStr = PydField(min_length=1, max_length=64)
     value: StrictInt | None = PydField(description="A point on the scale; null = don't know.")
@@ -54,7 +54,7 @@ class ResponseSubmission(StrictInput):
     )
 
 
-class TargetProgress(SQLModel):
+class TargetProgress(BaseModel):
     target_party_id: int
     answered: int
     total: int
@@ -63,7 +63,7 @@ class TargetProgress(SQLModel):
     )
 
 
-class SubmissionResult(SQLModel):
+class SubmissionResult(BaseModel):
     invitation_id: int
     status: str
     submitted_at: datetime | None

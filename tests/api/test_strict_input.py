@@ -5,10 +5,14 @@ from typing import Any, get_args
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
+from sqlmodel import Session, select
 
-from app.models.base import StrictInput
+from app.config import Settings
+from app.models import Response
+from app.models.base import StrictFields, StrictInput
 from tests.api.conftest import World
 from tests.api.routes import Operation, operations, request_for
+from tests.factories import make_api_key, make_open_collaboration
 
 BODY_OPERATIONS = [op for op in operations() if op.body_model is not None]
 
@@ -35,9 +39,11 @@ def _flatten(annotation: Any) -> list[Any]:
 
 @pytest.mark.parametrize("operation", BODY_OPERATIONS, ids=[str(op) for op in BODY_OPERATIONS])
 def test_every_request_model_is_strict_input(operation: Operation) -> None:
+    # The body walks its numbers once (StrictInput); the models inside it are strict fields.
     assert operation.body_model is not None
+    assert issubclass(operation.body_model, StrictInput)
     for model in _models(operation.body_model, set()):
-        assert issubclass(model, StrictInput), f"{model.__name__} must extend StrictInput"
+        assert issubclass(model, StrictFields), f"{model.__name__} must extend StrictFields"
         assert model.model_config.get("extra") == "forbid"
 
 
@@ -173,3 +179,30 @@ def test_unknown_query_parameters_are_refused_by_name(
     assert response.status_code == 422
     names = {param["name"] for param in response.json()["invalid_params"]}
     assert names == {part.split("=")[0] for part in query.split("&")} - {"limit"}
+
+
+@pytest.mark.parametrize(("sent", "accepted"), [(5.0, True), (5.5, False), ("5", False)])
+def test_a_whole_number_written_as_a_float_counts_as_that_number_inside_a_body(
+    client: TestClient, session: Session, settings: Settings, sent: Any, accepted: bool
+) -> None:
+    world = make_open_collaboration(session, settings=settings)
+    headers = {
+        "Authorization": f"Bearer {make_api_key(session, organisation_id=world.organisation_id)}"
+    }
+    token = world.invitations[0].token
+    target = world.invitations[0].invitation.target_party_ids[0]
+    body = {"answers": [{"target_party_id": target, "item_id": "prop_1", "value": sent}]}
+
+    response = client.post(f"/api/v1/invitations/{token}/responses", json=body, headers=headers)
+
+    if accepted:
+        assert response.status_code == 200, response.text
+        session.rollback()
+        stored = session.exec(select(Response)).one()
+        assert stored.answers == {"prop_1": 5} and type(stored.answers["prop_1"]) is int
+    else:
+        assert response.status_code == 422
+        fields = [problem["name"] for problem in response.json()["invalid_params"]]
+        assert fields == ["answers.0.value"]
+        session.rollback()
+        assert session.exec(select(Response)).all() == []
