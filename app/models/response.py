@@ -24,12 +24,16 @@ class Response(Timestamped, table=True):
         Index("ix_response_round_updated", "round_id", "updated_at"),
     )
 
+    # Every index is written by every submission, so only those that queries use: the unique
+    # constraint serves lookups by invitation, the round indexes serve aggregation, and
+    # erasing a participant finds their rows by participant. Parties are looked up through
+    # the round, never alone.
     id: int | None = Field(default=None, primary_key=True)
-    invitation_id: int = Field(foreign_key="invitation.id", index=True, ondelete="CASCADE")
+    invitation_id: int = Field(foreign_key="invitation.id", ondelete="CASCADE")
     round_id: int = Field(foreign_key="round.id", ondelete="CASCADE")
     participant_id: int = Field(foreign_key="participant.id", index=True, ondelete="CASCADE")
-    truster_party_id: int = Field(foreign_key="party.id", index=True, ondelete="CASCADE")
-    target_party_id: int = Field(foreign_key="party.id", index=True, ondelete="CASCADE")
+    truster_party_id: int = Field(foreign_key="party.id", ondelete="CASCADE")
+    target_party_id: int = Field(foreign_key="party.id", ondelete="CASCADE")
     answers: dict[str, Any] = json_field()
     scores: dict[str, Any] = json_field()  # scale key -> 0..100 or None
     propensity: float | None = None

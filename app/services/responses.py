@@ -1,7 +1,7 @@
 """A partner's answers: validate, merge with what was saved, score, and store in one transaction."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -192,25 +192,33 @@ def submit_answers(
 def validated_answers(
     context: InvitationContext, answers: Sequence[AnswerIn]
 ) -> dict[int, dict[str, int | None]]:
-    allowed = set(context.invitation.target_party_ids)
+    """The answers per target party; InvalidSubmission naming every offending answer."""
     by_target: dict[int, dict[str, int | None]] = defaultdict(dict)
-    problems: list[FieldProblem] = []
+    for answer in answers:
+        by_target[answer.target_party_id][answer.item_id] = answer.value
+    allowed = context.invitation.target_party_ids
+    if all(target in allowed for target in by_target) and not any(
+        validate_answers(context.definition, values) for values in by_target.values()
+    ):
+        return by_target
+    problems = list(_answer_problems(context, answers))
+    raise InvalidSubmission(
+        f"{len(problems)} answer(s) could not be accepted; nothing was saved.", problems=problems
+    )
+
+
+def _answer_problems(
+    context: InvitationContext, answers: Sequence[AnswerIn]
+) -> Iterator[FieldProblem]:
+    """Each problem under the name of its answer (`answers.3.value`): the slow, exact way."""
+    allowed = set(context.invitation.target_party_ids)
     for index, answer in enumerate(answers):
         if answer.target_party_id not in allowed:
-            problems.append(
-                FieldProblem(f"answers.{index}.target_party_id", "not a party you rate")
-            )
+            yield FieldProblem(f"answers.{index}.target_party_id", "not a party you rate")
             continue
         for problem in validate_answers(context.definition, {answer.item_id: answer.value}):
             field = "item_id" if problem.message.startswith("unknown item") else "value"
-            problems.append(FieldProblem(f"answers.{index}.{field}", problem.message))
-        by_target[answer.target_party_id][answer.item_id] = answer.value
-    if problems:
-        raise InvalidSubmission(
-            f"{len(problems)} answer(s) could not be accepted; nothing was saved.",
-            problems=problems,
-        )
-    return by_target
+            yield FieldProblem(f"answers.{index}.{field}", problem.message)
 
 
 def _rescore(row: Response, definition: QuestionnaireDefinition, rules: ZoneRules) -> None:
