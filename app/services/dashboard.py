@@ -12,7 +12,8 @@ from app.models import Alert, Invitation, InvitationStatus, Party
 from app.scoring import PairAggregate, PartyAggregate, Summary
 from app.services import questionnaires
 from app.services.results import RoundResult
-from app.services.trends import MeasureChangeResult, collaboration_trends
+from app.services.trend_types import MeasureChangeResult
+from app.services.trends import collaboration_trends
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,12 @@
 
 import io
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Hashable, Sequence
 
 from pydantic import TypeAdapter
 from sqlmodel import Session, col, select
 
-from app.models import Party
+from app.models import Alert, Collaboration, Party, Round
 from app.models.results import (
     AlertPublic,
     MeasureChangeOut,
@@ -23,8 +23,7 @@ from app.models.results import (
 )
 from app.scoring import PairAggregate, PartyAggregate
 from app.services.results import RoundResult, ScaleReliability
-from app.services.results_cache import Memo, memo_name
-from app.services.trends import MeasureChangeResult, Trends
+from app.services.trend_types import MeasureChangeResult, Trends, TrendsJson, split_shell
 
 
 def round_scores_document(result: RoundResult) -> RoundScoresOut:
@@ -50,98 +49,115 @@ def reliability_document(scales: list[ScaleReliability]) -> list[ReliabilityOut]
     ]
 
 
-# A large collaboration's trends are megabytes of JSON: building them again costs more than
-# every query behind them, so the bytes are kept while the data behind them is unchanged.
-_trends_json = Memo(max_entries=4, max_bytes=32_000_000)
 _TRENDS_ADAPTER = TypeAdapter(TrendsOut)
 _PARTY_ADAPTER = TypeAdapter(PartyTrendOut)
-_NO_PARTIES = b'"parties":[]'
+_CHANGE_ADAPTER = TypeAdapter(MeasureChangeOut)
+_NO_CHANGES = b'"changes":[]'
+
+ChangesJson = dict[tuple[int, int | None], list[bytes]]  # (party, target or None) -> changes
 
 
 def trends_json(session: Session, trends: Trends) -> bytes:
-    """The trends document as the API sends it (the response model's own JSON)."""
-    if trends.stamp is None:
-        return _trends_bytes(session, trends)
-    stamp = (trends.stamp, tuple((alert.id, alert.updated_at) for alert in trends.alerts))
-    name = memo_name(session, trends.collaboration.id)
-    body: bytes = _trends_json.get_or_make(
-        name, stamp, lambda: _trends_bytes(session, trends), size=len
-    )
-    return body
+    """The trends document as the API sends it (the response model's own JSON).
 
-
-def _trends_bytes(session: Session, trends: Trends) -> bytes:
-    """The document's JSON, serialised one party at a time.
-
-    The whole document as models takes several times the memory of its JSON; one party at
-    a time keeps a worker's peak low. The parties are spliced into the JSON of the document
-    without them, so every other field is the response model's own serialisation.
+    The parties, megabytes of them, were serialised with the trends; only the rest (rounds,
+    alerts) is serialised here, and only when the alerts changed since.
     """
-    shell, parties = _trends_parts(session, trends)
-    body = _TRENDS_ADAPTER.dump_json(shell)
-    if body.count(_NO_PARTIES) != 1:  # an alert's detail holds the marker: build it whole
-        return _TRENDS_ADAPTER.dump_json(shell.model_copy(update={"parties": list(parties)}))
-    before, after = body.split(_NO_PARTIES)
-    # One growing buffer, not a list of parts joined at the end: that held the document twice.
-    out = io.BytesIO()
-    out.write(before + b'"parties":[')
-    for number, party in enumerate(parties):
-        out.write(b"," if number else b"")
-        out.write(_PARTY_ADAPTER.dump_json(party))
-    out.write(b"]" + after)
-    return out.getvalue()  # the buffer itself, not a copy
-
-
-def trends_document(session: Session, trends: Trends) -> TrendsOut:
-    shell, parties = _trends_parts(session, trends)
-    return shell.model_copy(update={"parties": list(parties)})
-
-
-def _trends_parts(session: Session, trends: Trends) -> tuple[TrendsOut, Iterator[PartyTrendOut]]:
-    """The document without its parties, and the parties, made one by one as they are read."""
-    collaboration = trends.collaboration
-    names = {
-        party.id: party.name
-        for party in session.exec(
-            select(Party).where(Party.collaboration_id == collaboration.id).order_by(col(Party.id))
-        )
-    }
-    changes: dict[tuple[int, int | None], list[MeasureChangeResult]] = defaultdict(list)
-    for item in trends.changes:
-        changes[(item.party_id, item.target_party_id)].append(item)
-    parties = (
-        _party_trend(party_id, name, trends, changes)
-        for party_id, name in names.items()
-        if party_id is not None
+    rounds = [result.round for result in trends.rounds]
+    return trends.json.document(
+        _alerts_key(trends.alerts),
+        lambda: _TRENDS_ADAPTER.dump_json(_shell(trends.collaboration, rounds, trends.alerts)),
     )
+
+
+def trends_document(
+    session: Session, trends: Trends, changes: list[MeasureChangeResult]
+) -> TrendsOut:
+    """The document built whole from models, given every change (see trends.every_change)."""
+    by_group: dict[tuple[int, int | None], list[MeasureChangeOut]] = defaultdict(list)
+    for item in changes:
+        by_group[(item.party_id, item.target_party_id)].append(_change_out(item))
+    parties = []
+    for party_id, name in _party_names(session, trends.collaboration.id).items():
+        party = _party_trend(party_id, name, trends.rounds)
+        party.changes = by_group[(party_id, None)]
+        for target in party.targets:
+            target.changes = by_group[(party_id, target.target_party_id)]
+        parties.append(party)
+    shell = _shell(trends.collaboration, [r.round for r in trends.rounds], trends.alerts)
+    return shell.model_copy(update={"parties": parties})
+
+
+def change_json(item: MeasureChangeResult) -> bytes:
+    return _CHANGE_ADAPTER.dump_json(_change_out(item))
+
+
+def document_json(
+    session: Session,
+    collaboration: Collaboration,
+    results: list[RoundResult],
+    alerts: Sequence[Alert],
+    changes: ChangesJson,
+) -> TrendsJson:
+    """The trends document's JSON, serialised one party at a time.
+
+    Each party is serialised without changes and its changes' JSON spliced into the empty
+    lists, so every byte is the response model's own serialisation. `changes` is emptied on
+    the way: each party's JSON replaces its changes', and the peak stays low.
+    """
+    shell = _shell(collaboration, [result.round for result in results], alerts)
+    head, tail = split_shell(_TRENDS_ADAPTER.dump_json(shell))
+    out = io.BytesIO()  # one growing buffer: a list of parts joined at the end held it twice
+    out.write(head)
+    for number, (party_id, name) in enumerate(_party_names(session, collaboration.id).items()):
+        party = _party_trend(party_id, name, results)
+        groups = [None, *(target.target_party_id for target in party.targets)]
+        pieces = _PARTY_ADAPTER.dump_json(party).split(_NO_CHANGES)
+        # The party's own changes come before its targets', each target's in order.
+        assert len(pieces) == len(groups) + 1
+        out.write(b"," if number else b"")
+        out.write(pieces[0])
+        for group, piece in zip(groups, pieces[1:], strict=True):
+            out.write(b'"changes":[' + b",".join(changes.pop((party_id, group), [])) + b"]")
+            out.write(piece)
+    parties = (len(head), out.tell())
+    out.write(tail)
+    return TrendsJson(out.getvalue(), parties, _alerts_key(alerts))  # the buffer, not a copy
+
+
+def _alerts_key(alerts: Sequence[Alert]) -> Hashable:
+    return tuple((alert.id, alert.updated_at) for alert in alerts)
+
+
+def _party_names(session: Session, collaboration_id: int | None) -> dict[int, str]:
+    query = select(Party).where(Party.collaboration_id == collaboration_id).order_by(col(Party.id))
+    return {party.id: party.name for party in session.exec(query) if party.id is not None}
+
+
+def _shell(
+    collaboration: Collaboration, rounds: Sequence[Round], alerts: Sequence[Alert]
+) -> TrendsOut:
+    """The document without its parties."""
     assert collaboration.id is not None
-    shell = TrendsOut(
+    return TrendsOut(
         collaboration_id=collaboration.id,
         k=collaboration.anonymity_threshold,
-        rounds=[RoundRefOut.model_validate(r.round, from_attributes=True) for r in trends.rounds],
+        rounds=[RoundRefOut.model_validate(round_, from_attributes=True) for round_ in rounds],
         parties=[],
-        alerts=[AlertPublic.model_validate(a, from_attributes=True) for a in trends.alerts],
+        alerts=[AlertPublic.model_validate(a, from_attributes=True) for a in alerts],
     )
-    return shell, parties
 
 
-def _changes_out(items: list[MeasureChangeResult]) -> list[MeasureChangeOut]:
-    return [
-        MeasureChangeOut.of(item.from_round_id, item.to_round_id, item.measure, item.change)
-        for item in items
-    ]
+def _change_out(item: MeasureChangeResult) -> MeasureChangeOut:
+    return MeasureChangeOut.of(item.from_round_id, item.to_round_id, item.measure, item.change)
 
 
-def _party_trend(
-    party_id: int,
-    name: str,
-    trends: Trends,
-    changes: dict[tuple[int, int | None], list[MeasureChangeResult]],
-) -> PartyTrendOut:
+def _party_trend(party_id: int, name: str, results: list[RoundResult]) -> PartyTrendOut:
+    """A party's figures over the rounds, with empty lists of changes."""
     points: list[RoundPointOut] = []
     rates: dict[int, float | None] = {}
     pair_points: dict[int, list[RoundPointOut]] = defaultdict(list)
-    for result in trends.rounds:
+    for result in results:
         assert result.round.id is not None
         party = _find(result.aggregate.parties, party_id)
         if party is None:
@@ -151,9 +167,7 @@ def _party_trend(
         for pair in party.targets:
             pair_points[int(pair.target)].append(_point(result.round.id, pair))  # type: ignore[call-overload]
     targets = [
-        PairTrendOut(
-            target_party_id=target, rounds=rows, changes=_changes_out(changes[(party_id, target)])
-        )
+        PairTrendOut(target_party_id=target, rounds=rows, changes=[])
         for target, rows in pair_points.items()
     ]
     return PartyTrendOut(
@@ -161,7 +175,7 @@ def _party_trend(
         name=name,
         rounds=points,
         response_rates=rates,
-        changes=_changes_out(changes[(party_id, None)]),
+        changes=[],
         targets=targets,
     )
 

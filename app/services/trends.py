@@ -1,46 +1,33 @@
 """Trends of a collaboration: every round's aggregates and the changes between rounds."""
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from sqlmodel import Session, col, select
 
 from app.models import Alert, Collaboration, Round
-from app.scoring import (
-    MeasureChange,
-    PairAggregate,
-    PartyAggregate,
-    RespondentTargetScores,
-    compare_rounds,
-)
+from app.scoring import PairAggregate, PartyAggregate, RespondentTargetScores, compare_rounds
 from app.scoring.change import GroupSample
 from app.scoring.figures import respondent_means
+from app.services import result_documents
 from app.services.access import get_collaboration
 from app.services.results import RoundResult, measured_rounds, results_for_rounds
 from app.services.results_cache import Memo, data_stamp, memo_name
+from app.services.trend_types import MeasureChangeResult, Trends, TrendsJson
+
+__all__ = ["MeasureChangeResult", "Trends", "changes_between", "collaboration_trends"]
 
 
 @dataclass(frozen=True, slots=True)
-class MeasureChangeResult:
-    """One measure's change between consecutive rounds, for a party (target None) or a pair."""
+class _Computed:
+    """What later requests need: aggregates, the parties' changes (the dashboard) and the
+    document's JSON. The pairs' changes, nine in ten, are only ever needed for that JSON."""
 
-    party_id: int
-    target_party_id: int | None
-    measure: str
-    from_round_id: int
-    to_round_id: int
-    change: MeasureChange
-
-
-@dataclass(frozen=True, slots=True)
-class Trends:
-    collaboration: Collaboration
-    rounds: list[RoundResult]
-    changes: list[MeasureChangeResult]
-    alerts: list[Alert]
-    stamp: Hashable = None  # changes whenever rounds or changes would (see results_cache)
-    # Note: `rounds` carry their aggregates but not their rows (see _compute).
+    results: list[RoundResult]
+    party_changes: list[MeasureChangeResult]
+    json: TrendsJson
 
 
 # Recomputing a large collaboration's trends takes seconds; serving them again takes a stamp.
@@ -56,35 +43,58 @@ def collaboration_trends(
     rounds = measured_rounds(session, collaboration_id=collaboration_id)
     stamp = data_stamp(session, collaboration=collaboration, rounds=rounds)
     name = memo_name(session, collaboration_id)
-    results, changes = _computed.get_or_make(
-        name, stamp, lambda: _compute(session, collaboration, rounds), size=lambda _: 0
-    )
-    # The same rows under the same stamp; this session's round objects are the current ones.
-    results = [
-        replace(result, round=round_) for result, round_ in zip(results, rounds, strict=True)
-    ]
     alerts = session.exec(
         select(Alert).where(Alert.collaboration_id == collaboration_id).order_by(col(Alert.id))
     ).all()
-    return Trends(collaboration, results, list(changes), list(alerts), stamp)
+    computed = _computed.get_or_make(
+        name, stamp, lambda: _compute(session, collaboration, rounds, alerts), size=lambda _: 0
+    )
+    # The same rows under the same stamp; this session's round objects are the current ones.
+    results = [
+        replace(result, round=round_)
+        for result, round_ in zip(computed.results, rounds, strict=True)
+    ]
+    changes = list(computed.party_changes)
+    return Trends(collaboration, results, changes, list(alerts), computed.json, stamp)
+
+
+def every_change(
+    session: Session, *, organisation_id: int, collaboration_id: int
+) -> list[MeasureChangeResult]:
+    """All changes, the pairs' too, computed afresh (the memo keeps only their JSON)."""
+    collaboration = get_collaboration(
+        session, organisation_id=organisation_id, collaboration_id=collaboration_id
+    )
+    rounds = measured_rounds(session, collaboration_id=collaboration_id)
+    results = results_for_rounds(session, collaboration=collaboration, rounds=rounds)
+    return [
+        change for before, after in pairwise(results) for change in changes_between(before, after)
+    ]
 
 
 def _compute(
-    session: Session, collaboration: Collaboration, rounds: Sequence[Round]
-) -> tuple[list[RoundResult], list[MeasureChangeResult]]:
+    session: Session, collaboration: Collaboration, rounds: Sequence[Round], alerts: Sequence[Alert]
+) -> _Computed:
     """Round by round, keeping the scored rows of two rounds at a time: a worker's memory
-    stays flat however many rounds a collaboration has. The results keep no rows."""
+    stays flat however many rounds a collaboration has. The results keep no rows, and each
+    change is turned into its JSON as soon as it is found."""
     results: list[RoundResult] = []
-    changes: list[MeasureChangeResult] = []
+    party_changes: list[MeasureChangeResult] = []
+    changes_json: dict[tuple[int, int | None], list[bytes]] = defaultdict(list)
     for round_ in rounds:
         [current] = results_for_rounds(session, collaboration=collaboration, rounds=[round_])
         if results:
-            changes += changes_between(results[-1], current)
+            for change in changes_between(results[-1], current):
+                key = (change.party_id, change.target_party_id)
+                changes_json[key].append(result_documents.change_json(change))
+                if change.target_party_id is None:
+                    party_changes.append(change)
             results[-1] = replace(results[-1], rows=[])
         results.append(current)
     if results:
         results[-1] = replace(results[-1], rows=[])
-    return results, changes
+    document = result_documents.document_json(session, collaboration, results, alerts, changes_json)
+    return _Computed(results, party_changes, document)
 
 
 def changes_between(before: RoundResult, after: RoundResult) -> list[MeasureChangeResult]:

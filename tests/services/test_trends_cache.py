@@ -8,10 +8,19 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
+from app.models import Alert, AlertKind
 from app.models.collaboration import CollaborationUpdate
 from app.models.response import AnswerIn
+from app.models.round import RoundCreate
 from app.scoring import smart_trust_v1
-from app.services import collaborations, responses, result_documents, trends
+from app.services import (
+    collaborations,
+    questionnaires,
+    responses,
+    result_documents,
+    rounds,
+    trends,
+)
 from app.services.results_cache import Memo
 from tests.factories import OpenCollaboration, make_api_key, make_open_collaboration
 
@@ -35,6 +44,26 @@ def _world(session: Session, settings: Settings) -> tuple[OpenCollaboration, lis
     return world, tokens
 
 
+def _two_rounds(session: Session, settings: Settings) -> OpenCollaboration:
+    """Two measured rounds with varied answers, so there are changes of parties and pairs."""
+    world = make_open_collaboration(session, settings=settings, participants_per_party=4)
+    ids = {"organisation_id": world.organisation_id}
+    for number, item in enumerate(world.invitations):
+        _submit(session, item.token or "", 2 + number % 4)
+    rounds.close_round(session, **ids, round_id=world.round.id)
+    questionnaire = questionnaires.default_questionnaire(session)
+    second = rounds.create_round(
+        session,
+        **ids,
+        collaboration_id=world.collaboration.id,
+        data=RoundCreate(label="Later", questionnaire_id=questionnaire.id),
+    )
+    issued = rounds.open_round(session, **ids, round_id=second.id, settings=settings)
+    for number, item in enumerate(issued):
+        _submit(session, item.token or "", 3 + number % 3)
+    return world
+
+
 def _respondents(body: dict) -> list[int | None]:
     return [party["rounds"][-1]["n"] for party in body["parties"]]
 
@@ -42,19 +71,49 @@ def _respondents(body: dict) -> list[int | None]:
 def test_trends_from_the_memo_equal_the_freshly_built_document(
     session: Session, settings: Settings, client: TestClient
 ) -> None:
-    world, _ = _world(session, settings)
+    world = _two_rounds(session, settings)
     headers = {
         "Authorization": f"Bearer {make_api_key(session, organisation_id=world.organisation_id)}"
     }
     path = f"/api/v1/collaborations/{world.collaboration.id}/trends"
     first, second = client.get(path, headers=headers), client.get(path, headers=headers)
-    found = trends.collaboration_trends(
-        session, organisation_id=world.organisation_id, collaboration_id=world.collaboration.id
-    )
-    built = result_documents.trends_document(session, found).model_dump(mode="json")
     assert first.status_code == 200 and first.headers["content-type"] == "application/json"
     assert first.content == second.content
-    assert json.loads(first.content) == built
+    assert first.content == _fresh_document(session, world)
+
+
+def test_trends_after_an_alert_changes_equal_the_freshly_built_document(
+    session: Session, settings: Settings, client: TestClient
+) -> None:
+    world = _two_rounds(session, settings)
+    headers = {
+        "Authorization": f"Bearer {make_api_key(session, organisation_id=world.organisation_id)}"
+    }
+    path = f"/api/v1/collaborations/{world.collaboration.id}/trends"
+    before = client.get(path, headers=headers).content
+    assert world.collaboration.id is not None and world.round.id is not None
+    alert = Alert(
+        collaboration_id=world.collaboration.id,
+        round_id=world.round.id,
+        party_id=world.parties[0].id,
+        kind=AlertKind.LOW_PARTICIPATION,
+        measure="participation",
+        detail={"parties": [], "note": '"parties":[]'},  # the splice marker, twice
+    )
+    session.add(alert)
+    session.commit()
+    after = client.get(path, headers=headers).content
+    assert after != before and after == _fresh_document(session, world)
+    assert alert.id in [a["id"] for a in json.loads(after)["alerts"]]
+
+
+def _fresh_document(session: Session, world: OpenCollaboration) -> bytes:
+    """The document built whole from models, every change computed again."""
+    ids = {"organisation_id": world.organisation_id, "collaboration_id": world.collaboration.id}
+    found = trends.collaboration_trends(session, **ids)
+    changes = trends.every_change(session, **ids)
+    assert any(c.target_party_id is not None for c in changes)  # pairs' changes too
+    return result_documents.trends_document(session, found, changes).model_dump_json().encode()
 
 
 def test_a_new_submission_shows_in_the_next_trends(
