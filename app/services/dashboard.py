@@ -13,7 +13,7 @@ from app.scoring import PairAggregate, PartyAggregate, Summary
 from app.services import questionnaires
 from app.services.results import RoundResult
 from app.services.trend_types import MeasureChangeResult
-from app.services.trends import collaboration_trends
+from app.services.trends import round_trends
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +104,9 @@ class Dashboard:
     areas: list[ScaleView]
     shifts: list[Shift]
     participation: dict[tuple[int, int], Participation]  # (party, round)
-    alerts: list[Alert]
+    alerts: list[Alert]  # the newest open ones, then the newest seen ones (ALERTS_SHOWN each)
+    open_alerts: int  # how many in all
+    seen_alerts: int
     # The charts look shifts up hundreds of times: an index, not a scan of the list.
     _shifts_by_key: dict[tuple[int, str, int], Shift] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -121,8 +123,13 @@ class Dashboard:
         return self._shifts_by_key.get((party_id, measure, to_round_id))
 
 
+# A collaboration with many rounds has hundreds of alerts; listing every one made the page
+# megabytes of HTML (and that much memory while it was rendered). The newest are shown.
+ALERTS_SHOWN = 50
+
+
 def build_dashboard(session: Session, *, organisation_id: int, collaboration_id: int) -> Dashboard:
-    trends = collaboration_trends(
+    trends = round_trends(
         session, organisation_id=organisation_id, collaboration_id=collaboration_id
     )
     collaboration = trends.collaboration
@@ -139,6 +146,7 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
                 key = (int(pair.truster), int(pair.target), round_id)  # type: ignore[call-overload]
                 pairs[key] = position_of(pair)
     assert collaboration.id is not None
+    alerts, open_alerts, seen_alerts = _alerts(session, collaboration_id)
     return Dashboard(
         collaboration_id=collaboration.id,
         name=collaboration.name,
@@ -152,8 +160,40 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
         areas=_areas(session, trends.rounds),
         shifts=[s for change in trends.changes if (s := _shift(change)) is not None],
         participation=participation(session, round_ids=[r.round.id or 0 for r in trends.rounds]),
-        alerts=sorted(trends.alerts, key=lambda a: (a.acknowledged_at is not None, -(a.id or 0))),
+        alerts=alerts,
+        open_alerts=open_alerts,
+        seen_alerts=seen_alerts,
     )
+
+
+def _alerts(session: Session, collaboration_id: int) -> tuple[list[Alert], int, int]:
+    """The newest open and the newest seen alerts, and how many of each there are."""
+    counts = {False: 0, True: 0}
+    seen = col(Alert.acknowledged_at).is_not(None)
+    query = select(seen, func.count()).where(Alert.collaboration_id == collaboration_id)
+    for is_seen, count in session.exec(query.group_by(seen)):
+        counts[bool(is_seen)] = count
+    shown = [
+        alert
+        for condition in (col(Alert.acknowledged_at).is_(None), seen)
+        for alert in session.exec(
+            select(Alert)
+            .where(Alert.collaboration_id == collaboration_id, condition)
+            .order_by(col(Alert.id).desc())
+            .limit(ALERTS_SHOWN)
+        )
+    ]
+    return shown, counts[False], counts[True]
+
+
+def round_alerts(session: Session, *, collaboration_id: int, round_id: int) -> list[Alert]:
+    """Every alert of one round, open ones first, newest first (the printable report)."""
+    query = (
+        select(Alert)
+        .where(Alert.collaboration_id == collaboration_id, Alert.round_id == round_id)
+        .order_by(col(Alert.id).desc())
+    )
+    return sorted(session.exec(query), key=lambda alert: alert.acknowledged_at is not None)
 
 
 def position_of(group: PartyAggregate | PairAggregate) -> Position:

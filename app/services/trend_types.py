@@ -60,6 +60,15 @@ def split_shell(shell: bytes) -> tuple[bytes, bytes]:
 
 
 @dataclass(frozen=True, slots=True)
+class RoundTrends:
+    """The rounds' figures and the parties' changes: what the dashboard draws."""
+
+    collaboration: Collaboration
+    rounds: list[RoundResult]  # aggregates, not rows (see trends._compute)
+    changes: list[MeasureChangeResult]  # the parties' own
+
+
+@dataclass(frozen=True, slots=True)
 class Trends:
     collaboration: Collaboration
     rounds: list[RoundResult]  # aggregates, not rows (see trends._compute)

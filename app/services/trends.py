@@ -1,7 +1,7 @@
 """Trends of a collaboration: every round's aggregates and the changes between rounds."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -15,9 +15,16 @@ from app.services import result_documents
 from app.services.access import get_collaboration
 from app.services.results import RoundResult, measured_rounds, results_for_rounds
 from app.services.results_cache import Memo, data_stamp, memo_name
-from app.services.trend_types import MeasureChangeResult, Trends, TrendsJson
+from app.services.trend_types import MeasureChangeResult, RoundTrends, Trends, TrendsJson
 
-__all__ = ["MeasureChangeResult", "Trends", "changes_between", "collaboration_trends"]
+__all__ = [
+    "MeasureChangeResult",
+    "RoundTrends",
+    "Trends",
+    "changes_between",
+    "collaboration_trends",
+    "round_trends",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,25 +44,41 @@ _computed = Memo(max_entries=8)
 def collaboration_trends(
     session: Session, *, organisation_id: int, collaboration_id: int
 ) -> Trends:
+    """Everything the trends document holds: figures, the parties' changes, the alerts."""
+    found, computed, stamp = _current(session, organisation_id, collaboration_id)
+    alerts = _alerts(session, collaboration_id)
+    return Trends(found.collaboration, found.rounds, found.changes, alerts, computed.json, stamp)
+
+
+def round_trends(session: Session, *, organisation_id: int, collaboration_id: int) -> RoundTrends:
+    """The rounds' figures and the parties' changes, without loading every alert."""
+    return _current(session, organisation_id, collaboration_id)[0]
+
+
+def _current(
+    session: Session, organisation_id: int, collaboration_id: int
+) -> tuple[RoundTrends, _Computed, Hashable]:
     collaboration = get_collaboration(
         session, organisation_id=organisation_id, collaboration_id=collaboration_id
     )
     rounds = measured_rounds(session, collaboration_id=collaboration_id)
     stamp = data_stamp(session, collaboration=collaboration, rounds=rounds)
     name = memo_name(session, collaboration_id)
-    alerts = session.exec(
-        select(Alert).where(Alert.collaboration_id == collaboration_id).order_by(col(Alert.id))
-    ).all()
     computed = _computed.get_or_make(
-        name, stamp, lambda: _compute(session, collaboration, rounds, alerts), size=lambda _: 0
+        name, stamp, lambda: _compute(session, collaboration, rounds), size=lambda _: 0
     )
     # The same rows under the same stamp; this session's round objects are the current ones.
     results = [
         replace(result, round=round_)
         for result, round_ in zip(computed.results, rounds, strict=True)
     ]
-    changes = list(computed.party_changes)
-    return Trends(collaboration, results, changes, list(alerts), computed.json, stamp)
+    found = RoundTrends(collaboration, results, list(computed.party_changes))
+    return found, computed, stamp
+
+
+def _alerts(session: Session, collaboration_id: int | None) -> list[Alert]:
+    query = select(Alert).where(Alert.collaboration_id == collaboration_id).order_by(col(Alert.id))
+    return list(session.exec(query).all())
 
 
 def every_change(
@@ -72,9 +95,7 @@ def every_change(
     ]
 
 
-def _compute(
-    session: Session, collaboration: Collaboration, rounds: Sequence[Round], alerts: Sequence[Alert]
-) -> _Computed:
+def _compute(session: Session, collaboration: Collaboration, rounds: Sequence[Round]) -> _Computed:
     """Round by round, keeping the scored rows of two rounds at a time: a worker's memory
     stays flat however many rounds a collaboration has. The results keep no rows, and each
     change is turned into its JSON as soon as it is found."""
@@ -93,6 +114,7 @@ def _compute(
         results.append(current)
     if results:
         results[-1] = replace(results[-1], rows=[])
+    alerts = _alerts(session, collaboration.id)  # the document's, as they are now
     document = result_documents.document_json(session, collaboration, results, alerts, changes_json)
     return _Computed(results, party_changes, document)
 

@@ -88,6 +88,8 @@ def make_dashboard(**overrides: Any) -> Dashboard:
             (B, R1): Participation(invited=6, started=1, submitted=2),
         },
         "alerts": [],
+        "open_alerts": 0,
+        "seen_alerts": 0,
     }
     values.update(overrides)
     return Dashboard(**values)

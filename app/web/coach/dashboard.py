@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.services import alerts, audit, exports
+from app.services import dashboard as dashboard_service
 from app.services.auth import Principal
 from app.services.dashboard import Dashboard, build_dashboard
 from app.web.charts import Translate, matrix_figure
@@ -170,7 +171,20 @@ def show_report(
             "chart-matrix": matrix_figure(found, selected_round_id=selected, _=_),
             "chart-participation": participation_figure(found, _=_),
         }
-    context = {"dashboard": found, "selected": selected, "charts": charts, "plotly": _plotly()}
+    round_alerts = (
+        []
+        if selected is None
+        else dashboard_service.round_alerts(
+            session, collaboration_id=found.collaboration_id, round_id=selected
+        )
+    )
+    context = {
+        "dashboard": found,
+        "selected": selected,
+        "charts": charts,
+        "plotly": _plotly(),
+        "round_alerts": round_alerts,
+    }
     return page(request, "coach/report.html", principal, context)
 
 
