@@ -22,6 +22,7 @@ from app.models.results import (
     TrendsOut,
 )
 from app.scoring import PairAggregate, PartyAggregate
+from app.services.change_spill import ChangeSpill
 from app.services.results import RoundResult, ScaleReliability
 from app.services.trend_types import MeasureChangeResult, Trends, TrendsJson, split_shell
 
@@ -53,8 +54,6 @@ _TRENDS_ADAPTER = TypeAdapter(TrendsOut)
 _PARTY_ADAPTER = TypeAdapter(PartyTrendOut)
 _CHANGE_ADAPTER = TypeAdapter(MeasureChangeOut)
 _NO_CHANGES = b'"changes":[]'
-
-ChangesJson = dict[tuple[int, int | None], list[bytes]]  # (party, target or None) -> changes
 
 
 def trends_json(session: Session, trends: Trends) -> bytes:
@@ -97,13 +96,13 @@ def document_json(
     collaboration: Collaboration,
     results: list[RoundResult],
     alerts: Sequence[Alert],
-    changes: ChangesJson,
+    changes: ChangeSpill,
 ) -> TrendsJson:
     """The trends document's JSON, serialised one party at a time.
 
     Each party is serialised without changes and its changes' JSON spliced into the empty
-    lists, so every byte is the response model's own serialisation. `changes` is emptied on
-    the way: each party's JSON replaces its changes', and the peak stays low.
+    lists, so every byte is the response model's own serialisation. The changes wait in a
+    temporary file (see ChangeSpill), so the document's peak is the document alone.
     """
     shell = _shell(collaboration, [result.round for result in results], alerts)
     head, tail = split_shell(_TRENDS_ADAPTER.dump_json(shell))
@@ -118,7 +117,7 @@ def document_json(
         out.write(b"," if number else b"")
         out.write(pieces[0])
         for group, piece in zip(groups, pieces[1:], strict=True):
-            out.write(b'"changes":[' + b",".join(changes.pop((party_id, group), [])) + b"]")
+            out.write(b'"changes":[' + changes.joined((party_id, group)) + b"]")
             out.write(piece)
     parties = (len(head), out.tell())
     out.write(tail)

@@ -13,6 +13,7 @@ from app.scoring.change import GroupSample
 from app.scoring.figures import respondent_means
 from app.services import result_documents
 from app.services.access import get_collaboration
+from app.services.change_spill import ChangeSpill
 from app.services.results import RoundResult, measured_rounds, results_for_rounds
 from app.services.results_cache import Memo, data_stamp, memo_name
 from app.services.trend_types import MeasureChangeResult, RoundTrends, Trends, TrendsJson
@@ -101,21 +102,23 @@ def _compute(session: Session, collaboration: Collaboration, rounds: Sequence[Ro
     change is turned into its JSON as soon as it is found."""
     results: list[RoundResult] = []
     party_changes: list[MeasureChangeResult] = []
-    changes_json: dict[tuple[int, int | None], list[bytes]] = defaultdict(list)
-    for round_ in rounds:
-        [current] = results_for_rounds(session, collaboration=collaboration, rounds=[round_])
+    with ChangeSpill() as changes_json:
+        for round_ in rounds:
+            [current] = results_for_rounds(session, collaboration=collaboration, rounds=[round_])
+            if results:
+                for change in changes_between(results[-1], current):
+                    key = (change.party_id, change.target_party_id)
+                    changes_json.add(key, result_documents.change_json(change))
+                    if change.target_party_id is None:
+                        party_changes.append(change)
+                results[-1] = replace(results[-1], rows=[])
+            results.append(current)
         if results:
-            for change in changes_between(results[-1], current):
-                key = (change.party_id, change.target_party_id)
-                changes_json[key].append(result_documents.change_json(change))
-                if change.target_party_id is None:
-                    party_changes.append(change)
             results[-1] = replace(results[-1], rows=[])
-        results.append(current)
-    if results:
-        results[-1] = replace(results[-1], rows=[])
-    alerts = _alerts(session, collaboration.id)  # the document's, as they are now
-    document = result_documents.document_json(session, collaboration, results, alerts, changes_json)
+        alerts = _alerts(session, collaboration.id)  # the document's, as they are now
+        document = result_documents.document_json(
+            session, collaboration, results, alerts, changes_json
+        )
     return _Computed(results, party_changes, document)
 
 
