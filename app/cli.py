@@ -75,22 +75,22 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
 ) -> None:
     """Run the web app (an SQLite database is migrated first)."""
-    import uvicorn
+    from app import serving
 
     settings = _settings()
     if settings.is_sqlite:
         _migrate(settings)
     typer.echo(f"Trustmeter listening on http://{host}:{port}")
-    uvicorn.run(
-        "app.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        timeout_graceful_shutdown=20,
-    )
+    options = {
+        "app": "app.asgi:app",
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "timeout_graceful_shutdown": 20,
+    }
+    serving.serve(options, workers=workers)
 
 
 @app.command()

@@ -5,7 +5,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -87,27 +87,35 @@ def memory_figures(server: BenchServer, after: str, *, judged: bool = True) -> l
 
 @dataclass
 class CpuMeter:
-    """How many cores the server's workers and this load generator kept busy meanwhile."""
+    """How many cores each server worker and this load generator kept busy meanwhile."""
 
     server: BenchServer
     started: float = 0.0
-    server_cpu: float = 0.0
+    workers_cpu: dict[int, float] = field(default_factory=dict)
     own_cpu: float = 0.0
 
     def __enter__(self) -> "CpuMeter":
         self.started = time.perf_counter()
-        self.server_cpu = self.server.cpu_seconds()
+        self.workers_cpu = self.server.cpu_seconds()
         self.own_cpu = time.process_time()
         return self
 
     def __exit__(self, *_exc: object) -> None:
         elapsed = time.perf_counter() - self.started
-        self.server_cpu = (self.server.cpu_seconds() - self.server_cpu) / elapsed
+        before, after = self.workers_cpu, self.server.cpu_seconds()
+        self.workers_cpu = {
+            pid: (used - before.get(pid, 0.0)) / elapsed for pid, used in after.items()
+        }
         self.own_cpu = (time.process_time() - self.own_cpu) / elapsed
 
+    @property
+    def server_cpu(self) -> float:
+        return sum(self.workers_cpu.values())
+
     def note(self, name: str) -> str:
+        each = " + ".join(f"{used:.2f}" for used in self.workers_cpu.values())
         return (
-            f"{name}: server workers used {self.server_cpu:.2f} cores,"
+            f"{name}: server workers used {self.server_cpu:.2f} cores ({each}),"
             f" the load generator {self.own_cpu:.2f} (of {os.cpu_count()})"
         )
 

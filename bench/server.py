@@ -123,9 +123,9 @@ class BenchServer:
         """VmHWM (peak resident set) of every worker process, in MB."""
         return [_vm_hwm_kb(pid) / 1024 for pid in self.worker_pids()]
 
-    def cpu_seconds(self) -> float:
-        """CPU time (user + system) the workers have used so far."""
-        return sum(_cpu_seconds(pid) for pid in self.worker_pids())
+    def cpu_seconds(self) -> dict[int, float]:
+        """CPU time (user + system) each worker has used so far."""
+        return {pid: _cpu_seconds(pid) for pid in self.worker_pids()}
 
     def logs(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -7,7 +7,13 @@ not assumed. The tests share one two-worker server; each comes from its own clie
 limits of one test never touch another.
 """
 
+import contextlib
+import os
+import signal
+import socket
+import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,3 +186,73 @@ def test_every_log_line_is_json_with_the_request_id_the_client_saw(shared: Share
     assert {"time", "level", "logger", "message", "pid"} <= entries[0].keys()
     app_lines = [line for line in shared.server.logs().splitlines() if "trustmeter" in line]
     assert app_lines and all(line.startswith("{") for line in app_lines)
+
+
+def _request_on(sock: socket.socket, request_id: str) -> None:
+    request = f"GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-ID: {request_id}\r\n\r\n"
+    sock.sendall(request.encode())
+
+
+def _answer_status(sock: socket.socket) -> int:
+    sock.settimeout(10)
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(4096)
+        assert chunk, "the server closed the connection"
+        head += chunk
+    return int(head.split(b" ", 2)[1])
+
+
+def test_connections_opened_at_once_are_spread_over_the_workers(shared: Shared) -> None:
+    # A burst of connections (a proxy's keep-alive pool, partners at a deadline): with one
+    # shared socket the first worker to wake accepted them all.
+    address = ("127.0.0.1", shared.server.port)
+    sockets = [socket.create_connection(address, timeout=10) for _ in range(24)]
+    try:
+        request_ids = [uuid.uuid4().hex for _ in sockets]
+        for sock, request_id in zip(sockets, request_ids, strict=True):
+            _request_on(sock, request_id)
+        assert [_answer_status(sock) for sock in sockets] == [200] * len(sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
+
+    served = Counter(shared.server.pid_for(request_id) for request_id in request_ids)
+
+    assert len(served) == 2 and min(served.values()) >= 4, served
+
+
+def _worker_pids(server: LiveServer) -> set[int]:
+    assert server.process is not None
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            helper = b"resource_tracker" in (stat.parent / "cmdline").read_bytes()
+            if int(fields[1]) == server.process.pid and not helper:
+                children.add(int(stat.parent.name))
+    return children
+
+
+def test_a_worker_that_dies_is_replaced(shared: Shared) -> None:
+    # Last in this module: it kills one of the shared server's workers.
+    before = _worker_pids(shared.server)
+    assert len(before) == 2
+    killed = min(before)
+    os.kill(killed, signal.SIGKILL)
+
+    answered: set[int] = set()
+    deadline = time.monotonic() + 60  # a new worker starts a fresh interpreter: seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        request_id = uuid.uuid4().hex
+        with shared.client("192.0.2.99", **{"X-Request-ID": request_id}) as client:
+            response = client.get("/livez")
+        if response.status_code == 200:
+            answered.add(shared.server.pid_for(request_id))
+        if len(answered - {killed}) == 2:
+            break
+
+    assert killed not in answered
+    assert len(answered) == 2, "the supervisor did not start a new worker"
+    assert _worker_pids(shared.server) == answered

@@ -1,9 +1,12 @@
 """Operations: health and readiness probes, and a graceful shutdown that finishes its work."""
 
 import json
+import os
 import re
 import signal
 import socket
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -128,3 +131,29 @@ def test_sigterm_lets_an_in_flight_request_finish(
         ).one()
     engine.dispose()
     assert invitation.status == InvitationStatus.SUBMITTED
+
+
+def test_a_server_worker_freezes_its_startup_objects_out_of_the_collectors_sight(
+    tmp_path: Path,
+) -> None:
+    probe = "import gc, app.asgi; print(gc.get_freeze_count())"
+    environment = {**os.environ, "TRUSTMETER_DATABASE_URL": f"sqlite:///{tmp_path}/probe.db"}
+    frozen = subprocess.run(
+        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True
+    )
+    assert int(frozen.stdout.strip()) > 10_000  # modules, routes and schemas, not a handful
+
+
+def test_serve_with_workers_on_a_port_in_use_says_so_and_exits(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        environment = {**os.environ, "TRUSTMETER_DATABASE_URL": f"sqlite:///{tmp_path}/t.db"}
+        command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "2"]
+        finished = subprocess.run(
+            command, env=environment, capture_output=True, text=True, timeout=60, check=False
+        )
+
+    assert finished.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in finished.stdout + finished.stderr
