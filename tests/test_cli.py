@@ -32,8 +32,8 @@ def test_migrate_is_idempotent(cli_env: str) -> None:
 
 def test_user_create_reads_the_password_from_stdin(cli_env: str, session: Session) -> None:
     result = runner.invoke(
-        app, ["user", "create", "Coach@Example.org", "--organisation", "Regio Noord",
-              "--role", "coach"],
+        app,
+        ["user", "create", "Coach@Example.org", "--organisation", "Regio Noord", "--role", "coach"],
         input="een-lang-en-sterk-wachtwoord\n",
     )
     assert result.exit_code == 0, result.output
@@ -56,8 +56,9 @@ def test_user_create_refuses_a_weak_password_without_a_traceback(cli_env: str) -
 def test_api_key_create_prints_the_key_last_and_stores_only_its_hash(
     cli_env: str, session: Session
 ) -> None:
-    result = runner.invoke(app, ["api-key", "create", "--organisation", "Regio Noord",
-                                 "--name", "partner portal"])
+    result = runner.invoke(
+        app, ["api-key", "create", "--organisation", "Regio Noord", "--name", "partner portal"]
+    )
     assert result.exit_code == 0, result.output
     key = result.output.strip().splitlines()[-1]
     assert key.startswith("tm_") and len(key) > 40
@@ -81,8 +82,10 @@ def test_demo_loads_once_and_prints_the_login(cli_env: str, session: Session) ->
 def test_an_unreachable_database_gives_a_message_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("TRUSTMETER_DATABASE_URL",
-                       "postgresql+psycopg://nobody@127.0.0.1:1/nothing?connect_timeout=2")
+    monkeypatch.setenv(
+        "TRUSTMETER_DATABASE_URL",
+        "postgresql+psycopg://nobody@127.0.0.1:1/nothing?connect_timeout=2",
+    )
     monkeypatch.setenv("TRUSTMETER_ENVIRONMENT", "development")
     result = runner.invoke(app, ["migrate"])
     assert result.exit_code == 1
@@ -99,7 +102,10 @@ def test_bad_configuration_is_reported_plainly(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_unknown_role_is_refused(cli_env: str) -> None:
-    result = runner.invoke(app, ["user", "create", "a@example.org", "--organisation", "X",
-                                 "--role", "boss"], input="een-lang-en-sterk-wachtwoord\n")
+    result = runner.invoke(
+        app,
+        ["user", "create", "a@example.org", "--organisation", "X", "--role", "boss"],
+        input="een-lang-en-sterk-wachtwoord\n",
+    )
     assert result.exit_code == 2
     assert "boss" in result.output
