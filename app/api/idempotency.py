@@ -145,13 +145,14 @@ async def _idempotency(
 ) -> Idempotency:
     route = request.scope["route"]
     assert isinstance(route, APIRoute)
-    body = await request.body() if idempotency_key is not None else b""
-    digest = records.request_hash(
-        request.method,
-        f"{request.url.path}?{request.url.query}",
-        body,
-        content_type=request.headers.get("content-type", ""),
-    )
+    digest = ""  # without a key nothing is compared: no need to read and hash the request
+    if idempotency_key is not None:
+        digest = records.request_hash(
+            request.method,
+            f"{request.url.path}?{request.url.query}",
+            await request.body(),
+            content_type=request.headers.get("content-type", ""),
+        )
     return Idempotency(
         engine=request.app.state.engine,
         settings=settings,

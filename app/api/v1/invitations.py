@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.api import examples
@@ -40,12 +40,14 @@ async def submit_responses(
     offending answer (`answers.3.value`). After the round closed, or once submitted: 409."""
     if idempotency.key is None:  # stored together with other submissions (group commit)
         writer: SubmissionWriter = request.app.state.submission_writer
-        return await writer.submit(
+        result = await writer.submit(
             token=token,
             answers=submission.answers,
             final=submission.final,
             organisation_id=principal.organisation_id,
         )
+        # Already the response model: serialised directly, not validated again by FastAPI.
+        return Response(result.model_dump_json(), media_type="application/json")
     return await run_in_threadpool(
         idempotency.respond,
         lambda session: responses.submit_answers(
