@@ -107,11 +107,14 @@ def write_plans(session: Session, plans: Sequence[AnswerPlan], *, now: datetime)
         for row in plan.rows:
             if row.row_id is None:
                 identity = _identity(plan.invitation, row.target_party_id)
-                new_rows.append({**identity, **row.values, **stamps, "created_at": now})
+                new_row = {**identity, **row.values, "submitted_at": None, **stamps}
+                new_rows.append({**new_row, "created_at": now})
             else:
                 changed_rows.append({"id": row.row_id, **row.values, **stamps})
     if new_rows:
-        session.execute(insert(Response), new_rows)
+        # Core, not the ORM's bulk insert: every row has the same keys, and the ORM's
+        # bookkeeping was a fifth of the writer thread's time.
+        session.execute(insert(Response.__table__), new_rows)  # type: ignore[attr-defined]
     for rows in _same_keys(changed_rows):
         session.execute(update(Response), rows)  # executemany, by primary key
 

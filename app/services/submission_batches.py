@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -167,20 +167,34 @@ def _write_together(session: Session, jobs: Sequence[PreparedSubmission]) -> lis
     return cast(list[Outcome], outcomes)
 
 
+_invitations = Invitation.__table__  # type: ignore[attr-defined]
+# A Core statement, run as one executemany: the ORM's bulk update by primary key cost as much
+# as the rest of the batch's bookkeeping together.
+_MARK_SAVED = (
+    update(_invitations)
+    .where(_invitations.c.id == bindparam("invitation_id"))
+    .values(
+        status=bindparam("new_status"),
+        submitted_at=bindparam("new_submitted_at"),
+        last_saved_at=bindparam("saved_at"),
+        updated_at=bindparam("saved_at"),
+    )
+)
+
+
 def _mark_saved(session: Session, plans: Sequence[AnswerPlan], *, now: datetime) -> None:
     if not plans:
         return
     rows = [
         {
-            "id": plan.invitation.id,
-            "status": InvitationStatus.SUBMITTED if plan.final else InvitationStatus.STARTED,
-            "submitted_at": now if plan.final else None,
-            "last_saved_at": now,
-            "updated_at": now,
+            "invitation_id": plan.invitation.id,
+            "new_status": InvitationStatus.SUBMITTED if plan.final else InvitationStatus.STARTED,
+            "new_submitted_at": now if plan.final else None,
+            "saved_at": now,
         }
         for plan in plans
     ]
-    session.execute(update(Invitation), rows)  # executemany, by primary key
+    session.execute(_MARK_SAVED, rows)
 
 
 def _submitted_event(job: PreparedSubmission) -> tuple[int, dict[str, Any]]:
