@@ -29,6 +29,8 @@ from app.security import hash_token
 from app.services import events, questionnaires, response_writes
 from app.services.scoring_rules import zone_rules
 
+INVALID_LINK = "This link is not valid (any more)."
+
 
 @dataclass(frozen=True, slots=True)
 class InvitationContext:
@@ -87,12 +89,12 @@ def _load_context(
     query = _LOCKED_CONTEXT if lock else _CONTEXT
     found = session.exec(query, params={"token_hash": token_hash}).first()
     if found is None:
-        raise NotFound("This link is not valid (any more).")
+        raise NotFound(INVALID_LINK)
     invitation, round_, collaboration = found
     if invitation.status == InvitationStatus.REVOKED or (
         organisation_id is not None and collaboration.organisation_id != organisation_id
     ):
-        raise NotFound("This link is not valid (any more).")
+        raise NotFound(INVALID_LINK)
     definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
     return InvitationContext(invitation, round_, collaboration, definition)
 
@@ -103,23 +105,29 @@ def read_states(session: Session, invitation_ids: Sequence[int]) -> dict[int, Wr
     return {row[0]: tuple(row[1:]) for row in found}
 
 
+def _state_fields(context: InvitationContext) -> list[tuple[Any, str]]:
+    """The objects and attribute names of `context` that hold its write state, in order."""
+    holders = {
+        Invitation: context.invitation,
+        Round: context.round,
+        Collaboration: context.collaboration,
+    }
+    return [(holders[model], name) for model, name in _STATE_COLUMNS]
+
+
 def state_of(context: InvitationContext) -> WriteState:
     """The write state as `context` saw it."""
-    targets = {Invitation: context.invitation, Round: context.round}
-    targets[Collaboration] = context.collaboration
-    return tuple(getattr(targets[model], name) for model, name in _STATE_COLUMNS)
+    return tuple(getattr(holder, name) for holder, name in _state_fields(context))
 
 
 def apply_state(context: InvitationContext, state: WriteState | None) -> None:
     """Put a freshly read write state into `context`, in place; NotFound once revoked."""
     if state is None:
-        raise NotFound("This link is not valid (any more).")
-    targets = {Invitation: context.invitation, Round: context.round}
-    targets[Collaboration] = context.collaboration
-    for (model, name), value in zip(_STATE_COLUMNS, state, strict=True):
-        set_committed_value(targets[model], name, value)
+        raise NotFound(INVALID_LINK)
+    for (holder, name), value in zip(_state_fields(context), state, strict=True):
+        set_committed_value(holder, name, value)
     if context.invitation.status == InvitationStatus.REVOKED:
-        raise NotFound("This link is not valid (any more).")
+        raise NotFound(INVALID_LINK)
 
 
 def ensure_accepting(context: InvitationContext, *, now: datetime) -> None:

@@ -115,16 +115,7 @@ def _dashboard_page(
     round: int | None,
     ab: tuple[int | None, int | None],
 ) -> Response:
-    found = build_dashboard(
-        session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
-    )
-    audit.record_view(
-        session,
-        organisation_id=principal.organisation_id,
-        user_id=principal.user_id,
-        action="dashboard.viewed",
-        subject=f"collaboration:{collaboration_id}",
-    )
+    found = _viewed_dashboard(session, principal, collaboration_id, action="dashboard.viewed")
     selected = _selected(found, round)
     pair = _pair(found, *ab)
     charts = figures(
@@ -144,6 +135,23 @@ def _dashboard_page(
     return page(request, "coach/dashboard.html", principal, context)
 
 
+def _viewed_dashboard(
+    session: Session, principal: Principal, collaboration_id: int, *, action: str
+) -> Dashboard:
+    """The dashboard's data, then the view in the audit log: a refused request leaves none."""
+    found = build_dashboard(
+        session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
+    )
+    audit.record_view(
+        session,
+        organisation_id=principal.organisation_id,
+        user_id=principal.user_id,
+        action=action,
+        subject=f"collaboration:{collaboration_id}",
+    )
+    return found
+
+
 @router.get("/coach/collaborations/{collaboration_id}/report")
 def show_report(
     request: Request,
@@ -153,16 +161,7 @@ def show_report(
     round: Annotated[int | None, Query()] = None,
 ) -> Response:
     with _heavy_page:
-        found = build_dashboard(
-            session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
-        )
-    audit.record_view(
-        session,
-        organisation_id=principal.organisation_id,
-        user_id=principal.user_id,
-        action="report.viewed",
-        subject=f"collaboration:{collaboration_id}",
-    )
+        found = _viewed_dashboard(session, principal, collaboration_id, action="report.viewed")
     selected = _selected(found, round)
     charts = {}
     if selected is not None:
