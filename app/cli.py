@@ -44,7 +44,7 @@ def _settings() -> Settings:
 
 def _migrate(settings: Settings) -> None:
     from app import migrations
-    from app.services.questionnaires import ensure_builtin_questionnaires
+    from app.services.setup.questionnaires import ensure_builtin_questionnaires
 
     engine = make_engine(settings)
     try:
@@ -117,8 +117,8 @@ def create_user(
     role: Annotated[Role, typer.Option(help="admin, coach or viewer.")] = Role.COACH,
 ) -> None:
     """Create a user; the password is read from standard input."""
-    from app.services.organisations import create_user as create
-    from app.services.organisations import get_or_create_organisation
+    from app.services.identity.organisations import create_user as create
+    from app.services.identity.organisations import get_or_create_organisation
 
     password = (
         sys.stdin.readline().rstrip("\n")
@@ -144,8 +144,8 @@ def create_api_key(
     read_only: Annotated[bool, typer.Option(help="Only the read scope.")] = False,
 ) -> None:
     """Create an API key; the key itself is printed once, as the last line."""
-    from app.services.api_keys import create_api_key as create
-    from app.services.organisations import get_or_create_organisation
+    from app.services.identity.api_keys import create_api_key as create
+    from app.services.identity.organisations import get_or_create_organisation
 
     with _session() as session:
         org = get_or_create_organisation(session, name=organisation)
@@ -163,7 +163,7 @@ def worker(
 ) -> None:
     """Deliver queued e-mail and webhooks."""
     from app.logging import configure_logging
-    from app.services.outbox_worker import run_worker
+    from app.services.messaging.outbox_worker import run_worker
 
     settings = _settings()
     configure_logging(settings)  # the same structured lines as the web processes
@@ -183,7 +183,7 @@ def erase_participant(
     participant_id: Annotated[int, typer.Argument(help="The participant's id.")],
 ) -> None:
     """Erase a participant (GDPR): name, e-mail and reference go, answers stay pseudonymous."""
-    from app.services.privacy import erase_participant as erase
+    from app.services.privacy.erasure import erase_participant as erase
 
     with _session() as session:
         try:
@@ -203,7 +203,7 @@ def purge(
     ] = False,
 ) -> None:
     """Purge personal data of collaborations whose last round closed over N months ago."""
-    from app.services.privacy import purge_expired
+    from app.services.privacy.erasure import purge_expired
 
     retention = months if months is not None else _settings().retention_months
     if retention is None:
@@ -233,7 +233,7 @@ def import_answers(
     from rich.console import Console
 
     from app.cli_import import print_errors, print_report, run_import
-    from app.services.imports import ImportRejected
+    from app.services.exchange.imports import ImportRejected
 
     settings = _settings()
     with _session() as session:

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.models.imports import ImportMode, ImportReport, ImportRowError
-from app.services import import_rows, imports
+from app.services.exchange import import_rows, imports
 
 PHASES = {"check": "Checking rows", "store": "Storing responses"}
 ERRORS_SHOWN = 50

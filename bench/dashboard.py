@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from app.db import new_session
 from app.models import Role, User
-from app.services import organisations
+from app.services.identity import organisations
 from bench.harness import Options, step, warm_up
 from bench.load import Call, run_load
 from bench.results import Figure

@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from app import migrations
 from app.config import Settings
 from app.db import make_engine, new_session
-from app.services.questionnaires import ensure_builtin_questionnaires
+from app.services.setup.questionnaires import ensure_builtin_questionnaires
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SECRET_KEY = "bench-secret-key-not-for-production-0123456789"

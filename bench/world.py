@@ -18,8 +18,9 @@ from app.models.round import RoundCreate
 from app.scoring.questionnaire import QuestionnaireDefinition
 from app.scoring.scores import score_response
 from app.scoring.zones import ZoneRules, classify
-from app.services import api_keys, collaborations, organisations, questionnaires, rounds
-from app.services.collaborations import new_pseudonym
+from app.services.identity import api_keys, organisations
+from app.services.setup import collaborations, questionnaires, rounds
+from app.services.setup.collaborations import new_pseudonym
 
 ORGANISATION = "Benchmark Coaching BV"
 INSERT_CHUNK = 5000

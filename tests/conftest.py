@@ -24,7 +24,7 @@ from app import migrations
 from app.config import Settings
 from app.db import make_engine, new_session
 from app.main import create_app
-from app.services.questionnaires import ensure_builtin_questionnaires
+from app.services.setup.questionnaires import ensure_builtin_questionnaires
 from tests.support.postgres import PostgresServer, start_postgres
 from tests.support.scratch import ScratchDatabase
 

@@ -9,8 +9,9 @@ from app.config import Settings
 from app.models import Collaboration, Participant, Party, Role, Round, User
 from app.models.collaboration import CollaborationCreate, ParticipantCreate, PartyCreate
 from app.models.round import RoundCreate
-from app.services import api_keys, collaborations, organisations, questionnaires, rounds
-from app.services.rounds import IssuedInvitation
+from app.services.identity import api_keys, organisations
+from app.services.setup import collaborations, questionnaires, rounds
+from app.services.setup.rounds import IssuedInvitation
 
 DEFAULT_PASSWORD = "a-long-test-password-42"
 

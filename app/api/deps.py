@@ -19,8 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from app.config import Settings
 from app.db import new_session, session_scope
 from app.errors import FieldProblem, InvalidInput, PermissionDenied
-from app.services import api_keys
-from app.services.api_keys import ApiPrincipal
+from app.services.identity import api_keys
+from app.services.identity.api_keys import ApiPrincipal
 
 
 def get_session(request: Request) -> Iterator[Session]:

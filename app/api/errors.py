@@ -10,7 +10,7 @@ from starlette.routing import Match
 from app.api.problems import problem_response
 from app.errors import RateLimited, TrustmeterError
 from app.middleware import BodyTooLarge
-from app.services.imports import ImportRejected
+from app.services.exchange.imports import ImportRejected
 from app.unexpected_errors import log_unexpected
 
 

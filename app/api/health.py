@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from app.services import health
+from app.infra import health
 
 router = APIRouter(include_in_schema=False)
 

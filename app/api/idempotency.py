@@ -26,7 +26,7 @@ from starlette.responses import Response
 from app.api.deps import SettingsDep, WriterDep
 from app.config import Settings
 from app.db import new_session
-from app.services import idempotency as records
+from app.infra import idempotency as records
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_DESCRIPTION = (

@@ -16,7 +16,7 @@ from app.api.v1 import (
     webhooks,
 )
 from app.config import Settings
-from app.services.submission_batches import SubmissionWriter
+from app.services.answering.submission_batches import SubmissionWriter
 
 DESCRIPTION = """
 Trustmeter's REST API for integrations: set up collaborations and measurement rounds, collect

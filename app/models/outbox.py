@@ -60,7 +60,7 @@ class Webhook(Timestamped, table=True):
 
 # --- API shapes -------------------------------------------------------------------------------
 
-# The same names as app.services.events.EVENTS (a test keeps them equal).
+# The same names as app.services.messaging.events.EVENTS (a test keeps them equal).
 WebhookEvent = Literal["response.submitted", "round.closed", "alert.raised"]
 
 

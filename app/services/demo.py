@@ -12,7 +12,9 @@ from app.models.collaboration import CollaborationCreate, ParticipantCreate, Par
 from app.models.response import AnswerIn
 from app.models.round import Phase, RoundCreate
 from app.scoring.questionnaire import QuestionnaireDefinition
-from app.services import collaborations, organisations, questionnaires, responses, rounds
+from app.services.answering import responses
+from app.services.identity import organisations
+from app.services.setup import collaborations, questionnaires, rounds
 
 ORGANISATION = "Bureau Samen Bouwen"
 COACH_EMAIL = "coach@demo.trustmeter.nl"

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any, TypeGuard
 
-from app.services.dashboard import Dashboard, Estimate, PartyView, Position, RoundView
+from app.services.results.dashboard import Dashboard, Estimate, PartyView, Position, RoundView
 
 Translate = Callable[[str], str]
 Figure = dict[str, Any]

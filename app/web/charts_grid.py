@@ -3,7 +3,7 @@ parties, and participation. Pure functions from dashboard data to Plotly figure 
 
 from typing import Any
 
-from app.services.dashboard import Dashboard, Estimate, Position, Shift
+from app.services.results.dashboard import Dashboard, Estimate, Position, Shift
 from app.web.charts import (
     Figure,
     Translate,

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
-from app.services.dashboard import Dashboard, Estimate, PartyView
+from app.services.results.dashboard import Dashboard, Estimate, PartyView
 from app.web.charts import Figure, Translate, base_layout, identity, measure_of, plain, series_style
 
 

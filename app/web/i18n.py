@@ -8,10 +8,10 @@ from babel.dates import format_time as babel_format_time
 from babel.numbers import format_decimal as babel_format_decimal
 from babel.support import NullTranslations
 
-from app.services.messages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
-from app.services.messages import LANGUAGES as LANGUAGES
-from app.services.messages import N_ as N_
-from app.services.translations import translations_for
+from app.infra.messages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
+from app.infra.messages import LANGUAGES as LANGUAGES
+from app.infra.messages import N_ as N_
+from app.infra.translations import translations_for
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 # Trustmeter serves Dutch collaborations: dates are shown on the clock people live by there.

@@ -8,9 +8,9 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from app.errors import Conflict, FieldProblem, InvalidSubmission, RoundNotOpen
-from app.services import survey, survey_views
-from app.services.messages import N_
-from app.services.survey import SurveyState
+from app.infra.messages import N_
+from app.services.answering import survey, survey_views
+from app.services.answering.survey import SurveyState
 from app.web import csrf, i18n
 from app.web.deps import FormDep, SessionDep, SettingsDep
 from app.web.errors import error_page

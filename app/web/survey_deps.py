@@ -12,9 +12,9 @@ from starlette.responses import Response
 from app.config import Settings
 from app.errors import NotFound, RateLimited
 from app.models import utcnow
-from app.services import survey
-from app.services.responses import InvitationContext
-from app.services.survey import SurveyState
+from app.services.answering import survey
+from app.services.answering.responses import InvitationContext
+from app.services.answering.survey import SurveyState
 from app.web import csrf
 from app.web.deps import SessionDep, SettingsDep, client_address
 from app.web.errors import PageResponse, error_page

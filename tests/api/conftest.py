@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.models.outbox import WebhookCreate
-from app.services import questionnaires, webhooks
+from app.services.messaging import webhooks
+from app.services.setup import questionnaires
 from tests.api.routes import ROUTE_EXAMPLE_QUESTIONNAIRE
 from tests.factories import (
     OpenCollaboration,

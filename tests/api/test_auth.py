@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import ApiKey, utcnow
-from app.services import api_keys
-from app.services.api_keys import LAST_USED_RESOLUTION
+from app.services.identity import api_keys
+from app.services.identity.api_keys import LAST_USED_RESOLUTION
 from tests.api.conftest import Caller, World, fresh, make_caller
 from tests.api.routes import Operation, operation_ids, operations, request_for
 from tests.factories import make_api_key

@@ -10,9 +10,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.api.idempotency import REPLAYED_HEADER
+from app.infra import idempotency as records
 from app.models import ApiKey, Collaboration, IdempotencyRecord, metadata, utcnow
-from app.services import collaborations
-from app.services import idempotency as records
+from app.services.setup import collaborations
 from tests.api.conftest import Caller, World, fresh
 from tests.api.routes import Operation, operations, request_for
 from tests.factories import make_api_key

@@ -18,7 +18,7 @@ DIES_BEFORE_COMMIT = """
 import os, signal, sys
 from fastapi.testclient import TestClient
 from app.main import create_app
-from app.services import idempotency
+from app.infra import idempotency
 
 real_store = idempotency.store
 

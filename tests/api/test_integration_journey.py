@@ -19,8 +19,8 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.main import create_app
-from app.services import webhooks
-from app.services.outbox_worker import deliver_due_jobs
+from app.services.messaging import webhooks
+from app.services.messaging.outbox_worker import deliver_due_jobs
 from tests.factories import make_api_key, make_organisation
 from tests.support.webhook_receiver import webhook_receiver
 

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.models.outbox import WebhookCreate
-from app.services import webhooks
+from app.services.messaging import webhooks
 from tests.api.conftest import World
 from tests.api.routes import Operation, operations
 from tests.factories import make_collaboration, make_round

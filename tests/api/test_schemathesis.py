@@ -22,7 +22,7 @@ from sqlmodel import Session
 from app.db import new_session
 from app.main import create_app
 from app.models.outbox import WebhookCreate
-from app.services import webhooks
+from app.services.messaging import webhooks
 from tests.api.routes import schema_only_settings
 from tests.conftest import DatabaseTemplate, admin_execute, make_settings, with_database
 from tests.factories import make_api_key, make_open_collaboration, make_organisation

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session
 
 from app.config import Settings
-from app.services import questionnaires
+from app.services.setup import questionnaires
 from tests.conftest import BACKEND, admin_execute, migrate_fresh, with_database
 from tests.factories import make_api_key, make_open_collaboration
 from tests.production.server import LiveServer

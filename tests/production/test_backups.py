@@ -11,7 +11,7 @@ from app.config import Settings
 from app.db import make_engine, new_session
 from app.models import Participant, Response
 from app.models.response import AnswerIn
-from app.services import responses
+from app.services.answering import responses
 from tests.conftest import admin_execute, make_settings, migrate_fresh, with_database
 from tests.production.conftest import build_survey_world
 from tests.support.postgres import pg_bin_dir

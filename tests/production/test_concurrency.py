@@ -12,7 +12,7 @@ from app.db import make_engine
 from app.models import Invitation, InvitationStatus, Response
 from app.models.response import AnswerIn
 from app.security import hash_token
-from app.services import responses
+from app.services.answering import responses
 from app.web import csrf
 from tests.production.conftest import SurveyWorld
 from tests.production.server import LiveServer

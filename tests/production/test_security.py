@@ -15,7 +15,7 @@ from app.logging import redact
 from app.main import create_app
 from app.models import metadata
 from app.security import hash_token, verify_password
-from app.services.auth import cookie_name
+from app.services.identity.auth import cookie_name
 from tests.conftest import make_settings
 from tests.factories import (
     DEFAULT_PASSWORD,

@@ -8,8 +8,9 @@ from app.models import Alert, AlertKind
 from app.models.response import AnswerIn
 from app.models.round import RoundCreate
 from app.scoring import smart_trust_v1
-from app.services import questionnaires, responses, rounds
-from app.services.rounds import IssuedInvitation
+from app.services.answering import responses
+from app.services.setup import questionnaires, rounds
+from app.services.setup.rounds import IssuedInvitation
 from tests.factories import OpenCollaboration, make_open_collaboration
 
 

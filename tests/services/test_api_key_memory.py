@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import Session
 
-from app.services import api_keys
+from app.services.identity import api_keys
 from tests.factories import make_api_key, make_organisation
 
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from app.config import Settings
 from app.models import ApiKey, AuditEvent, utcnow
 from app.security import hash_token
-from app.services import audit
+from app.services.privacy import audit
 from tests.factories import make_api_key, make_open_collaboration, make_organisation, make_user
 from tests.web.coach.conftest import browser_for
 

@@ -9,7 +9,7 @@ from app.config import Settings
 from app.errors import Conflict, PermissionDenied, RateLimited
 from app.models import Role, User, WebSession, utcnow
 from app.security import hash_token
-from app.services import auth, users
+from app.services.identity import auth, users
 from tests.conftest import make_settings
 from tests.factories import DEFAULT_PASSWORD, make_organisation, make_user
 

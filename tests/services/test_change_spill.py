@@ -1,6 +1,6 @@
 """Pieces of JSON spilled to a temporary file come back per group, in order, once."""
 
-from app.services.change_spill import ChangeSpill
+from app.infra.change_spill import ChangeSpill
 
 
 def test_pieces_come_back_per_group_in_the_order_they_were_added() -> None:

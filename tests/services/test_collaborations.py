@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from app.errors import InvalidInput
 from app.models.collaboration import CollaborationUpdate
-from app.services import collaborations
+from app.services.setup import collaborations
 from tests.factories import make_collaboration, make_organisation
 
 

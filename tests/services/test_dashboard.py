@@ -8,8 +8,10 @@ from app.errors import NotFound
 from app.models import Collaboration
 from app.models.response import AnswerIn
 from app.models.round import RoundCreate
-from app.services import demo, questionnaires, responses, rounds
-from app.services.dashboard import build_dashboard
+from app.services import demo
+from app.services.answering import responses
+from app.services.results.dashboard import build_dashboard
+from app.services.setup import questionnaires, rounds
 from tests.factories import make_open_collaboration, make_organisation
 
 

@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.models import Alert, AlertKind, utcnow
-from app.services import dashboard
+from app.services.results import dashboard
 from tests.factories import OpenCollaboration, make_open_collaboration
 
 

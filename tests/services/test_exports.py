@@ -14,7 +14,10 @@ from app.config import Settings
 from app.models import AuditEvent, Collaboration
 from app.models.response import AnswerIn
 from app.scoring import smart_trust_v1
-from app.services import api_keys, exports, responses, results
+from app.services.answering import responses
+from app.services.exchange import exports
+from app.services.identity import api_keys
+from app.services.results import results
 from tests.factories import OpenCollaboration, make_open_collaboration
 
 DEFINITION = smart_trust_v1()

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from app.services.group_commit import GroupCommitWriter
+from app.infra.group_commit import GroupCommitWriter
 
 WAIT = 10.0  # seconds: a bound for a broken writer, never reached by a working one
 

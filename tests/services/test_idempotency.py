@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import Session, select
 
 from app.errors import InvalidInput
+from app.infra import idempotency as records
 from app.models import IdempotencyRecord, utcnow
-from app.services import idempotency as records
 
 SCOPE = "api_key:1"
 

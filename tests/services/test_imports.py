@@ -12,8 +12,10 @@ from app.errors import InvalidInput, RoundNotOpen
 from app.models import Invitation, InvitationStatus, Participant, Response, utcnow
 from app.models.response import AnswerIn
 from app.scoring import ZoneRules, classify, score_response, smart_trust_v1
-from app.services import import_rows, imports, responses, rounds
-from app.services.import_rows import MalformedImport
+from app.services.answering import responses
+from app.services.exchange import import_rows, imports
+from app.services.exchange.import_rows import MalformedImport
+from app.services.setup import rounds
 from tests.factories import (
     OpenCollaboration,
     make_open_collaboration,

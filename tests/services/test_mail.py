@@ -10,11 +10,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.config import Settings
+from app.infra.smtp import SmtpUrlError, parse_smtp_url
 from app.main import create_app
 from app.models import Invitation, OutboxJob, Participant
-from app.services import mail_render, reminders
-from app.services.outbox_worker import deliver_due_jobs
-from app.services.smtp import SmtpUrlError, parse_smtp_url
+from app.services.messaging import mail_render, reminders
+from app.services.messaging.outbox_worker import deliver_due_jobs
 from tests.conftest import make_settings
 from tests.factories import make_open_collaboration
 from tests.support.smtp import SmtpServer, html_part, smtp_server, text_part

@@ -8,7 +8,7 @@ from app.config import Settings
 from app.errors import RateLimited
 from app.models import User
 from app.security import hash_password, verify_password
-from app.services import auth
+from app.services.identity import auth
 from tests.factories import DEFAULT_PASSWORD, make_organisation, make_user
 
 CLIENT = "203.0.113.8"

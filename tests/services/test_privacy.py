@@ -22,8 +22,12 @@ from app.models import (
 )
 from app.models.response import AnswerIn
 from app.scoring import smart_trust_v1
-from app.services import audit, privacy, responses, results, rounds
-from app.services.privacy import months_before
+from app.services.answering import responses
+from app.services.privacy import audit
+from app.services.privacy import erasure as privacy
+from app.services.privacy.erasure import months_before
+from app.services.results import results
+from app.services.setup import rounds
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import OpenCollaboration, make_open_collaboration, make_organisation
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from app.models import RateLimitHit, utcnow
-from app.services import rate_limits
+from app.services.identity import rate_limits
 
 
 def test_hits_count_within_the_window_and_per_bucket(session: Session):

@@ -8,7 +8,9 @@ from app.models import Alert, AlertKind, Response
 from app.models.response import AnswerIn
 from app.models.round import RoundCreate
 from app.scoring import Zone, score_response, smart_trust_v1
-from app.services import alerts, questionnaires, responses, results, rounds, trends
+from app.services.answering import responses
+from app.services.results import alerts, results, trends
+from app.services.setup import questionnaires, rounds
 from tests.factories import OpenCollaboration, make_api_key, make_open_collaboration
 
 

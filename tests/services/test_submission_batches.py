@@ -21,8 +21,9 @@ from app.models import (
 from app.models.collaboration import CollaborationUpdate
 from app.models.response import AnswerIn
 from app.scoring import smart_trust_v1
-from app.services import collaborations, responses, submission_batches
-from app.services.submission_batches import PreparedSubmission
+from app.services.answering import responses, submission_batches
+from app.services.answering.submission_batches import PreparedSubmission
+from app.services.setup import collaborations
 from tests.factories import OpenCollaboration, make_open_collaboration
 
 

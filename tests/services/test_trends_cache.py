@@ -8,20 +8,15 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
+from app.infra.results_cache import Memo
 from app.models import Alert, AlertKind
 from app.models.collaboration import CollaborationUpdate
 from app.models.response import AnswerIn
 from app.models.round import RoundCreate
 from app.scoring import smart_trust_v1
-from app.services import (
-    collaborations,
-    questionnaires,
-    responses,
-    result_documents,
-    rounds,
-    trends,
-)
-from app.services.results_cache import Memo
+from app.services.answering import responses
+from app.services.results import result_documents, trends
+from app.services.setup import collaborations, questionnaires, rounds
 from tests.factories import OpenCollaboration, make_api_key, make_open_collaboration
 
 

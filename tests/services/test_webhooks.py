@@ -16,9 +16,9 @@ from app.db import begin_write
 from app.errors import InvalidInput
 from app.models import JobStatus, OutboxJob, Webhook
 from app.models.outbox import WebhookCreate, WebhookEvent
-from app.services import events, webhooks
-from app.services.delivery import DeliverySkipped
-from app.services.outbox_worker import WorkerOptions, deliver_due_jobs
+from app.services.messaging import events, webhooks
+from app.services.messaging.delivery import DeliverySkipped
+from app.services.messaging.outbox_worker import WorkerOptions, deliver_due_jobs
 from tests.conftest import make_settings
 from tests.factories import make_organisation
 from tests.support.smtp import free_port

@@ -15,7 +15,7 @@ from sqlalchemy.pool import NullPool
 
 from app.db import new_session
 from app.models import metadata
-from app.services.questionnaires import ensure_builtin_questionnaires
+from app.services.setup.questionnaires import ensure_builtin_questionnaires
 
 _TABLES = [table.name for table in reversed(metadata.sorted_tables)]  # children first
 

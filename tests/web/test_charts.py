@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.services.dashboard import (
+from app.services.results.dashboard import (
     Dashboard,
     Estimate,
     Participation,

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.models import InvitationStatus
-from app.services import responses, survey
+from app.services.answering import responses, survey
 from tests.web.conftest import Partner, checked_value, form_token, snapshot
 
 PROPENSITY = [f"prop_{i}" for i in range(1, 7)]

@@ -8,8 +8,8 @@ from sqlmodel import Session
 from app.errors import Conflict, InvalidSubmission, NotFound, RateLimited
 from app.models import InvitationStatus, Round, RoundStatus, utcnow
 from app.scoring import classify, score_response, smart_trust_v1
-from app.services import responses, survey, survey_views
-from app.services.survey import PAGE_FIELD, SurveyState
+from app.services.answering import responses, survey, survey_views
+from app.services.answering.survey import PAGE_FIELD, SurveyState
 from tests.web.conftest import Partner, rate_limit_hits, snapshot
 
 SCALES = [

@@ -18,7 +18,7 @@ from app.models.collaboration import (
     PartyCreate,
     PartyPublic,
 )
-from app.services import collaborations
+from app.services.setup import collaborations
 
 router = APIRouter(tags=["collaborations"], responses=problem_responses(401, 403, 429))
 

@@ -7,9 +7,9 @@ from starlette.responses import Response
 
 from app.api.deps import CollaborationId, ReaderDep, SessionDep
 from app.api.problems import problem_responses
-from app.services import exports
-from app.services.export_formats import MEDIA_TYPES
-from app.services.exports import ExportFormat
+from app.services.exchange import exports
+from app.services.exchange.export_formats import MEDIA_TYPES
+from app.services.exchange.exports import ExportFormat
 
 router = APIRouter(tags=["results"], responses=problem_responses(401, 403, 429))
 

@@ -11,7 +11,7 @@ from app.api.idempotency import IdempotencyDep
 from app.api.problems import ImportProblem, problem_responses
 from app.api.schemas import inline_schema
 from app.models.imports import ImportMode, ImportReport, ImportRequest
-from app.services import import_rows, imports
+from app.services.exchange import import_rows, imports
 
 router = APIRouter(tags=["responses"], responses=problem_responses(401, 403, 429))
 

@@ -10,8 +10,8 @@ from app.api.deps import InvitationToken, WriterDep
 from app.api.idempotency import IdempotencyDep
 from app.api.problems import problem_responses
 from app.models.response import ResponseSubmission, SubmissionResult
-from app.services import responses
-from app.services.submission_batches import SubmissionWriter
+from app.services.answering import responses
+from app.services.answering.submission_batches import SubmissionWriter
 
 router = APIRouter(tags=["responses"], responses=problem_responses(401, 403, 429))
 

@@ -12,7 +12,7 @@ from app.api.problems import problem_responses
 from app.api.schemas import inline_schema
 from app.models.questionnaire import QuestionnairePublic
 from app.scoring.questionnaire import QuestionnaireDefinition
-from app.services import questionnaires
+from app.services.setup import questionnaires
 
 router = APIRouter(
     prefix="/questionnaires", tags=["questionnaires"], responses=problem_responses(401, 403, 429)

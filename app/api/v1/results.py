@@ -8,7 +8,8 @@ from app.api import examples
 from app.api.deps import CollaborationId, ReaderDep, RoundId, SessionDep
 from app.api.problems import problem_responses
 from app.models.results import ReliabilityOut, RoundScoresOut, TrendsOut
-from app.services import audit, result_documents, results, trends
+from app.services.privacy import audit
+from app.services.results import result_documents, results, trends
 
 router = APIRouter(tags=["results"], responses=problem_responses(401, 403, 404, 422, 429))
 

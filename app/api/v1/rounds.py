@@ -20,8 +20,10 @@ from app.api.pagination import Paginated, paginate
 from app.api.problems import problem_responses
 from app.config import Settings
 from app.models.round import InvitationPublic, RoundCreate, RoundOpened, RoundPublic
-from app.services import access, replay_secrets, rounds
-from app.services.invitation_tokens import survey_url
+from app.services.access import lookups as access
+from app.services.identity import replay_secrets
+from app.services.setup import rounds
+from app.services.setup.invitation_tokens import survey_url
 
 router = APIRouter(tags=["rounds"], responses=problem_responses(401, 403, 429))
 

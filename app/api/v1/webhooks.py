@@ -12,7 +12,8 @@ from app.api.pagination import Paginated, paginate
 from app.api.problems import problem_responses
 from app.config import Settings
 from app.models.outbox import WebhookCreate, WebhookCreated, WebhookPublic
-from app.services import replay_secrets, webhooks
+from app.services.identity import replay_secrets
+from app.services.messaging import webhooks
 
 router = APIRouter(tags=["webhooks"], responses=problem_responses(401, 403, 429))
 

@@ -7,8 +7,8 @@ from fastapi.responses import Response
 
 from app.errors import Conflict, InvalidInput
 from app.models import Role
-from app.services import api_keys, users
-from app.services.auth import Principal
+from app.services.identity import api_keys, users
+from app.services.identity.auth import Principal
 from app.web.coach.deps import AdminDep, AdminFormDep
 from app.web.coach.forms import Errors, checked, optional, text, translator
 from app.web.coach.pages import page, see_other

@@ -7,8 +7,8 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from app.models.collaboration import CollaborationCreate, CollaborationUpdate
-from app.services import coach, collaborations
-from app.services.auth import Principal
+from app.services.identity.auth import Principal
+from app.services.setup import coach, collaborations
 from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
 from app.web.coach.forms import Errors, checked, number, text, translator, validate
 from app.web.coach.pages import page, see_other

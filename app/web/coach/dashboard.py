@@ -7,10 +7,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.services import alerts, audit, exports
-from app.services import dashboard as dashboard_service
-from app.services.auth import Principal
-from app.services.dashboard import Dashboard, build_dashboard
+from app.services.exchange import exports
+from app.services.identity.auth import Principal
+from app.services.privacy import audit
+from app.services.results import alerts
+from app.services.results import dashboard as dashboard_service
+from app.services.results.dashboard import Dashboard, build_dashboard
 from app.web.charts import Translate, matrix_figure
 from app.web.charts_grid import (
     areas_heatmap,

@@ -8,8 +8,8 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from app.errors import PermissionDenied
-from app.services import auth
-from app.services.auth import Principal
+from app.services.identity import auth
+from app.services.identity.auth import Principal
 from app.web.csrf import FIELD, same_origin, token_matches
 from app.web.deps import SessionDep, SettingsDep
 from app.web.errors import PageResponse

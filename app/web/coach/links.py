@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.services import personal_links
+from app.services.setup import personal_links
 from app.web.coach.deps import EditorDep
 from app.web.coach.pages import page
 from app.web.deps import SessionDep, SettingsDep

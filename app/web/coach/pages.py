@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app.services.auth import Principal
+from app.services.identity.auth import Principal
 from app.web.templating import render
 
 

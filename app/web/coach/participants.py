@@ -3,8 +3,9 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.services import coach, participant_erasure
-from app.services.auth import Principal
+from app.services.identity.auth import Principal
+from app.services.privacy import coach_erasure as participant_erasure
+from app.services.setup import coach
 from app.web.coach.deps import EditorDep, EditorFormDep
 from app.web.coach.forms import translator
 from app.web.coach.pages import page, see_other

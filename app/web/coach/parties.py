@@ -8,8 +8,8 @@ from starlette.datastructures import UploadFile
 
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models.collaboration import ParticipantCreate, PartyCreate
-from app.services import coach, collaborations, participant_import
-from app.services.auth import Principal
+from app.services.identity.auth import Principal
+from app.services.setup import coach, collaborations, participant_import
 from app.web.coach.deps import EditorDep, EditorFormDep
 from app.web.coach.forms import Errors, Translate, optional, text, translator, validate
 from app.web.coach.pages import page, see_other

@@ -8,8 +8,9 @@ from fastapi.responses import Response
 from app.errors import Conflict, InvalidInput, NotFound, RoundNotOpen
 from app.models import Round, RoundStatus, utcnow
 from app.models.round import RoundCreate
-from app.services import coach, questionnaires, reminders, rounds
-from app.services.auth import Principal
+from app.services.identity.auth import Principal
+from app.services.messaging import reminders
+from app.services.setup import coach, questionnaires, rounds
 from app.web.coach.deps import EditorDep, EditorFormDep
 from app.web.coach.forms import Errors, local_moment, text, translator, validate
 from app.web.coach.pages import page, see_other

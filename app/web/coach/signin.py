@@ -9,7 +9,7 @@ from starlette.datastructures import FormData
 
 from app.config import Settings
 from app.errors import RateLimited
-from app.services import auth, users
+from app.services.identity import auth, users
 from app.web import i18n
 from app.web.coach.deps import AnyFormDep, PrincipalDep, session_token
 from app.web.coach.forms import text, translator

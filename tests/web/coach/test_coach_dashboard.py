@@ -84,7 +84,8 @@ def test_a_group_under_the_threshold_reads_fewer_than_k(
     coach: Browser, session: Session, settings: Settings
 ) -> None:
     from app.models.response import AnswerIn
-    from app.services import responses, rounds
+    from app.services.answering import responses
+    from app.services.setup import rounds
 
     setup = make_open_collaboration(
         session, settings=settings, organisation_id=coach.user.organisation_id

@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 from app.config import Settings
 from app.errors import NotFound
 from app.models import AuditEvent, Participant
-from app.services import responses
+from app.services.answering import responses
 from tests.factories import OpenCollaboration, make_open_collaboration, make_organisation
 from tests.web.coach.conftest import Browser
 

@@ -9,8 +9,9 @@ from sqlmodel import Session, select
 
 from app.config import Settings
 from app.models import AuditEvent, Invitation, InvitationStatus, Participant
-from app.services import privacy, rounds
-from app.services.invitation_tokens import survey_url
+from app.services.privacy import erasure as privacy
+from app.services.setup import rounds
+from app.services.setup.invitation_tokens import survey_url
 from tests.factories import (
     make_collaboration,
     make_open_collaboration,

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.models import Invitation, OutboxJob, Round, RoundStatus
-from app.services import questionnaires
+from app.services.setup import questionnaires
 from tests.factories import make_collaboration, make_participant, make_party
 from tests.web.coach.conftest import Browser
 

@@ -1,0 +1,1 @@
+"""Machinery the use cases stand on: unit of work, write lock, batch writer, SMTP, caches."""

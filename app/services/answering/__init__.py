@@ -1,0 +1,1 @@
+"""The partner's questionnaire: its context, pages, validation, scoring and stored answers."""

@@ -1,0 +1,152 @@
+"""Planning and writing a partner's scored answers with plain statements, many at a time."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, insert, update
+from sqlmodel import Session, col, select
+
+from app.models import Collaboration, Invitation, InvitationStatus, Response
+from app.scoring.questionnaire import QuestionnaireDefinition
+from app.scoring.scores import score_response
+from app.scoring.zones import ZoneRules, classify
+from app.services.access.scoring_rules import zone_rules
+
+_SAVED = select(
+    col(Response.id), col(Response.target_party_id), col(Response.answers), col(Response.zone)
+).where(col(Response.invitation_id) == bindparam("invitation_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRow:
+    """One target's response as it will be stored: merged answers, scores and zone."""
+
+    row_id: int | None  # None: a new row
+    target_party_id: int
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPlan:
+    """What saving answers will write, and every target's progress afterwards."""
+
+    invitation: Invitation
+    rows: tuple[PlannedRow, ...]
+    progress: dict[int, tuple[int, str | None]]  # target -> (items answered, zone)
+    final: bool
+
+
+def store_answers(
+    session: Session,
+    *,
+    invitation: Invitation,
+    collaboration: Collaboration,
+    definition: QuestionnaireDefinition,
+    by_target: dict[int, dict[str, int | None]],
+    final: bool,
+    now: datetime,
+) -> dict[int, tuple[int, str | None]]:
+    """Merge each target's answers with what was saved, score and write them.
+
+    Runs under the write lock, which every writer waits for. Returns, per target saved so
+    far, how many items are answered and the zone.
+    """
+    plan = plan_answers(
+        session,
+        invitation=invitation,
+        collaboration=collaboration,
+        definition=definition,
+        by_target=by_target,
+        final=final,
+    )
+    write_plans(session, [plan], now=now)
+    return plan.progress
+
+
+def plan_answers(
+    session: Session,
+    *,
+    invitation: Invitation,
+    collaboration: Collaboration,
+    definition: QuestionnaireDefinition,
+    by_target: dict[int, dict[str, int | None]],
+    final: bool,
+) -> AnswerPlan:
+    """Merge each target's answers with what was saved and score them, writing nothing.
+
+    The plan holds only while the invitation's saved answers stay as they were read: a
+    caller planning outside the write lock must check that before writing it.
+    """
+    saved = {}
+    progress = {}  # every target saved so far, then what this plan writes
+    # A pending invitation has saved nothing (saving marks it started): one query fewer.
+    if invitation.status != InvitationStatus.PENDING:
+        for row_id, target, answers, zone in session.execute(
+            _SAVED, {"invitation_id": invitation.id}
+        ):
+            saved[target] = (row_id, answers)
+            progress[target] = (len(answers), zone)
+    targets = by_target.keys() | (set(invitation.target_party_ids) if final else set())
+    rules = zone_rules(collaboration)
+    rows = []
+    for target in sorted(targets):
+        row_id, answers = saved.get(target, (None, {}))
+        values = scored_columns({**answers, **by_target.get(target, {})}, definition, rules)
+        rows.append(PlannedRow(row_id, target, values))
+        progress[target] = (len(values["answers"]), values["zone"])
+    return AnswerPlan(invitation, tuple(rows), progress, final)
+
+
+def write_plans(session: Session, plans: Sequence[AnswerPlan], *, now: datetime) -> None:
+    """Write the planned rows of many invitations: one INSERT and one UPDATE statement."""
+    new_rows, changed_rows = [], []
+    for plan in plans:
+        stamps = {"updated_at": now, **({"submitted_at": now} if plan.final else {})}
+        for row in plan.rows:
+            if row.row_id is None:
+                identity = _identity(plan.invitation, row.target_party_id)
+                new_row = {**identity, **row.values, "submitted_at": None, **stamps}
+                new_rows.append({**new_row, "created_at": now})
+            else:
+                changed_rows.append({"id": row.row_id, **row.values, **stamps})
+    if new_rows:
+        # Core, not the ORM's bulk insert: every row has the same keys, and the ORM's
+        # bookkeeping was a fifth of the writer thread's time.
+        session.execute(insert(Response.__table__), new_rows)  # type: ignore[attr-defined]
+    for rows in _same_keys(changed_rows):
+        session.execute(update(Response), rows)  # executemany, by primary key
+
+
+def _same_keys(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    # An executemany needs the same columns in every row; final and saved rows differ.
+    groups: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(frozenset(row), []).append(row)
+    return list(groups.values())
+
+
+def _identity(invitation: Invitation, target: int) -> dict[str, Any]:
+    return {
+        "invitation_id": invitation.id,
+        "round_id": invitation.round_id,
+        "participant_id": invitation.participant_id,
+        "truster_party_id": invitation.party_id,
+        "target_party_id": target,
+    }
+
+
+def scored_columns(
+    answers: dict[str, int | None], definition: QuestionnaireDefinition, rules: ZoneRules
+) -> dict[str, Any]:
+    """The stored columns of a response with these answers: answers, scores and zone."""
+    scores = score_response(definition, answers)
+    zone = classify(scores.propensity, scores.analysis, rules)
+    return {
+        "answers": answers,
+        "scores": dict(scores.scales),
+        "propensity": scores.propensity,
+        "analysis": scores.analysis,
+        "zone": zone.value if zone else None,
+    }

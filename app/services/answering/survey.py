@@ -1,0 +1,214 @@
+"""The partner's questionnaire as pages: the page plan, state, resume point, saving and submitting.
+
+A page is one scale about one target party; the order is fixed by the invitation's targets and
+the questionnaire version, so page numbers stay stable while a partner comes and goes.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session
+
+from app.db import begin_write
+from app.errors import FieldProblem, InvalidSubmission, NotFound, RateLimited
+from app.infra.messages import LANGUAGES, N_
+from app.models import InvitationStatus, RoundStatus
+from app.models.response import AnswerIn
+from app.services.answering import responses
+from app.services.answering.responses import InvitationContext
+from app.services.identity import rate_limits
+
+FIELD_PREFIX = "q-"
+DONT_KNOW = "dk"
+PAGE_FIELD = ""  # a problem with the form as a whole, not with one question
+UNKNOWN_FIELD = N_("The form contained an unknown field.")
+OUT_OF_SCALE = N_('Choose one of the answers from %(min)s to %(max)s, or "Don\'t know".')
+
+
+class SurveyState(StrEnum):
+    OPEN = "open"
+    NOT_YET_OPEN = "not_yet_open"
+    CLOSED = "closed"
+    SUBMITTED = "submitted"
+
+
+@dataclass(frozen=True, slots=True)
+class PageRef:
+    """Page `number` (from 1) asks the items of `scale_key` about `target_party_id`."""
+
+    number: int
+    target_party_id: int
+    scale_key: str
+
+
+def page_plan(context: InvitationContext) -> list[PageRef]:
+    scales = [scale.key for scale in context.definition.scales]
+    targets = context.invitation.target_party_ids
+    return [
+        PageRef(number, target, scale)
+        for number, (target, scale) in enumerate(((t, s) for t in targets for s in scales), start=1)
+    ]
+
+
+def page_ref(context: InvitationContext, number: int) -> PageRef:
+    plan = page_plan(context)
+    if not 1 <= number <= len(plan):
+        raise NotFound(f"This questionnaire has pages 1 to {len(plan)}.")
+    return plan[number - 1]
+
+
+def survey_state(context: InvitationContext, *, now: datetime) -> SurveyState:
+    """Where the invitation stands; the same rules as `responses.ensure_accepting`."""
+    round_ = context.round
+    if context.invitation.status == InvitationStatus.SUBMITTED:
+        return SurveyState.SUBMITTED
+    if round_.status == RoundStatus.DRAFT or (round_.opens_at and now < round_.opens_at):
+        return SurveyState.NOT_YET_OPEN
+    if round_.status == RoundStatus.CLOSED or (round_.closes_at and now >= round_.closes_at):
+        return SurveyState.CLOSED
+    return SurveyState.OPEN
+
+
+def survey_language(context: InvitationContext) -> str:
+    """The invitation's chosen language, else the collaboration's default."""
+    for candidate in (context.invitation.language, context.collaboration.language):
+        if candidate in LANGUAGES:
+            return candidate
+    return LANGUAGES[0]
+
+
+def open_survey(
+    session: Session, *, token: str, client_key: str, limit: int, window_seconds: int
+) -> InvitationContext:
+    """Load the invitation behind a link, counting unknown links per client address.
+
+    Past the limit every link is refused, known ones too: otherwise the answer would still
+    tell a guesser which of their guesses is real.
+    """
+    bucket = f"survey-token:{client_key}"
+    if rate_limits.is_limited(session, bucket=bucket, limit=limit, window_seconds=window_seconds):
+        raise RateLimited("Too many unknown survey links.", retry_after=window_seconds)
+    try:
+        return responses.load_invitation(session, token=token)
+    except NotFound:
+        attempts = rate_limits.hit(session, bucket=bucket, window_seconds=window_seconds)
+        if attempts > limit:
+            message = "Too many unknown survey links."
+            raise RateLimited(message, retry_after=window_seconds) from None
+        raise
+
+
+def resume_page(session: Session, context: InvitationContext) -> int | None:
+    """The page after the furthest one with a saved answer; None when that is the review."""
+    assert context.invitation.id is not None
+    saved = responses.saved_answers(session, context.invitation.id)
+    furthest = 0
+    for ref in page_plan(context):
+        answered = saved.get(ref.target_party_id, {})
+        if any(item.id in answered for item in context.definition.items_of(ref.scale_key)):
+            furthest = ref.number
+    total = len(page_plan(context))
+    return furthest + 1 if furthest < total else None
+
+
+def has_started(session: Session, context: InvitationContext) -> bool:
+    assert context.invitation.id is not None
+    return any(responses.saved_answers(session, context.invitation.id).values())
+
+
+def parse_page(
+    context: InvitationContext, ref: PageRef, fields: Sequence[tuple[str, str]]
+) -> dict[str, int | None]:
+    """The answers a page form carries, checked against that page's questions.
+
+    InvalidSubmission names the question (item id) or, for fields that are no question of
+    this page, the form as a whole. Its messages are msgids for the web layer to translate.
+    """
+    item_ids = {item.id for item in context.definition.items_of(ref.scale_key)}
+    answers: dict[str, int | None] = {}
+    problems: list[FieldProblem] = []
+    seen: set[str] = set()
+    for name, raw in fields:
+        item_id = name.removeprefix(FIELD_PREFIX)
+        if not name.startswith(FIELD_PREFIX) or item_id not in item_ids:
+            problems.append(FieldProblem(PAGE_FIELD, UNKNOWN_FIELD))
+            continue
+        if item_id in seen:
+            problems.append(FieldProblem(item_id, N_("Choose only one answer.")))
+            continue
+        seen.add(item_id)
+        try:
+            answers[item_id] = _parse_value(context, raw)
+        except ValueError:
+            problems.append(FieldProblem(item_id, OUT_OF_SCALE))
+    if problems:
+        message = "Some answers on this page could not be accepted."
+        raise InvalidSubmission(message, problems=problems)
+    return answers
+
+
+def _parse_value(context: InvitationContext, raw: str) -> int | None:
+    scale = context.definition.range
+    if raw == DONT_KNOW and scale.dont_know:
+        return None
+    if raw.isascii() and raw.isdigit() and scale.min <= int(raw) <= scale.max:
+        return int(raw)
+    raise ValueError(raw)
+
+
+def save_page(
+    session: Session,
+    *,
+    token: str,
+    number: int,
+    fields: Sequence[tuple[str, str]],
+    language: str | None = None,
+) -> None:
+    """Save one page's answers (not submitting) and, if given, the partner's language.
+
+    All or nothing: a refused answer saves nothing, the language choice included.
+    """
+    context = responses.load_invitation(session, token=token)
+    ref = page_ref(context, number)
+    answers = parse_page(context, ref, fields)
+    begin_write(session)
+    try:
+        if language is not None:
+            _store_language(session, token=token, language=language)
+        responses.submit_answers(
+            session,
+            token=token,
+            answers=[
+                AnswerIn(target_party_id=ref.target_party_id, item_id=item_id, value=value)
+                for item_id, value in answers.items()
+            ],
+            final=False,
+        )
+    except Exception:
+        session.rollback()
+        raise
+
+
+def set_language(session: Session, *, token: str, language: str) -> None:
+    """Remember the partner's language on the invitation (allowed in every state but revoked)."""
+    begin_write(session)
+    _store_language(session, token=token, language=language)
+    session.commit()
+
+
+def _store_language(session: Session, *, token: str, language: str) -> None:
+    if language not in LANGUAGES:
+        raise InvalidSubmission(
+            f"Unsupported language {language!r}.",
+            problems=[FieldProblem("language", N_("Choose Dutch or English."))],
+        )
+    invitation = responses.load_invitation(session, token=token, for_update=True).invitation
+    invitation.language = language
+    session.add(invitation)
+
+
+def submit(session: Session, *, token: str) -> None:
+    """Submit every target's answers; Conflict when they were already submitted."""
+    responses.submit_answers(session, token=token, answers=[], final=True)

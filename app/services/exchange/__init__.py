@@ -1,0 +1,1 @@
+"""Imports and exports: paper and legacy answers in, long-format and results files out."""

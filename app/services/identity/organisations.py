@@ -1,0 +1,70 @@
+"""Organisations (tenants) and their users."""
+
+from sqlmodel import Session, select
+
+from app.db import begin_write
+from app.errors import Conflict, FieldProblem, InvalidInput
+from app.models import Organisation, Role, User
+from app.security import hash_password
+from app.services.identity.common_passwords import is_common_password
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def get_or_create_organisation(session: Session, *, name: str) -> Organisation:
+    name = name.strip()
+    if not name:
+        raise InvalidInput(
+            "An organisation needs a name.", problems=[FieldProblem("name", "required")]
+        )
+    begin_write(session)
+    organisation = session.exec(select(Organisation).where(Organisation.name == name)).first()
+    if organisation is None:
+        organisation = Organisation(name=name)
+        session.add(organisation)
+        session.commit()
+    return organisation
+
+
+def password_problems(password: str) -> list[str]:
+    """Why a password is refused; empty when it is acceptable."""
+    problems = []
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    if is_common_password(password):
+        problems.append("This password is too common; choose another.")
+    return problems
+
+
+def create_user(
+    session: Session,
+    *,
+    organisation_id: int,
+    email: str,
+    password: str,
+    role: Role = Role.COACH,
+    name: str | None = None,
+) -> User:
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 320:
+        raise InvalidInput(
+            "That is not an e-mail address.", problems=[FieldProblem("email", "invalid")]
+        )
+    problems = password_problems(password)
+    if problems:
+        raise InvalidInput(
+            " ".join(problems), problems=[FieldProblem("password", p) for p in problems]
+        )
+    begin_write(session)
+    if session.exec(select(User).where(User.email == email)).first() is not None:
+        raise Conflict(f"A user with e-mail {email} already exists.")
+    user = User(
+        organisation_id=organisation_id,
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        role=role,
+    )
+    session.add(user)
+    session.commit()
+    return user

@@ -1,0 +1,1 @@
+"""Privacy promises kept: erasure, retention and the audit log."""

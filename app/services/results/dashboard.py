@@ -1,0 +1,280 @@
+"""The coach's dashboard of one collaboration as plain data: positions, trends, areas, pairs,
+participation (counts only) and alerts. Suppressed groups carry no figures, only the flag."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.models import Alert, Invitation, InvitationStatus, Party
+from app.scoring import PairAggregate, PartyAggregate, Summary
+from app.services.results.results import RoundResult
+from app.services.results.trend_types import MeasureChangeResult
+from app.services.results.trends import round_trends
+from app.services.setup import questionnaires
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """A mean with its 95% confidence interval (None when n is too small for one)."""
+
+    mean: float
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """One group (a party, or a truster about one target) in one round."""
+
+    n: int | None
+    suppressed: bool
+    propensity: Estimate | None = None
+    analysis: Estimate | None = None
+    zone: str | None = None
+    borderline: bool = False
+    areas: dict[str, Estimate] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RoundView:
+    id: int
+    label: str
+    phase: str
+    status: str
+    moment: datetime  # where the round sits on the time axis
+    closes_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PartyView:
+    id: int
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleView:
+    key: str
+    titles: dict[str, str]  # language -> title
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    """A party's change in one measure from one round to the next (Welch, 95% CI)."""
+
+    party_id: int
+    measure: str
+    from_round_id: int
+    to_round_id: int
+    difference: float
+    ci_low: float
+    ci_high: float
+
+    @property
+    def significant(self) -> bool:
+        return self.ci_high < 0 or self.ci_low > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Participation:
+    invited: int
+    started: int
+    submitted: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.submitted / self.invited if self.invited else None
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    collaboration_id: int
+    name: str
+    k: int
+    propensity_cutoff: float
+    analysis_cutoff: float
+    rounds: list[RoundView]
+    parties: list[PartyView]
+    positions: dict[tuple[int, int], Position]  # (party, round)
+    pairs: dict[tuple[int, int, int], Position]  # (truster, target, round)
+    areas: list[ScaleView]
+    shifts: list[Shift]
+    participation: dict[tuple[int, int], Participation]  # (party, round)
+    alerts: list[Alert]  # the newest open ones, then the newest seen ones (ALERTS_SHOWN each)
+    open_alerts: int  # how many in all
+    seen_alerts: int
+    # The charts look shifts up hundreds of times: an index, not a scan of the list.
+    _shifts_by_key: dict[tuple[int, str, int], Shift] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        for found in reversed(self.shifts):  # the first of equal keys wins, as a scan would
+            self._shifts_by_key[(found.party_id, found.measure, found.to_round_id)] = found
+
+    def position(self, party_id: int, round_id: int) -> Position | None:
+        return self.positions.get((party_id, round_id))
+
+    def shift(self, party_id: int, measure: str, to_round_id: int) -> Shift | None:
+        return self._shifts_by_key.get((party_id, measure, to_round_id))
+
+
+# A collaboration with many rounds has hundreds of alerts; listing every one made the page
+# megabytes of HTML (and that much memory while it was rendered). The newest are shown.
+ALERTS_SHOWN = 50
+
+
+def build_dashboard(session: Session, *, organisation_id: int, collaboration_id: int) -> Dashboard:
+    trends = round_trends(
+        session, organisation_id=organisation_id, collaboration_id=collaboration_id
+    )
+    collaboration = trends.collaboration
+    parties = session.exec(
+        select(Party).where(Party.collaboration_id == collaboration_id).order_by(col(Party.id))
+    ).all()
+    positions: dict[tuple[int, int], Position] = {}
+    pairs: dict[tuple[int, int, int], Position] = {}
+    for result in trends.rounds:
+        round_id = result.round.id or 0
+        for party in result.aggregate.parties:
+            positions[(int(party.party), round_id)] = position_of(party)  # type: ignore[call-overload]
+            for pair in party.targets:
+                key = (int(pair.truster), int(pair.target), round_id)  # type: ignore[call-overload]
+                pairs[key] = position_of(pair)
+    assert collaboration.id is not None
+    alerts, open_alerts, seen_alerts = _alerts(session, collaboration_id)
+    return Dashboard(
+        collaboration_id=collaboration.id,
+        name=collaboration.name,
+        k=collaboration.anonymity_threshold,
+        propensity_cutoff=collaboration.propensity_cutoff,
+        analysis_cutoff=collaboration.analysis_cutoff,
+        rounds=[_round_view(result) for result in trends.rounds],
+        parties=[PartyView(p.id or 0, p.name, p.kind.value) for p in parties],
+        positions=positions,
+        pairs=pairs,
+        areas=_areas(session, trends.rounds),
+        shifts=[s for change in trends.changes if (s := _shift(change)) is not None],
+        participation=participation(session, round_ids=[r.round.id or 0 for r in trends.rounds]),
+        alerts=alerts,
+        open_alerts=open_alerts,
+        seen_alerts=seen_alerts,
+    )
+
+
+def _alerts(session: Session, collaboration_id: int) -> tuple[list[Alert], int, int]:
+    """The newest open and the newest seen alerts, and how many of each there are."""
+    counts = {False: 0, True: 0}
+    seen = col(Alert.acknowledged_at).is_not(None)
+    query = select(seen, func.count()).where(Alert.collaboration_id == collaboration_id)
+    for is_seen, count in session.exec(query.group_by(seen)):
+        counts[bool(is_seen)] = count
+    shown = [
+        alert
+        for condition in (col(Alert.acknowledged_at).is_(None), seen)
+        for alert in session.exec(
+            select(Alert)
+            .where(Alert.collaboration_id == collaboration_id, condition)
+            .order_by(col(Alert.id).desc())
+            .limit(ALERTS_SHOWN)
+        )
+    ]
+    return shown, counts[False], counts[True]
+
+
+def round_alerts(session: Session, *, collaboration_id: int, round_id: int) -> list[Alert]:
+    """Every alert of one round, open ones first, newest first (the printable report)."""
+    query = (
+        select(Alert)
+        .where(Alert.collaboration_id == collaboration_id, Alert.round_id == round_id)
+        .order_by(col(Alert.id).desc())
+    )
+    return sorted(session.exec(query), key=lambda alert: alert.acknowledged_at is not None)
+
+
+def position_of(group: PartyAggregate | PairAggregate) -> Position:
+    """The figures a coach may see; a suppressed group keeps only its flag (not even n)."""
+    if group.suppressed:
+        return Position(n=None, suppressed=True)
+    areas = {key: e for key, s in (group.areas or {}).items() if (e := _estimate(s)) is not None}
+    return Position(
+        n=group.n,
+        suppressed=False,
+        propensity=_estimate(group.propensity),
+        analysis=_estimate(group.analysis),
+        zone=group.zone.value if group.zone else None,
+        borderline=bool(group.borderline),
+        areas=areas,
+    )
+
+
+def _estimate(summary: Summary | None) -> Estimate | None:
+    if summary is None or summary.mean is None:
+        return None
+    return Estimate(summary.mean, summary.ci_low, summary.ci_high, summary.n)
+
+
+def _round_view(result: RoundResult) -> RoundView:
+    round_ = result.round
+    return RoundView(
+        id=round_.id or 0,
+        label=round_.label,
+        phase=round_.phase.value,
+        status=round_.status.value,
+        moment=round_.opens_at or round_.opened_at or round_.created_at,
+        closes_at=round_.closes_at or round_.closed_at,
+    )
+
+
+def _areas(session: Session, results: list[RoundResult]) -> list[ScaleView]:
+    """Area scales in questionnaire order, from the latest round's questionnaire."""
+    if not results:
+        return []
+    definition = questionnaires.definition_by_id(session, results[-1].round.questionnaire_id)
+    return [ScaleView(s.key, {"nl": s.title.nl, "en": s.title.en}) for s in definition.area_scales]
+
+
+def _shift(change: MeasureChangeResult) -> Shift | None:
+    if change.target_party_id is not None:
+        return None
+    welch = change.change.welch or change.change.paired
+    if welch is None:
+        return None
+    return Shift(
+        party_id=change.party_id,
+        measure=change.measure,
+        from_round_id=change.from_round_id,
+        to_round_id=change.to_round_id,
+        difference=welch.difference,
+        ci_low=welch.ci_low,
+        ci_high=welch.ci_high,
+    )
+
+
+def participation(
+    session: Session, *, round_ids: list[int]
+) -> dict[tuple[int, int], Participation]:
+    """Invited, started and submitted per party per round: counts, never who."""
+    if not round_ids:
+        return {}
+    query = (
+        select(Invitation.party_id, Invitation.round_id, Invitation.status, func.count())
+        .where(col(Invitation.round_id).in_(round_ids))
+        .where(Invitation.status != InvitationStatus.REVOKED)
+        .group_by(col(Invitation.party_id), col(Invitation.round_id), col(Invitation.status))
+    )
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for party_id, round_id, status, count in session.exec(query):
+        counts[(party_id, round_id)][InvitationStatus(status).value] += count
+    return {
+        key: Participation(
+            invited=sum(by_status.values()),
+            started=by_status["started"],
+            submitted=by_status["submitted"],
+        )
+        for key, by_status in counts.items()
+    }

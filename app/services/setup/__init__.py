@@ -1,0 +1,1 @@
+"""Setting up collaborations: questionnaires, parties, participants, rounds, invitations."""
