@@ -3,6 +3,7 @@
 from app.models.alert import Alert, AlertKind
 from app.models.base import metadata, utcnow
 from app.models.collaboration import Collaboration, Participant, Party, PartyKind
+from app.models.comment import Comment, PageTiming
 from app.models.organisation import (
     ApiKey,
     AuditEvent,
@@ -24,6 +25,7 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "Collaboration",
+    "Comment",
     "IdempotencyRecord",
     "Invitation",
     "InvitationStatus",
@@ -31,6 +33,7 @@ __all__ = [
     "JobStatus",
     "Organisation",
     "OutboxJob",
+    "PageTiming",
     "Participant",
     "Party",
     "PartyKind",

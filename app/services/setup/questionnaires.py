@@ -10,10 +10,12 @@ from app.db import begin_write
 from app.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from app.models import Questionnaire
 from app.scoring.questionnaire import DefinitionError, QuestionnaireDefinition, load_definition
+from app.scoring.smart_trust_pulse import smart_trust_pulse
 from app.scoring.smart_trust_v1 import smart_trust_v1
+from app.scoring.smart_trust_v2 import smart_trust_v2
 from app.services.access.paging import fetch_page
 
-BUILTIN_DEFINITIONS = (smart_trust_v1,)
+BUILTIN_DEFINITIONS = (smart_trust_v1, smart_trust_v2, smart_trust_pulse)
 
 # Versions are immutable, so a parsed definition can be cached by row id for the process life.
 _definitions: dict[int, QuestionnaireDefinition] = {}
