@@ -64,7 +64,7 @@ CLIENT_ITEMS: list[dict[str, Any]] = [
         "scale": "results",
         "target_kinds": ["client"],
         "text": {
-            "nl": "{party} zorgt op tijd voor wat wij nodig hebben: besluiten, informatie, betaling.",
+            "nl": "{party} zorgt op tijd voor wat wij nodig hebben: besluiten, informatie, geld.",
             "en": "{party} provides what we need on time: decisions, information, payment.",
         },
     },
