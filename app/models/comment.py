@@ -38,6 +38,7 @@ class PageTiming(Timestamped, table=True):
     invitation_id: int = Field(foreign_key="invitation.id", ondelete="CASCADE")
     round_id: int = Field(foreign_key="round.id", index=True, ondelete="CASCADE")
     page: int
+    items: int  # statements on the page (0 for a comment page): seconds per statement
     seconds: float
     answered_at: datetime = timestamp(default_now=True)
 

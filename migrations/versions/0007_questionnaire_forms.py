@@ -79,6 +79,7 @@ def upgrade() -> None:
         sa.Column("invitation_id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("page", sa.Integer(), nullable=False),
+        sa.Column("items", sa.Integer(), nullable=False),
         sa.Column("seconds", sa.Float(), nullable=False),
         sa.Column("answered_at", app.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
