@@ -9,7 +9,7 @@ from app.config import Settings
 from app.errors import InvalidInput, InvalidSubmission
 from app.models import Comment, Invitation, PageTiming, Participant, utcnow
 from app.models.collaboration import ParticipantCreate, PartyCreate, PartyKind
-from app.services.answering import comments, responses, survey, survey_views
+from app.services.answering import comments, invitation_state, responses, survey, survey_views
 from app.services.answering.durations import round_durations, seconds_per_statement
 from app.services.privacy import erasure
 from app.services.results.comments import round_comments
@@ -115,7 +115,7 @@ def test_targets_refuse_the_own_party_strangers_and_an_empty_choice(session: Ses
 def test_items_that_do_not_fit_the_client_are_not_asked(session: Session, settings: Settings):
     world = make_forms_world(session, settings=settings, people=1)
     contractor_token = world.tokens[world.contractor.id][0]  # type: ignore[index]
-    context = responses.load_invitation(session, token=contractor_token)
+    context = invitation_state.load_invitation(session, token=contractor_token)
     assert context.invitation.target_kinds == {str(world.client.id): "client"}
     plan = survey.page_plan(context)
     # Nine trust scales, the meta scale and the comment page about the one client.
@@ -126,14 +126,17 @@ def test_items_that_do_not_fit_the_client_are_not_asked(session: Session, settin
     assert asked == ["capab_3", "capab_4"]
     with pytest.raises(InvalidSubmission):
         survey.save_page(
-            session, token=contractor_token, number=capabilities.number, fields=[("q-capab_1", "5")]
+            session,
+            context=invitation_state.load_invitation(session, token=contractor_token),
+            number=capabilities.number,
+            fields=[("q-capab_1", "5")],
         )
 
 
 def test_no_page_heading_names_a_construct(session: Session, settings: Settings) -> None:
     world = make_forms_world(session, settings=settings, people=1)
     token = world.tokens[world.client.id][0]  # type: ignore[index]
-    context = responses.load_invitation(session, token=token)
+    context = invitation_state.load_invitation(session, token=token)
     titles = {s.title.get(lang) for s in world.definition.scales for lang in ("nl", "en")}
     for ref in survey.page_plan(context):
         for language in ("nl", "en"):
@@ -146,7 +149,7 @@ def test_no_page_heading_names_a_construct(session: Session, settings: Settings)
 
 
 def _comment_on(session: Session, world: FormsWorld, token: str, text: str) -> None:
-    context = responses.load_invitation(session, token=token)
+    context = invitation_state.load_invitation(session, token=token)
     (target,) = context.invitation.target_party_ids
     comments.save_comment(session, context=context, target_party_id=target, text=text)
 
@@ -250,12 +253,16 @@ def test_answering_times_give_the_median_and_the_welcome_estimate(
     )
     tokens = world.tokens[world.contractor.id]  # type: ignore[index]
     for minutes, token in zip((2, 3, 4, 5, 60), tokens, strict=True):
-        context = responses.load_invitation(session, token=token)
+        context = invitation_state.load_invitation(session, token=token)
         first = survey.page_plan(context)[0]
         shown = utcnow() - timedelta(minutes=minutes)
         fields = [("q-" + i.id, "5") for i in survey.page_items(context, first)]
         survey.save_page(
-            session, token=token, number=1, fields=fields, shown_at=str(int(shown.timestamp()))
+            session,
+            context=invitation_state.load_invitation(session, token=token),
+            number=1,
+            fields=fields,
+            shown_at=str(int(shown.timestamp())),
         )
         answer_all(session, world, token, value_of={})
     assert world.round.id is not None
@@ -275,8 +282,14 @@ def test_a_bad_time_stamp_never_refuses_answers(session: Session, settings: Sett
     world = make_forms_world(session, settings=settings, people=1)
     token = world.tokens[world.contractor.id][0]  # type: ignore[index]
     for stamp in ("soon", "-5", str(int(utcnow().timestamp()) + 3600), "9" * 40):
-        survey.save_page(session, token=token, number=1, fields=[("q-prop_1", "6")], shown_at=stamp)
+        survey.save_page(
+            session,
+            context=invitation_state.load_invitation(session, token=token),
+            number=1,
+            fields=[("q-prop_1", "6")],
+            shown_at=stamp,
+        )
     assert session.exec(select(PageTiming)).all() == []
-    invitation = responses.load_invitation(session, token=token).invitation
+    invitation = invitation_state.load_invitation(session, token=token).invitation
     assert invitation.id is not None
     assert responses.saved_answers(session, invitation.id) == {world.client.id: {"prop_1": 6}}

@@ -11,7 +11,7 @@ from app.models.collaboration import ParticipantCreate, PartyCreate, PartyKind
 from app.models.response import AnswerIn
 from app.models.round import RoundCreate
 from app.scoring.questionnaire import QuestionnaireDefinition
-from app.services.answering import responses
+from app.services.answering import invitation_state, responses
 from app.services.setup import collaborations, questionnaires, rounds
 from tests.factories import make_collaboration, make_organisation
 
@@ -106,7 +106,7 @@ def answer_all(
 ) -> None:
     """Answer every statement asked about the one target: per scale key the value its score
     should rest on (reverse-keyed statements answered mirrored), else `default`."""
-    context = responses.load_invitation(session, token=token)
+    context = invitation_state.load_invitation(session, token=token)
     (target,) = context.invitation.target_party_ids
     kind = context.invitation.target_kinds[str(target)]
     answers = []

@@ -9,8 +9,12 @@ from app.infra.messages import N_
 from app.infra.unit_of_work import unit_of_work
 from app.models import Comment, utcnow
 from app.models.comment import COMMENT_MAX_LENGTH
-from app.services.answering import responses
-from app.services.answering.responses import InvitationContext
+from app.services.answering.invitation_state import (
+    InvitationContext,
+    ensure_accepting,
+    refresh_state,
+)
+from app.services.answering.responses import NOT_A_TARGET
 
 FIELD = "comment"
 TOO_LONG = N_("Your comment is too long: it can have at most 2,000 characters.")
@@ -51,13 +55,12 @@ def save_comment(
     assert invitation.id is not None
     if target_party_id not in invitation.target_party_ids:
         raise InvalidSubmission(
-            "Not a party you rate.", problems=[FieldProblem(FIELD, responses.NOT_A_TARGET)]
+            "Not a party you rate.", problems=[FieldProblem(FIELD, NOT_A_TARGET)]
         )
     with unit_of_work(session):
         # The round may have closed or the answers been submitted since the page was read.
-        state = responses.read_states(session, [invitation.id]).get(invitation.id)
-        responses.apply_state(context, state)
-        responses.ensure_accepting(context, now=utcnow())
+        refresh_state(session, context)
+        ensure_accepting(context, now=utcnow())
         row = _row(session, invitation.id, target_party_id)
         if not text:
             if row is not None:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from app.models import Organisation, Party, Response
 from app.services.answering import comments, responses
 from app.services.answering.durations import seconds_per_statement
-from app.services.answering.responses import InvitationContext
+from app.services.answering.invitation_state import InvitationContext
 from app.services.answering.survey import (
     COMMENT_PAGE,
     DONT_KNOW,
