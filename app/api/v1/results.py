@@ -12,6 +12,27 @@ from app.models.results import ReliabilityOut, RoundScoresOut, TrendsOut
 from app.services.privacy import audit
 from app.services.results import comments, result_documents, results, trends
 
+COMMENTS_EXAMPLE = {
+    "round_id": 3,
+    "threshold": 5,
+    "groups": [
+        {
+            "truster_party_id": 12,
+            "target_party_id": 13,
+            "shown": True,
+            "count": 5,
+            "comments": ["Eerder de planning delen.", "Samen de risico's doorlopen."],
+        },
+        {
+            "truster_party_id": 13,
+            "target_party_id": 12,
+            "shown": False,
+            "count": None,
+            "comments": [],
+        },
+    ],
+}
+
 router = APIRouter(tags=["results"], responses=problem_responses(401, 403, 404, 422, 429))
 
 
@@ -80,6 +101,7 @@ def get_trends(collaboration_id: CollaborationId, session: SessionDep, principal
 @router.get(
     "/rounds/{round_id}/comments",
     response_model=RoundCommentsOut,
+    responses=examples.json_example(200, COMMENTS_EXAMPLE),
     summary="Partners' comments",
 )
 def get_round_comments(round_id: RoundId, session: SessionDep, principal: ReaderDep) -> Any:

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
+from app.api import examples
 from app.api.deps import ParticipantId, PartyId, SessionDep, WriterDep
 from app.api.problems import problem_responses
 from app.models.collaboration import ParticipantPublic, TargetsUpdate
@@ -14,12 +15,13 @@ router = APIRouter(tags=["collaborations"], responses=problem_responses(401, 403
 ERRORS = problem_responses(400, 404, 413, 422)
 ONLY_THE_CLIENT = {"value": {"target_party_ids": [1]}}
 DEFAULT = {"value": {"target_party_ids": None}}
+RATES_ONE = {**examples.PARTICIPANT, "target_party_ids": [12]}
 
 
 @router.put(
     "/participants/{participant_id}/targets",
     response_model=ParticipantPublic,
-    responses=ERRORS,
+    responses={**ERRORS, **examples.json_example(200, RATES_ONE)},
     summary="Choose the parties a participant rates",
 )
 def set_participant_targets(
@@ -44,7 +46,7 @@ def set_participant_targets(
 @router.put(
     "/parties/{party_id}/targets",
     response_model=list[ParticipantPublic],
-    responses=ERRORS,
+    responses={**ERRORS, **examples.json_example(200, [RATES_ONE])},
     summary="Choose the parties every participant of a party rates",
 )
 def set_party_targets(
