@@ -10,7 +10,7 @@ from sqlmodel import Session
 from app.services.exchange import exports
 from app.services.identity.auth import Principal
 from app.services.privacy import audit
-from app.services.results import alerts
+from app.services.results import alerts, comments
 from app.services.results import dashboard as dashboard_service
 from app.services.results.dashboard import Dashboard, build_dashboard
 from app.web.charts import Translate, matrix_figure
@@ -127,12 +127,18 @@ def _dashboard_page(
         language=principal.language,
         _=translator(principal.language),
     )
+    round_comments = None
+    if selected is not None:
+        round_comments = comments.round_comments(
+            session, organisation_id=principal.organisation_id, round_id=selected
+        )
     context = {
         "dashboard": found,
         "selected": selected,
         "pair": pair,
         "charts": charts,
         "plotly": _plotly(),
+        "comments": round_comments,
     }
     return page(request, "coach/dashboard.html", principal, context)
 
