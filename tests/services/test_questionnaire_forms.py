@@ -293,3 +293,32 @@ def test_a_bad_time_stamp_never_refuses_answers(session: Session, settings: Sett
     invitation = invitation_state.load_invitation(session, token=token).invitation
     assert invitation.id is not None
     assert responses.saved_answers(session, invitation.id) == {world.client.id: {"prop_1": 6}}
+
+
+def test_comments_never_travel_in_webhooks_or_exports(session: Session, settings: Settings) -> None:
+    from app.models import OutboxJob
+    from app.models.outbox import WebhookCreate
+    from app.services.exchange import exports
+    from app.services.messaging import webhooks
+
+    world = make_forms_world(session, settings=settings, people=6)
+    webhooks.create_webhook(
+        session,
+        organisation_id=world.organisation_id,
+        data=WebhookCreate(url="https://hooks.example.org/tm", events=["response.submitted"]),
+        settings=settings,
+    )
+    for token in world.tokens[world.contractor.id]:  # type: ignore[index]
+        _comment_on(session, world, token, "Geheime zorg over de planning")
+        answer_all(session, world, token, value_of={})
+    jobs = session.exec(select(OutboxJob)).all()
+    assert any("response.submitted" in str(job.payload) for job in jobs)
+    assert not any("Geheime zorg" in str(job.payload) for job in jobs)
+    assert world.collaboration.id is not None
+    exported = exports.export_collaboration(
+        session,
+        organisation_id=world.organisation_id,
+        collaboration_id=world.collaboration.id,
+        format="csv",
+    )
+    assert b"Geheime zorg" not in exported.content
