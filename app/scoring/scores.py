@@ -50,12 +50,10 @@ def validate_answers(
         if item is None:
             problems.append(AnswerProblem(item_id, f"unknown item '{item_id}'"))
         elif not item.fits(target_kind):
-            message = f"unknown item '{item_id}' for a party of kind '{target_kind}'"
+            not_asked = f"unknown item '{item_id}' for a party of kind '{target_kind}'"
+            problems.append(AnswerProblem(item_id, not_asked))
+        elif (message := _value_problem(definition, value)) is not None:
             problems.append(AnswerProblem(item_id, message))
-        else:
-            message = _value_problem(definition, value)
-            if message:
-                problems.append(AnswerProblem(item_id, message))
     return problems
 
 

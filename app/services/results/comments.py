@@ -52,13 +52,12 @@ def round_comments(session: Session, *, organisation_id: int, round_id: int) -> 
     texts: dict[tuple[int, int], list[str]] = defaultdict(list)
     for truster, target, text in rows:
         texts[(truster, target)].append(text)
-    parties = session.exec(
-        select(Party.id).where(Party.collaboration_id == collaboration.id).order_by(col(Party.id))
-    ).all()
+    query = select(Party.id).where(Party.collaboration_id == collaboration.id)
+    parties = [party for party in session.exec(query.order_by(col(Party.id))) if party is not None]
     groups = []
     for truster in parties:
         for target in parties:
-            if truster == target or truster is None or target is None:
+            if truster == target:
                 continue
             found = texts.get((truster, target), [])
             shown = len(found) >= threshold

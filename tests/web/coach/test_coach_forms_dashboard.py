@@ -58,3 +58,13 @@ def test_four_comments_show_nothing_on_the_dashboard(
     html = _dashboard(client, session, _world(session, settings, commenters=4))
     assert "Sneller besluiten" not in html
     assert 'class="comment"' not in html
+
+
+def test_the_printable_report_holds_the_mirror_too(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    world = _world(session, settings, commenters=0)
+    _dashboard(client, session, world)  # signs the coach in
+    report = client.get(f"/coach/collaborations/{world.collaboration.id}/report")
+    assert report.status_code == 200
+    assert 'id="mirror-heading"' in report.text and ">-50<" in report.text
