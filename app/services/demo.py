@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from app.config import Settings
 from app.infra.unit_of_work import unit_of_work
-from app.models import Collaboration, Role, Round, User
+from app.models import Collaboration, Invitation, Role, Round, User
 from app.models.collaboration import CollaborationCreate, ParticipantCreate, PartyCreate, PartyKind
 from app.models.response import AnswerIn
 from app.models.round import Phase, RoundCreate
@@ -32,11 +32,14 @@ PARTIES: list[tuple[str, PartyKind, list[tuple[float, float]]]] = [
     ("Aannemer Van den Berg BV", PartyKind.CONTRACTOR, [(45, 58), (52, 60), (58, 63), (60, 66)]),
     ("Wegenbouw Rijnland", PartyKind.CONTRACTOR, [(78, 30), (70, 34), (58, 36), (40, 38)]),
 ]
+# A full baseline and a full measurement halfway through the work, short pulses in between:
+# the rhythm issue 17 recommends, so the dashboard shows both forms in one trend.
+FULL, PULSE = ("smart-trust", 2), ("smart-trust-pulse", 1)
 ROUNDS = [
-    ("Nulmeting voorbereiding", Phase.PREPARATION, datetime(2026, 1, 12, 8, tzinfo=UTC)),
-    ("Marktconsultatie", Phase.TENDER, datetime(2026, 3, 23, 8, tzinfo=UTC)),
-    ("Na gunning", Phase.TENDER, datetime(2026, 6, 15, 8, tzinfo=UTC)),
-    ("Halverwege uitvoering", Phase.EXECUTION, datetime(2026, 10, 5, 8, tzinfo=UTC)),
+    ("Nulmeting voorbereiding", Phase.PREPARATION, datetime(2026, 1, 12, 8, tzinfo=UTC), FULL),
+    ("Marktconsultatie", Phase.TENDER, datetime(2026, 3, 23, 8, tzinfo=UTC), PULSE),
+    ("Na gunning", Phase.TENDER, datetime(2026, 6, 15, 8, tzinfo=UTC), PULSE),
+    ("Halverwege uitvoering", Phase.EXECUTION, datetime(2026, 10, 5, 8, tzinfo=UTC), FULL),
 ]
 FIRST_NAMES = [
     "Anouk",
@@ -115,10 +118,10 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Non
         ),
     )
     assert collaboration.id is not None
-    questionnaire = questionnaires.default_questionnaire(session)
-    definition = questionnaires.definition_of(questionnaire)
     party_ids = _add_parties(session, organisation_id, collaboration.id, rng)
-    for index, (label, phase, opens_at) in enumerate(ROUNDS):
+    for index, (label, phase, opens_at, (key, version)) in enumerate(ROUNDS):
+        questionnaire = questionnaires.builtin_questionnaire(session, key=key, version=version)
+        definition = questionnaires.definition_of(questionnaire)
         round_ = rounds.create_round(
             session,
             organisation_id=organisation_id,
@@ -140,7 +143,7 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Non
                 continue
             party_index = party_ids.index(item.invitation.party_id)
             target_means = PARTIES[party_index][2][index]
-            answers = _answers(definition, item.invitation.target_party_ids, target_means, rng)
+            answers = _answers(definition, item.invitation, target_means, rng)
             responses.submit_answers(session, token=item.token, answers=answers, final=True)
         rounds.close_round(session, organisation_id=organisation_id, round_id=round_.id)
         _backdate(session, round_, opens_at)
@@ -175,19 +178,26 @@ def _add_parties(
 
 def _answers(
     definition: QuestionnaireDefinition,
-    targets: list[int],
+    invitation: Invitation,
     means: tuple[float, float],
     rng: random.Random,
 ) -> list[AnswerIn]:
-    """Answers whose propensity and analysis land near `means` (0-100), areas near their mean."""
+    """Answers whose propensity and analysis land near `means` (0-100), areas near their mean.
+
+    The meta items ("I think {party} trusts us") follow the party's own propensity: people
+    expect the trust they give, which is what makes the mirror of expectations worth showing.
+    """
     low, high = definition.range.min, definition.range.max
     propensity_key = definition.propensity_scale.key
     analysis_key = definition.analysis_scale.key
     answers = []
-    for target in targets:
+    for target in invitation.target_party_ids:
+        kind = invitation.target_kinds.get(str(target))
         person_shift = rng.gauss(0, 8)
         for item in definition.items:
-            if item.scale == propensity_key:
+            if not item.fits(kind):
+                continue
+            if item.scale in (propensity_key, "meta"):
                 centre = means[0]
             elif item.scale == analysis_key:
                 centre = means[1]

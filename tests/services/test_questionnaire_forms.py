@@ -322,3 +322,40 @@ def test_comments_never_travel_in_webhooks_or_exports(session: Session, settings
         format="csv",
     )
     assert b"Geheime zorg" not in exported.content
+
+
+def test_the_demo_takes_full_baselines_and_pulses_in_between_with_an_alpha_per_scale(
+    session: Session, settings: Settings
+) -> None:
+    from app.models import Round
+    from app.services import demo
+    from app.services.results import results
+
+    demo.load_demo(session, settings=settings)
+    measured = sorted(session.exec(select(Round)).all(), key=lambda r: r.opens_at or utcnow())
+    forms = [questionnaires_key(session, r) for r in measured]
+    assert forms == ["smart-trust", "smart-trust-pulse", "smart-trust-pulse", "smart-trust"]
+    organisation_id = demo_organisation(session)
+    for round_ in measured:
+        assert round_.id is not None
+        scales = results.round_reliability(
+            session, organisation_id=organisation_id, round_id=round_.id
+        )
+        # Every scale gets an alpha, kind-limited ones included (from the responses that were
+        # asked the same items); how high it is says more about the demo's random answers.
+        for scale in scales:
+            assert scale.alpha is not None and scale.n >= 3, (round_.label, scale.key)
+
+
+def questionnaires_key(session: Session, round_: object) -> str:
+    from app.models import Questionnaire
+
+    row = session.get(Questionnaire, round_.questionnaire_id)  # type: ignore[attr-defined]
+    assert row is not None
+    return row.key
+
+
+def demo_organisation(session: Session) -> int:
+    from app.models import Collaboration
+
+    return session.exec(select(Collaboration)).one().organisation_id

@@ -43,11 +43,16 @@ def ensure_builtin_questionnaires(session: Session) -> list[Questionnaire]:
 
 def default_questionnaire(session: Session) -> Questionnaire:
     definition = smart_trust_v1()
+    return builtin_questionnaire(session, key=definition.key, version=definition.version)
+
+
+def builtin_questionnaire(session: Session, *, key: str, version: int) -> Questionnaire:
+    """A built-in questionnaire version; NotFound when it was never stored."""
     row = session.exec(
         select(Questionnaire).where(
             Questionnaire.organisation_id.is_(None),  # type: ignore[union-attr]
-            Questionnaire.key == definition.key,
-            Questionnaire.version == definition.version,
+            Questionnaire.key == key,
+            Questionnaire.version == version,
         )
     ).first()
     if row is None:
