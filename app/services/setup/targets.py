@@ -1,6 +1,7 @@
 """Who rates whom: the parties each participant is asked about (default: every other party)."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
@@ -52,12 +53,7 @@ def set_party_targets(
     with unit_of_work(session):
         own = get_party(session, organisation_id=organisation_id, party_id=party_id)
         targets = _checked(session, own, target_party_ids)
-        participants = session.exec(
-            select(Participant)
-            .where(Participant.party_id == party_id)
-            .where(col(Participant.erased_at).is_(None))
-            .order_by(col(Participant.id))
-        ).all()
+        participants = sorted(_people(session, party_id), key=lambda p: p.id or 0)
         for participant in participants:
             participant.target_party_ids = targets
             session.add(participant)
@@ -102,3 +98,58 @@ def invitation_targets(
     chosen = participant.target_party_ids
     targets = [p for p in others if chosen is None or p.id in chosen] or others
     return [p.id for p in targets if p.id is not None], {str(p.id): p.kind.value for p in targets}
+
+
+@dataclass(frozen=True, slots=True)
+class TargetsChoice:
+    """What the coach's "who rates whom" form shows for one participant or one party."""
+
+    who: str  # the participant's name (or pseudonym), or the party's name
+    party: Party  # the party they answer for
+    others: list[Party]  # the parties they could rate
+    chosen: set[int]  # ticked now: the stored choice, or every other party by default
+
+
+def participant_choice(
+    session: Session, *, organisation_id: int, collaboration_id: int, participant_id: int
+) -> TargetsChoice:
+    participant = get_participant(
+        session, organisation_id=organisation_id, participant_id=participant_id
+    )
+    party = _party_in(session, organisation_id, collaboration_id, participant.party_id)
+    who = participant.name or participant.email or participant.pseudonym
+    return _choice(session, who, party, participant.target_party_ids)
+
+
+def party_choice(
+    session: Session, *, organisation_id: int, collaboration_id: int, party_id: int
+) -> TargetsChoice:
+    party = _party_in(session, organisation_id, collaboration_id, party_id)
+    chosen = {tuple(p.target_party_ids or ()) for p in _people(session, party_id)}
+    # The party's choice is shown only when all its people share one; else the default.
+    shared = list(next(iter(chosen))) if len(chosen) == 1 and () not in chosen else None
+    return _choice(session, party.name, party, shared)
+
+
+def _party_in(
+    session: Session, organisation_id: int, collaboration_id: int, party_id: int
+) -> Party:
+    party = get_party(session, organisation_id=organisation_id, party_id=party_id)
+    if party.collaboration_id != collaboration_id:
+        raise NotFound(f"No party {party_id} in this collaboration.")
+    return party
+
+
+def _people(session: Session, party_id: int) -> list[Participant]:
+    query = (
+        select(Participant)
+        .where(Participant.party_id == party_id)
+        .where(col(Participant.erased_at).is_(None))
+    )
+    return list(session.exec(query).all())
+
+
+def _choice(session: Session, who: str, party: Party, chosen: list[int] | None) -> TargetsChoice:
+    others = [p for p in _parties(session, party.collaboration_id) if p.id != party.id]
+    ticked = {p.id for p in others if p.id is not None and (chosen is None or p.id in chosen)}
+    return TargetsChoice(who, party, others, ticked)

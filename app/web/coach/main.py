@@ -12,9 +12,21 @@ from app.web.coach import (
     parties,
     rounds,
     signin,
+    targets,
 )
 
-ROUTERS = (signin, collaborations, parties, participants, rounds, links, dashboard, admin, assets)
+ROUTERS = (
+    signin,
+    collaborations,
+    parties,
+    participants,
+    targets,
+    rounds,
+    links,
+    dashboard,
+    admin,
+    assets,
+)
 
 
 def install_coach(app: FastAPI) -> None:
