@@ -86,6 +86,7 @@ def serve(
         "host": host,
         "port": port,
         "access_log": False,
+        "log_level": settings.log_level.lower(),
         "proxy_headers": True,
         "forwarded_allow_ips": settings.forwarded_allow_ips,
         "timeout_graceful_shutdown": 20,
