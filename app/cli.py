@@ -109,6 +109,14 @@ def demo() -> None:
     typer.echo(f"Sign in at {settings.base_url}/login")
     typer.echo(f"  e-mail:   {login.email}")
     typer.echo(f"  password: {login.password}")
+    if login.links:
+        typer.echo("Answer the open round as a partner (one personal link per party):")
+        for link in login.links:
+            typer.echo(f"  {link.party} ({link.participant}): {link.url}")
+    if settings.catches_mail:
+        typer.echo(
+            f"E-mails are not sent in development: read them at {settings.base_url}/coach/mail"
+        )
 
 
 @user_app.command("create")

@@ -120,8 +120,12 @@ def test_a_collaboration_without_rounds_explains_the_empty_dashboard(
 def test_the_printable_report_has_print_styles_and_the_rounds_tables(
     demo_coach: Browser, session: Session
 ) -> None:
-    page = demo_coach.get(f"/coach/collaborations/{_collaboration_id(session)}/report")
-    assert page.status_code == 200
+    cid = _collaboration_id(session)
+    page = demo_coach.get(f"/coach/collaborations/{cid}/report")
+    assert page.status_code == 200  # the demo's newest round is the open one
+    assert "Rapport van de ronde: Evaluatie eerste jaar" in page.text
+    fourth = sorted(r.id for r in session.exec(select(demo.Round)))[3]
+    page = demo_coach.get(f"/coach/collaborations/{cid}/report?round={fourth}")
     assert "Rapport van de ronde: Halverwege uitvoering" in page.text
     assert "data-print" in page.text and "coach.css" in page.text
     css = demo_coach.client.get("/static/css/coach.css").text
