@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.db import begin_write
+from app.infra.unit_of_work import unit_of_work
 from app.models import (
     Collaboration,
     Invitation,
@@ -49,18 +49,17 @@ class PartnerLink:
 def add_email_addresses(session: Session, *, collaboration_id: int) -> None:
     """first-name@party-domain for every demo participant (after the closed rounds, so only
     the open round's invitations are e-mailed)."""
-    begin_write(session)
-    rows = session.exec(
-        select(Participant, Party)
-        .join(Party)
-        .where(Party.collaboration_id == collaboration_id)
-        .order_by(col(Participant.id))
-    ).all()
-    for participant, party in rows:
-        local = _ascii(participant.name or participant.pseudonym).lower().replace(" ", ".")
-        participant.email = f"{local}@{MAIL_DOMAINS.get(party.name, 'example.nl')}"
-        session.add(participant)
-    session.commit()
+    with unit_of_work(session):
+        rows = session.exec(
+            select(Participant, Party)
+            .join(Party)
+            .where(Party.collaboration_id == collaboration_id)
+            .order_by(col(Participant.id))
+        ).all()
+        for participant, party in rows:
+            local = _ascii(participant.name or participant.pseudonym).lower().replace(" ", ".")
+            participant.email = f"{local}@{MAIL_DOMAINS.get(party.name, 'example.nl')}"
+            session.add(participant)
 
 
 def open_walkthrough_round(

@@ -5,8 +5,8 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
 from app.errors import Conflict, FieldProblem, InvalidInput
+from app.infra.unit_of_work import unit_of_work
 from app.models import Participant, Party
 from app.models.collaboration import ParticipantCreate
 from app.services.access.lookups import get_party
@@ -21,31 +21,30 @@ def add_participants(
     session: Session, *, organisation_id: int, party_id: int, rows: Sequence[ParticipantCreate]
 ) -> list[Participant]:
     """Add every row to the party, or none: any clash is reported per row, nothing is stored."""
-    begin_write(session)
-    party = get_party(session, organisation_id=organisation_id, party_id=party_id)
-    taken = _external_refs_in(session, party.collaboration_id, rows)
-    clashes, repeats = _row_problems(rows, taken)
-    if clashes or repeats:
-        # Only clashes with stored participants: 409, like the single route; else 422.
-        error = BatchRefused if repeats else Conflict
-        raise error(
-            f"{len(clashes) + len(repeats)} row(s) cannot be added; no participant was added.",
-            problems=sorted(clashes + repeats, key=_row_index),
-        )
-    participants = [
-        Participant(
-            party_id=party_id,
-            pseudonym=new_pseudonym(),
-            name=row.name,
-            email=str(row.email).lower() if row.email else None,
-            external_ref=row.external_ref,
-            language=row.language,
-        )
-        for row in rows
-    ]
-    session.add_all(participants)
-    session.flush()  # one multi-row INSERT … RETURNING gives every id
-    session.commit()
+    with unit_of_work(session):
+        party = get_party(session, organisation_id=organisation_id, party_id=party_id)
+        taken = _external_refs_in(session, party.collaboration_id, rows)
+        clashes, repeats = _row_problems(rows, taken)
+        if clashes or repeats:
+            # Only clashes with stored participants: 409, like the single route; else 422.
+            error = BatchRefused if repeats else Conflict
+            raise error(
+                f"{len(clashes) + len(repeats)} row(s) cannot be added; no participant was added.",
+                problems=sorted(clashes + repeats, key=_row_index),
+            )
+        participants = [
+            Participant(
+                party_id=party_id,
+                pseudonym=new_pseudonym(),
+                name=row.name,
+                email=str(row.email).lower() if row.email else None,
+                external_ref=row.external_ref,
+                language=row.language,
+            )
+            for row in rows
+        ]
+        session.add_all(participants)
+        session.flush()  # one multi-row INSERT … RETURNING gives every id
     return participants
 
 
