@@ -8,6 +8,7 @@ from app.web.coach import (
     collaborations,
     dashboard,
     links,
+    mail,
     participants,
     parties,
     rounds,
@@ -25,6 +26,7 @@ ROUTERS = (
     links,
     dashboard,
     admin,
+    mail,
     assets,
 )
 
