@@ -1,6 +1,7 @@
 """The demo: a circular-asphalt collaboration in Utrecht, measured over four rounds (seeded)."""
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -8,7 +9,7 @@ from sqlmodel import Session, select
 
 from app.config import Settings
 from app.infra.unit_of_work import unit_of_work
-from app.models import Collaboration, Invitation, Role, Round, User
+from app.models import Collaboration, Role, Round, User
 from app.models.collaboration import CollaborationCreate, ParticipantCreate, PartyCreate, PartyKind
 from app.models.response import AnswerIn
 from app.models.round import Phase, RoundCreate
@@ -152,19 +153,25 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Col
                 continue
             party_index = party_ids.index(item.invitation.party_id)
             target_means = PARTIES[party_index][2][index]
-            answers = _answers(definition, item.invitation, target_means, rng)
+            invitation = item.invitation
+            answers = _answers(
+                definition, invitation.target_party_ids, invitation.target_kinds, target_means, rng
+            )
             responses.submit_answers(session, token=item.token, answers=answers, final=True)
         rounds.close_round(session, organisation_id=organisation_id, round_id=round_.id)
         _backdate(session, round_, opens_at)
     add_email_addresses(session, collaboration_id=collaboration.id)
     latest = {party_id: PARTIES[i][2][-1] for i, party_id in enumerate(party_ids)}
+    kinds = {str(party_id): PARTIES[i][1].value for i, party_id in enumerate(party_ids)}
     open_walkthrough_round(
         session,
         organisation_id=organisation_id,
         collaboration_id=collaboration.id,
         questionnaire_id=questionnaire.id or 0,
         settings=settings,
-        answers_for=lambda party_id, targets: _answers(definition, targets, latest[party_id], rng),
+        answers_for=lambda party_id, targets: _answers(
+            definition, targets, kinds, latest[party_id], rng
+        ),
     )
     return collaboration
 
@@ -198,7 +205,8 @@ def _add_parties(
 
 def _answers(
     definition: QuestionnaireDefinition,
-    invitation: Invitation,
+    targets: list[int],
+    kinds: Mapping[str, str],
     means: tuple[float, float],
     rng: random.Random,
 ) -> list[AnswerIn]:
@@ -211,8 +219,8 @@ def _answers(
     propensity_key = definition.propensity_scale.key
     analysis_key = definition.analysis_scale.key
     answers = []
-    for target in invitation.target_party_ids:
-        kind = invitation.target_kinds.get(str(target))
+    for target in targets:
+        kind = kinds.get(str(target))
         person_shift = rng.gauss(0, 8)
         for item in definition.items:
             if not item.fits(kind):

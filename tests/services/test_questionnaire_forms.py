@@ -327,12 +327,13 @@ def test_comments_never_travel_in_webhooks_or_exports(session: Session, settings
 def test_the_demo_takes_full_baselines_and_pulses_in_between_with_an_alpha_per_scale(
     session: Session, settings: Settings
 ) -> None:
-    from app.models import Round
+    from app.models import Round, RoundStatus
     from app.services import demo
     from app.services.results import results
 
     demo.load_demo(session, settings=settings)
-    measured = sorted(session.exec(select(Round)).all(), key=lambda r: r.opens_at or utcnow())
+    closed = session.exec(select(Round).where(Round.status == RoundStatus.CLOSED)).all()
+    measured = sorted(closed, key=lambda r: r.opens_at or utcnow())
     forms = [questionnaires_key(session, r) for r in measured]
     assert forms == ["smart-trust", "smart-trust-pulse", "smart-trust-pulse", "smart-trust"]
     organisation_id = demo_organisation(session)
