@@ -360,3 +360,33 @@ def demo_organisation(session: Session) -> int:
     from app.models import Collaboration
 
     return session.exec(select(Collaboration)).one().organisation_id
+
+
+def test_imported_answers_are_scored_on_the_items_asked_about_the_targets_kind(
+    session: Session, settings: Settings
+) -> None:
+    from app.models import Response
+    from app.services.exchange import import_rows, imports
+
+    world = make_forms_world(session, settings=settings, people=1)
+    person = session.exec(
+        select(Participant).where(Participant.party_id == world.contractor.id)
+    ).one()
+    person.external_ref = "hr-1"
+    session.add(person)
+    session.commit()
+    # About the client, capabilities is capab_3 and capab_4 only: both answered is a score.
+    data = "external_ref;target_party;item_id;value\nhr-1;Gemeente Utrecht;capab_3;7\n"
+    data += "hr-1;Gemeente Utrecht;capab_4;1\n"
+    assert world.round.id is not None
+    report = imports.import_responses(
+        session,
+        organisation_id=world.organisation_id,
+        round_id=world.round.id,
+        parsed=import_rows.parse_csv(data.encode()),
+        mode="all_or_nothing",
+        settings=settings,
+    )
+    assert report.errors == []
+    row = session.exec(select(Response)).one()
+    assert row.scores["capabilities"] == 50.0
