@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from app.services.exchange import exports
 from app.services.exchange.export_formats import csv_style_for
+from app.services.exchange.results_export import export_results
 from app.services.identity.auth import Principal
 from app.services.privacy import audit
 from app.services.results import alerts
@@ -196,9 +197,11 @@ def export(
     principal: PrincipalDep,
     session: SessionDep,
     format: Annotated[Literal["csv", "xlsx", "sav"], Query()] = "csv",
+    content: Annotated[Literal["answers", "results"], Query()] = "answers",
 ) -> Response:
     # In the coach's language; a CSV Excel opens in columns (";" and a BOM for Dutch).
-    exported = exports.export_collaboration(
+    export = exports.export_collaboration if content == "answers" else export_results
+    exported = export(
         session,
         organisation_id=principal.organisation_id,
         collaboration_id=collaboration_id,
