@@ -63,3 +63,10 @@ class RateLimited(TrustmeterError):
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class Gone(TrustmeterError):
+    """Something that existed and no longer works, such as a revoked or expired share link."""
+
+    status_code = 410
+    title = "Gone"

@@ -62,7 +62,7 @@ class RoundNote(Timestamped, table=True):
 # --- API shapes -------------------------------------------------------------------------------
 
 Id = StrictInt
-_ID = {"ge": 1, "le": 2_147_483_647}
+MAX_ID = 2_147_483_647
 
 # Fields a null empties in an update; leaving a field out keeps it.
 CLEARABLE_AGREEMENT_FIELDS = frozenset({"area", "target_party_id", "check_round_id"})
@@ -83,11 +83,11 @@ class AgreementCreate(StrictInput):
         json_schema_extra={"uniqueItems": True},
     )
     target_party_id: Id | None = PydField(
-        default=None, **_ID, description="The other side of the relationship it serves."
+        default=None, ge=1, le=MAX_ID, description="The other side of the relationship it serves."
     )
-    round_id: Id = PydField(**_ID, description="The round after which it was made.")
+    round_id: Id = PydField(ge=1, le=MAX_ID, description="The round after which it was made.")
     check_round_id: Id | None = PydField(
-        default=None, **_ID, description="A later round in which the partners judge it."
+        default=None, ge=1, le=MAX_ID, description="A later round in which the partners judge it."
     )
     status: AgreementStatus = AgreementStatus.OPEN
 
@@ -112,8 +112,8 @@ class AgreementUpdate(StrictInput):
     committing_party_ids: list[Id] | None = PydField(
         default=None, min_length=1, max_length=50, json_schema_extra={"uniqueItems": True}
     )
-    target_party_id: Id | None = PydField(default=None, **_ID)
-    check_round_id: Id | None = PydField(default=None, **_ID)
+    target_party_id: Id | None = PydField(default=None, ge=1, le=MAX_ID)
+    check_round_id: Id | None = PydField(default=None, ge=1, le=MAX_ID)
     status: AgreementStatus | None = None
 
 
