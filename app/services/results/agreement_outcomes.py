@@ -24,7 +24,7 @@ from app.scoring.agreements import (
     relationship_pairs,
     verdict,
 )
-from app.services.access.lookups import get_round
+from app.services.access.lookups import get_collaboration, get_round
 from app.services.results.results import RoundResult, results_for_rounds
 from app.services.setup import questionnaires
 
@@ -174,3 +174,20 @@ def _area_title(session: Session, round_: Round, area: str | None) -> dict[str, 
     definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
     scale = next((s for s in definition.scales if s.key == area), None)
     return {"nl": scale.title.nl, "en": scale.title.en} if scale else {"nl": area, "en": area}
+
+
+def agreements_of_collaboration(
+    session: Session, *, organisation_id: int, collaboration_id: int
+) -> list[AgreementView]:
+    """Every agreement of the collaboration with its figures, oldest first (the dashboard)."""
+    collaboration = get_collaboration(
+        session, organisation_id=organisation_id, collaboration_id=collaboration_id
+    )
+    query = (
+        select(Agreement)
+        .where(Agreement.collaboration_id == collaboration_id)
+        .order_by(col(Agreement.id))
+    )
+    return agreement_views(
+        session, collaboration=collaboration, agreements=list(session.exec(query))
+    )

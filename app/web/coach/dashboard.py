@@ -10,7 +10,7 @@ from sqlmodel import Session
 from app.services.exchange import exports
 from app.services.identity.auth import Principal
 from app.services.privacy import audit
-from app.services.results import alerts
+from app.services.results import agreement_outcomes, alerts
 from app.services.results import dashboard as dashboard_service
 from app.services.results.dashboard import Dashboard, build_dashboard
 from app.web.charts import Translate, matrix_figure
@@ -133,6 +133,9 @@ def _dashboard_page(
         "pair": pair,
         "charts": charts,
         "plotly": _plotly(),
+        "agreements": agreement_outcomes.agreements_of_collaboration(
+            session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
+        ),
     }
     return page(request, "coach/dashboard.html", principal, context)
 
