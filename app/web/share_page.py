@@ -6,11 +6,11 @@ from starlette.responses import Response
 from app.errors import Gone, NotFound, RateLimited
 from app.services.results import share_views, shares
 from app.web.charts import matrix_figure
-from app.web.plotly_assets import page_context
 from app.web.coach.forms import translator
 from app.web.deps import SessionDep, SettingsDep, client_address
 from app.web.errors import error_page
 from app.web.i18n import normalise_language
+from app.web.plotly_assets import page_context
 from app.web.templating import render
 
 router = APIRouter(include_in_schema=False)

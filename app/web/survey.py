@@ -9,9 +9,9 @@ from starlette.responses import Response
 
 from app.errors import Conflict, FieldProblem, InvalidSubmission, RoundNotOpen
 from app.infra.messages import N_
+from app.services.agreements import follow_up
 from app.services.answering import survey, survey_views
 from app.services.answering.survey import SurveyState
-from app.services.agreements import follow_up
 from app.web import csrf, i18n, survey_follow_up
 from app.web.deps import FormDep, SessionDep, SettingsDep
 from app.web.errors import error_page
