@@ -108,10 +108,10 @@ def test_a_revoked_or_expired_link_says_so(
         json={"sections": ["matrix"], "expires_at": later},
     ).json()
     assert client.get(f"/r/{made['token']}").status_code == 200
-    assert api.delete(f"/shares/{made['id']}", headers=caller.headers).status_code == 204
+    assert api.delete(f"/shares/{made['id']}", headers=caller.headers).status_code == 200
     gone = client.get(f"/r/{made['token']}?lang=en")
     assert gone.status_code == 410 and "withdrawn" in gone.text
-    assert api.delete(f"/shares/{made['id']}", headers=caller.headers).status_code == 204
+    assert api.delete(f"/shares/{made['id']}", headers=caller.headers).status_code == 200
     other = api.post(
         f"/rounds/{world['round_id']}/shares", headers=caller.headers, json={"sections": ["matrix"]}
     ).json()

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 from sqlmodel import Session
 
+from app.api import examples
 from app.api.deps import AgreementId, CollaborationId, PageDep, ReaderDep, SessionDep, WriterDep
 from app.api.idempotency import IdempotencyDep
 from app.api.pagination import Paginated, paginate
@@ -16,6 +17,49 @@ from app.services.agreements.documents import agreement_document, agreement_docu
 router = APIRouter(tags=["agreements"], responses=problem_responses(401, 403, 429))
 
 WRITE_ERRORS = problem_responses(400, 404, 409, 413, 422)
+
+AGREEMENT = {
+    "id": 1,
+    "collaboration_id": 1,
+    "round_id": 1,
+    "check_round_id": 2,
+    "title": "Afspraken binnen een week bevestigen",
+    "description": "Wie iets toezegt, bevestigt het binnen een week per e-mail.",
+    "area": "commitments",
+    "committing_party_ids": [2],
+    "target_party_id": 1,
+    "status": "open",
+    "outcome": {
+        "area": "commitments",
+        "before": {
+            "round_id": 1,
+            "n": 6,
+            "suppressed": False,
+            "mean": 41.7,
+            "ci_low": 33.0,
+            "ci_high": 50.4,
+        },
+        "after": {
+            "round_id": 2,
+            "n": 5,
+            "suppressed": False,
+            "mean": 58.3,
+            "ci_low": 49.1,
+            "ci_high": 67.5,
+        },
+        "verdict": {
+            "round_id": 2,
+            "n": 9,
+            "suppressed": False,
+            "mean": 3.8,
+            "dont_know": 1,
+            "scale_min": 1,
+            "scale_max": 5,
+        },
+    },
+    "created_at": "2026-03-09T16:30:00Z",
+    "updated_at": "2026-03-09T16:30:00Z",
+}
 
 EXAMPLE_CREATE = {
     "title": "Afspraken binnen een week bevestigen",
@@ -32,7 +76,7 @@ EXAMPLE_CREATE = {
     "/collaborations/{collaboration_id}/agreements",
     status_code=201,
     response_model=AgreementPublic,
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **examples.json_example(201, AGREEMENT)},
     summary="Record an agreement",
 )
 def create_agreement(
@@ -60,7 +104,10 @@ def create_agreement(
 @router.get(
     "/collaborations/{collaboration_id}/agreements",
     response_model=Paginated[AgreementPublic],
-    responses=problem_responses(404, 422),
+    responses={
+        **problem_responses(404, 422),
+        **examples.json_example(200, examples.page_of(AGREEMENT)),
+    },
     summary="List agreements",
 )
 def list_agreements(
@@ -86,7 +133,7 @@ def list_agreements(
 @router.get(
     "/agreements/{agreement_id}",
     response_model=AgreementPublic,
-    responses=problem_responses(404, 422),
+    responses={**problem_responses(404, 422), **examples.json_example(200, AGREEMENT)},
     summary="Get an agreement",
 )
 def get_agreement(agreement_id: AgreementId, session: SessionDep, principal: ReaderDep) -> Any:
@@ -100,7 +147,7 @@ def get_agreement(agreement_id: AgreementId, session: SessionDep, principal: Rea
 @router.patch(
     "/agreements/{agreement_id}",
     response_model=AgreementPublic,
-    responses=WRITE_ERRORS,
+    responses={**WRITE_ERRORS, **examples.json_example(200, {**AGREEMENT, "status": "kept"})},
     summary="Change an agreement",
 )
 def update_agreement(
