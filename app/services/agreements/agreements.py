@@ -82,11 +82,14 @@ def update_agreement(
                 "Partners already answered the follow-up question about this agreement: its"
                 " parties and checking round can no longer change."
             )
-        for field, value in changes.items():
-            setattr(agreement, field, value)
         collaboration = session.get(Collaboration, agreement.collaboration_id)
         assert collaboration is not None
-        _check(session, collaboration, agreement, changed=changed)
+        # Checked before anything is flushed: a foreign key to nothing must be a 422 naming
+        # the field, never an integrity error from the database.
+        with session.no_autoflush:
+            for field, value in changes.items():
+                setattr(agreement, field, value)
+            _check(session, collaboration, agreement, changed=changed)
         session.add(agreement)
         if changed:
             _emit(session, organisation_id, agreement, "updated")
