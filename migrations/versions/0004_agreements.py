@@ -1,7 +1,7 @@
 """agreements, their follow-up answers, coach notes per round, share links
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0008
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import app.models.base
 
 
 revision: str = "0004"
-down_revision: str | None = "0001"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
