@@ -1,7 +1,7 @@
 """questionnaire forms: comments, page timings, who rates whom, target kinds
 
 Revision ID: 0007
-Revises: 0008
+Revises: 0004
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import app.models.base
 
 
 revision: str = "0007"
-down_revision: str | None = "0008"  # after main's 0008 (caught mail); re-chained by the lead
+down_revision: str | None = "0004"  # after main's 0004 (agreements); re-chained by the lead
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
