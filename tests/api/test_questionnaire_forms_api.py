@@ -245,3 +245,18 @@ def test_invitations_keep_the_kind_of_each_target(
     )
     kinds = {i.party_id: i.target_kinds for i in made}
     assert kinds[forms.client.id] == {str(forms.contractor.id): "contractor"}
+
+
+def test_the_share_pages_mirror_shows_the_gap_with_the_same_suppression(
+    api: TestClient, client: TestClient, caller: Caller, session: Session, forms: FormsWorld
+) -> None:
+    _answer_round(session, forms, client_people=2)  # the client's side is below k
+    made = api.post(
+        f"/rounds/{forms.round.id}/shares", headers=caller.headers, json={"sections": ["mirror"]}
+    )
+    assert made.status_code == 201, made.text
+    page = client.get(f"/r/{made.json()['token']}")
+    assert page.status_code == 200
+    section = page.text[page.text.index('id="expectations-heading"') :]
+    assert ">-50<" not in section and ">+0<" not in section  # no gap beside a hidden group
+    assert "Aannemer BV" in section

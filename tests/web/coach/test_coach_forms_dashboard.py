@@ -45,7 +45,7 @@ def test_the_coach_sees_the_mirror_and_five_comments(
     assert "The mirror of expectations" in html or "De spiegel van verwachtingen" in html
     # The contractor thinks the client trusts it at 0; the client's propensity is 50: -50.
     # The client thinks it is trusted at 100, and the contractor's propensity is 100: +0.
-    mirror = html[html.index('id="mirror-heading"') : html.index('id="comments-heading"')]
+    mirror = html[html.index('id="expectations-heading"') : html.index('id="comments-heading"')]
     assert ">-50<" in mirror and ">+0<" in mirror
     assert html.count('class="comment"') == 5
     assert "Sneller besluiten" in html
@@ -67,4 +67,4 @@ def test_the_printable_report_holds_the_mirror_too(
     _dashboard(client, session, world)  # signs the coach in
     report = client.get(f"/coach/collaborations/{world.collaboration.id}/report")
     assert report.status_code == 200
-    assert 'id="mirror-heading"' in report.text and ">-50<" in report.text
+    assert 'id="expectations-heading"' in report.text and ">-50<" in report.text
