@@ -212,3 +212,8 @@ class TargetsUpdate(StrictInput):
         max_length=200,
         description="Ids of other parties in the same collaboration; null restores the default.",
     )
+
+
+class PartyTargetsPublic(SQLModel):
+    updated: int = PydField(description="How many participants of the party were changed.")
+    items: list[ParticipantPublic] = PydField(description="The party's participants, oldest first.")

@@ -136,7 +136,9 @@ def test_targets_are_set_per_participant_and_per_party(
         headers=caller.headers,
         json={"target_party_ids": None},
     )
-    assert bulk.status_code == 200 and [p["target_party_ids"] for p in bulk.json()] == [None] * 3
+    assert bulk.status_code == 200, bulk.text
+    assert bulk.json()["updated"] == 3
+    assert [p["target_party_ids"] for p in bulk.json()["items"]] == [None] * 3
 
 
 def test_bad_targets_are_problem_details_naming_the_entry(

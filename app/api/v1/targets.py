@@ -7,7 +7,7 @@ from fastapi import APIRouter, Body
 from app.api import examples
 from app.api.deps import ParticipantId, PartyId, SessionDep, WriterDep
 from app.api.problems import problem_responses
-from app.models.collaboration import ParticipantPublic, TargetsUpdate
+from app.models.collaboration import ParticipantPublic, PartyTargetsPublic, TargetsUpdate
 from app.services.setup import targets
 
 router = APIRouter(tags=["collaborations"], responses=problem_responses(401, 403, 429))
@@ -45,8 +45,8 @@ def set_participant_targets(
 
 @router.put(
     "/parties/{party_id}/targets",
-    response_model=list[ParticipantPublic],
-    responses={**ERRORS, **examples.json_example(200, [RATES_ONE])},
+    response_model=PartyTargetsPublic,
+    responses={**ERRORS, **examples.json_example(200, {"updated": 1, "items": [RATES_ONE]})},
     summary="Choose the parties every participant of a party rates",
 )
 def set_party_targets(
@@ -59,9 +59,12 @@ def set_party_targets(
 ) -> Any:
     """The same targets for all current participants of the party at once, all or nothing;
     returns them. `null` restores the default (every other party)."""
-    return targets.set_party_targets(
+    changed = targets.set_party_targets(
         session,
         organisation_id=principal.organisation_id,
         party_id=party_id,
         target_party_ids=data.target_party_ids,
+    )
+    return PartyTargetsPublic(
+        updated=len(changed), items=[ParticipantPublic.model_validate(p) for p in changed]
     )
