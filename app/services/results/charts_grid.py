@@ -4,7 +4,7 @@ parties, and participation. Pure functions from dashboard data to Plotly figure 
 from typing import Any
 
 from app.services.results.dashboard import Dashboard, Estimate, Position, Shift
-from app.web.charts import (
+from app.services.results.charts import (
     Figure,
     Translate,
     base_layout,
