@@ -12,7 +12,6 @@ from app.services.identity.auth import Principal
 from app.services.privacy import audit
 from app.services.results import alerts
 from app.services.results import dashboard as dashboard_service
-from app.services.results.dashboard import Dashboard, build_dashboard
 from app.services.results.charts import Translate, matrix_figure
 from app.services.results.charts_grid import (
     areas_heatmap,
@@ -21,6 +20,7 @@ from app.services.results.charts_grid import (
     perception_gap_figure,
 )
 from app.services.results.charts_time import trend_figure
+from app.services.results.dashboard import Dashboard, build_dashboard
 from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
 from app.web.coach.forms import translator
 from app.web.coach.pages import page, see_other
