@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # or networks, "*" for any. Rate limits count per client address, so set this right.
     forwarded_allow_ips: str = "127.0.0.1"
     log_json: bool = True
+    # The headless Chromium that draws the PDF report's charts; empty: found on the PATH.
+    chromium_path: str | None = None
     log_level: str = "INFO"
 
     @model_validator(mode="after")

@@ -10,11 +10,23 @@ from app.web.coach import (
     links,
     participants,
     parties,
+    reports,
     rounds,
     signin,
 )
 
-ROUTERS = (signin, collaborations, parties, participants, rounds, links, dashboard, admin, assets)
+ROUTERS = (
+    signin,
+    collaborations,
+    parties,
+    participants,
+    rounds,
+    links,
+    dashboard,
+    reports,
+    admin,
+    assets,
+)
 
 
 def install_coach(app: FastAPI) -> None:
