@@ -18,7 +18,8 @@ PRINT_FONT = {"family": "DejaVu Sans, Arial, sans-serif", "size": 12, "color": "
 
 @dataclass(frozen=True, slots=True)
 class ReportFigures:
-    """The figures the template places, by role; `areas` per party id, in the parties' order."""
+    """The figures the template places, by role; `areas` per party id, in the parties' order
+    (only parties with figures in some round)."""
 
     matrix: Figure
     trends: list[Figure]
@@ -45,7 +46,17 @@ def report_figures(report: RoundReport, *, language: str, _: Translate) -> Repor
         areas={
             party.id: for_print(areas_heatmap(dashboard, party_id=party.id, language=language, _=_))
             for party in dashboard.parties
+            if _shown_in_any_round(report, party.id)
         },
+    )
+
+
+def _shown_in_any_round(report: RoundReport, party_id: int) -> bool:
+    """A party hidden in every round gets no chart of empty cells, only the table's note."""
+    return any(
+        (position := report.dashboard.position(party_id, r.id)) is not None
+        and not position.suppressed
+        for r in report.dashboard.rounds
     )
 
 
