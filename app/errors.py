@@ -78,6 +78,7 @@ class Unavailable(TrustmeterError):
 
     status_code = 503
     title = "Service unavailable"
+    code = "unavailable"
 
 
 class RateLimited(TrustmeterError):

@@ -66,7 +66,10 @@ def build_round_report(session: Session, *, organisation_id: int, round_id: int)
     """The report of one measured round; a draft round has nothing to report yet."""
     round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
     if round_.status == RoundStatus.DRAFT:
-        raise Conflict("This round is still a draft: open it and collect answers first.")
+        raise Conflict(
+            "This round is still a draft: open it and collect answers first.",
+            code="report.draft_round",
+        )
     collaboration = get_collaboration(
         session, organisation_id=organisation_id, collaboration_id=round_.collaboration_id
     )
