@@ -7,6 +7,7 @@ import re
 
 import pytest
 from sqlmodel import Session, col, select
+from weasyprint.urls import FatalURLFetchingError
 
 from app.config import Settings
 from app.errors import Conflict, NotFound
@@ -14,7 +15,12 @@ from app.infra.static_charts import ChartDrawer
 from app.models import Alert, Collaboration, Participant, Round
 from app.services import demo
 from app.services.reporting.report_figures import report_figures
-from app.services.reporting.report_pdf import RenderedReport, Viewer, round_report_pdf
+from app.services.reporting.report_pdf import (
+    RenderedReport,
+    Viewer,
+    html_to_pdf,
+    round_report_pdf,
+)
 from app.services.reporting.round_report import build_round_report
 from app.services.setup import rounds
 from tests.factories import make_open_collaboration, make_organisation, make_round
@@ -176,3 +182,10 @@ def test_another_organisations_round_is_not_found(
             drawer=chart_drawer,
             viewer=Viewer(),
         )
+
+
+def test_the_pdf_renderer_fetches_nothing() -> None:
+    html = '<html><body><p>Hallo</p><img src="http://127.0.0.1:9/tracker.png"></body></html>'
+    with pytest.raises(FatalURLFetchingError):
+        html_to_pdf(html)
+    assert read_pdf(html_to_pdf("<html><body><p>Hallo</p></body></html>")).text.strip() == "Hallo"

@@ -1,6 +1,7 @@
 """The round report as a PDF: its data, the dashboard's charts as SVG, HTML, then WeasyPrint."""
 
 import base64
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,11 +23,13 @@ from app.paths import TEMPLATES_DIR
 from app.services.privacy import audit
 from app.services.reporting.report_figures import report_figures
 from app.services.reporting.round_report import RoundReport, build_round_report
-from app.services.results.charts import zone_names
 
 TEMPLATE = "report/round.html"
 STYLESHEET = TEMPLATES_DIR / "report" / "report.css"
 MEDIA_TYPE = "application/pdf"
+# Laying out a report takes tens of MB for a moment; like the dashboard page, one at a time per
+# process keeps a worker's memory flat (the charts' browser is shared anyway).
+_one_at_a_time = threading.Lock()
 # The collaborations are Dutch: dates are printed on the clock people live by there.
 DISPLAY_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
@@ -58,8 +61,8 @@ def round_report_pdf(
     """The PDF of one round, in `language` (else the collaboration's own), audited as viewed."""
     report = build_round_report(session, organisation_id=organisation_id, round_id=round_id)
     chosen = language or report.language or DEFAULT_LANGUAGE
-    html = report_html(report, language=chosen, drawer=drawer)
-    content = html_to_pdf(html)
+    with _one_at_a_time:
+        content = html_to_pdf(report_html(report, language=chosen, drawer=drawer))
     audit.record_view(
         session,
         organisation_id=organisation_id,
@@ -89,7 +92,6 @@ def report_html(report: RoundReport, *, language: str, drawer: ChartDrawer) -> s
         "report": report,
         "d": report.dashboard,
         "images": images,
-        "zone_names": zone_names(translate),
         "language": language,
         "made_at": datetime.now(UTC),
     }
