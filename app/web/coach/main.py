@@ -8,6 +8,7 @@ from app.web.coach import (
     collaborations,
     dashboard,
     links,
+    mail,
     participants,
     parties,
     reports,
@@ -25,6 +26,7 @@ ROUTERS = (
     dashboard,
     reports,
     admin,
+    mail,
     assets,
 )
 
