@@ -12,8 +12,11 @@ from weasyprint.urls import FatalURLFetchingError
 from app.config import Settings
 from app.errors import Conflict, NotFound
 from app.infra.static_charts import ChartDrawer
-from app.models import Alert, Collaboration, Participant, Round
+from app.models import Alert, Collaboration, Participant, Party, Round
+from app.models.agreement import AgreementCreate
 from app.services import demo
+from app.services.agreements import agreements
+from app.services.demo_walkthrough import OPEN_ROUND
 from app.services.reporting.report_figures import report_figures
 from app.services.reporting.report_pdf import (
     RenderedReport,
@@ -32,8 +35,8 @@ A4 = (595.28, 841.89)
 
 def _demo_round(session: Session, settings: Settings, number: int) -> Round:
     demo.load_demo(session, settings=settings)
-    found = session.exec(select(Round).order_by(col(Round.opens_at))).all()
-    return found[number - 1]
+    label = demo.ROUNDS[number - 1][0]
+    return session.exec(select(Round).where(Round.label == label)).one()
 
 
 def _render(
@@ -48,6 +51,29 @@ def _render(
         language=language,
         drawer=drawer,
         viewer=Viewer(),
+    )
+
+
+def _agree(session: Session, title: str, *, made: Round, checked: Round | None = None) -> None:
+    """An agreement between the demo's first two parties about keeping commitments."""
+    collaboration = session.get(Collaboration, made.collaboration_id)
+    assert collaboration is not None and collaboration.id is not None and made.id is not None
+    parties = session.exec(
+        select(Party).where(Party.collaboration_id == collaboration.id).order_by(col(Party.id))
+    ).all()
+    data = AgreementCreate(
+        title=title,
+        area="commitments",
+        committing_party_ids=[parties[0].id or 0],
+        target_party_id=parties[1].id,
+        round_id=made.id,
+        check_round_id=checked.id if checked else None,
+    )
+    agreements.create_agreement(
+        session,
+        organisation_id=collaboration.organisation_id,
+        collaboration_id=collaboration.id,
+        data=data,
     )
 
 
@@ -89,8 +115,15 @@ def test_the_english_report_lists_each_alert_of_the_round_once(
     session: Session, settings: Settings, chart_drawer: ChartDrawer
 ) -> None:
     round_ = _demo_round(session, settings, 4)
+    walkthrough = session.exec(select(Round).where(Round.label == OPEN_ROUND[0])).one()
+    _agree(session, "Weekly site meeting", made=_demo_round(session, settings, 2))
+    _agree(session, "Open book pricing", made=round_, checked=walkthrough)
     pdf = read_pdf(_render(session, round_, chart_drawer, "en").content)
 
+    # Made after this round, once, its check still to come (the open round is not named);
+    # one made after an earlier round is not this round's.
+    assert pdf.count("Open book pricing") == 1 and "not asked yet" in pdf.text
+    assert "Weekly site meeting" not in pdf.text and OPEN_ROUND[0] not in pdf.text
     for zone in ("Smart trust", "Blind trust", "Distrust", "No trust"):
         assert zone in pdf.text
     assert "compared with round Na gunning" in pdf.text
@@ -110,7 +143,12 @@ def test_an_earlier_rounds_report_shows_nothing_of_later_rounds(
     session: Session, settings: Settings, chart_drawer: ChartDrawer
 ) -> None:
     round_ = _demo_round(session, settings, 2)
+    walkthrough = session.exec(select(Round).where(Round.label == OPEN_ROUND[0])).one()
+    _agree(session, "Weekly site meeting", made=round_, checked=walkthrough)
     pdf = read_pdf(_render(session, round_, chart_drawer, "en").content)
+
+    assert pdf.count("Weekly site meeting") == 1  # made now, its check is still to come
+    assert "not asked yet" in pdf.text and OPEN_ROUND[0] not in pdf.text
 
     assert "Marktconsultatie" in pdf.text and "Nulmeting voorbereiding" in pdf.text
     for later in ("Na gunning", "Halverwege uitvoering", "Jun 2026", "Oct 2026"):
@@ -141,7 +179,8 @@ def test_a_party_under_the_threshold_shows_no_figure_anywhere(
     hidden = "fewer than 3 answers"
     assert f"Kleine Partij – {hidden} {hidden} {hidden}" in pdf.text
     assert f"Gemeente Zuid – {hidden} {hidden} {hidden}" in pdf.text
-    assert f"Kleine Partij about Gemeente Zuid {hidden} {hidden} {hidden}" in pdf.text
+    mirror = "Measure Gemeente Zuid about Kleine Partij Kleine Partij about Gemeente Zuid"
+    assert f"{mirror} Propensity to trust {hidden} {hidden}" in pdf.text
     areas = "Areas of Kleine Partij in round Nulmeting Area Score Change since the round before"
     assert f"{areas} Integrity {hidden}" in pdf.text
     # Numbers after its name: only the invited and answered counts (how others see it is shown).

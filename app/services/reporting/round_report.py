@@ -5,13 +5,17 @@ disagree, and a suppressed group arrives here with its flag and nothing else.
 """
 
 from dataclasses import dataclass, replace
-from itertools import combinations
 
 from sqlmodel import Session
 
 from app.errors import Conflict
 from app.models import Alert, RoundStatus
 from app.services.access.lookups import get_collaboration, get_round
+from app.services.results.agreement_outcomes import (
+    AgreementView,
+    Outcome,
+    agreements_for_round,
+)
 from app.services.results.dashboard import (
     Dashboard,
     Participation,
@@ -22,6 +26,7 @@ from app.services.results.dashboard import (
     build_dashboard,
     round_alerts,
 )
+from app.services.results.mirror import MirrorPair, mirror
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,16 +41,6 @@ class PartyChange:
 
 
 @dataclass(frozen=True, slots=True)
-class Mirror:
-    """One relationship: how A sees B beside how B sees A, in this round."""
-
-    a: PartyView
-    b: PartyView
-    a_about_b: Position | None
-    b_about_a: Position | None
-
-
-@dataclass(frozen=True, slots=True)
 class RoundReport:
     dashboard: Dashboard  # the rounds up to and including this one, nothing later
     round: RoundView
@@ -53,7 +48,8 @@ class RoundReport:
     previous: RoundView | None
     changes: list[PartyChange]
     participation: dict[int, Participation]  # party id -> this round's counts
-    mirrors: list[Mirror]
+    mirrors: list[MirrorPair]  # issue 14's mirror: A about B beside B about A, per measure
+    agreements: list[AgreementView]  # made after this round or checked in it
     alerts: list[Alert]  # this round's, each once
     language: str  # the collaboration's own, when the reader asks for none
 
@@ -90,7 +86,11 @@ def build_round_report(session: Session, *, organisation_id: int, round_id: int)
             for party in dashboard.parties
             if (counts := dashboard.participation.get((party.id, round_id))) is not None
         },
-        mirrors=_mirrors(dashboard, round_id),
+        mirrors=mirror(dashboard, round_id=round_id),
+        agreements=_as_of(
+            agreements_for_round(session, organisation_id=organisation_id, round_id=round_id),
+            round_ids={r.id for r in rounds},
+        ),
         alerts=round_alerts(
             session, collaboration_id=dashboard.collaboration_id, round_id=round_id
         ),
@@ -129,12 +129,16 @@ def _changes(
     ]
 
 
-def _mirrors(dashboard: Dashboard, round_id: int) -> list[Mirror]:
-    """Every pair of parties once, in the parties' order, when either side answered."""
-    found = []
-    for a, b in combinations(dashboard.parties, 2):
-        a_about_b = dashboard.pairs.get((a.id, b.id, round_id))
-        b_about_a = dashboard.pairs.get((b.id, a.id, round_id))
-        if a_about_b is not None or b_about_a is not None:
-            found.append(Mirror(a, b, a_about_b, b_about_a))
-    return found
+def _as_of(agreements: list[AgreementView], *, round_ids: set[int]) -> list[AgreementView]:
+    """Agreements as they stood at this round: one checked in a later round keeps its
+    before-figure only, so the report says nothing a later round measured."""
+    return [
+        agreement
+        if agreement.check_round is None or agreement.check_round[0] in round_ids
+        else replace(
+            agreement,
+            check_round=None,
+            outcome=Outcome(agreement.outcome.before, after=None, verdict=None),
+        )
+        for agreement in agreements
+    ]
