@@ -12,6 +12,7 @@ from app.api.v1 import (
     imports,
     invitations,
     questionnaires,
+    reports,
     results,
     rounds,
     shares,
@@ -73,6 +74,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         rounds,
         imports,
         results,
+        reports,
         exports,
     )
     for module in (*routers, agreements, shares, webhooks):

@@ -14,15 +14,15 @@ from app.services.identity.auth import Principal
 from app.services.privacy import audit
 from app.services.results import agreement_outcomes, alerts, comments
 from app.services.results import dashboard as dashboard_service
-from app.services.results.dashboard import Dashboard, build_dashboard
-from app.web.charts import Translate, matrix_figure
-from app.web.charts_grid import (
+from app.services.results.charts import Translate, matrix_figure
+from app.services.results.charts_grid import (
     areas_heatmap,
     pair_matrix_figure,
     participation_figure,
     perception_gap_figure,
 )
-from app.web.charts_time import trend_figure
+from app.services.results.charts_time import trend_figure
+from app.services.results.dashboard import Dashboard, build_dashboard
 from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
 from app.web.coach.forms import translator
 from app.web.coach.pages import page, see_other
