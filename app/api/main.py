@@ -16,6 +16,7 @@ from app.api.v1 import (
     results,
     rounds,
     shares,
+    targets,
     webhooks,
 )
 from app.config import Settings
@@ -69,6 +70,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         invitations,
         questionnaires,
         collaborations,
+        targets,
         rounds,
         imports,
         results,

@@ -14,6 +14,7 @@ from app.web.coach import (
     reports,
     rounds,
     signin,
+    targets,
 )
 
 ROUTERS = (
@@ -21,6 +22,7 @@ ROUTERS = (
     collaborations,
     parties,
     participants,
+    targets,
     rounds,
     links,
     dashboard,
