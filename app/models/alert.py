@@ -8,7 +8,6 @@ from sqlmodel import Field, UniqueConstraint
 
 from app.models.base import Timestamped, enum_field, json_field, timestamp
 
-
 NOTE_MAX_LENGTH = 500
 
 

@@ -192,7 +192,7 @@ def tell_round(facts: RoundFacts, *, wording: Wording) -> tuple[str, ...]:
         rate = wording.number(round(100 * facts.submitted / facts.invited))
         sentences.append(
             ngettext(
-                "In “%(round)s” %(submitted)s of the %(num)s people invited answered (%(rate)s%%).",
+                "In “%(round)s” %(submitted)s of the %(num)s person invited answered (%(rate)s%%).",
                 "In “%(round)s” %(submitted)s of the %(num)s people invited answered (%(rate)s%%).",
                 facts.invited,
             )
