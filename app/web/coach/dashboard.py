@@ -210,7 +210,8 @@ def acknowledge(
         )
     except InvalidInput:
         _ = translator(principal.language)
-        message = _("Keep the note to at most %(most)s characters.") % {"most": alerts.NOTE_MAX_LENGTH}
+        most = {"most": alerts.NOTE_MAX_LENGTH}
+        message = _("Keep the note to at most %(most)s characters.") % most
         with _heavy_page:
             return _dashboard_page(
                 request,

@@ -165,7 +165,8 @@ def test_the_language_switch_returns_to_the_chosen_round(
 ) -> None:
     collaboration = _collaboration(session)
     first = _round_ids(session, collaboration.id or 0)[0]
-    url = f"/coach/collaborations/{collaboration.id}/dashboard?round={first}&notice=alert_acknowledged"
+    dashboard = f"/coach/collaborations/{collaboration.id}/dashboard"
+    url = f"{dashboard}?round={first}&notice=alert_acknowledged"
     html = demo_coach.get(url).text
     expected = (
         f'name="next" value="/coach/collaborations/{collaboration.id}/dashboard?round={first}"'
