@@ -2,8 +2,8 @@
 
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
 from app.errors import FieldProblem, InvalidInput, NotFound
+from app.infra.unit_of_work import unit_of_work
 from app.models import Alert, AlertKind, Collaboration, Round, utcnow
 from app.models.alert import NOTE_MAX_LENGTH
 from app.scoring import AlertRules, AlertSignal, participation_signal, zone_move_signal
@@ -134,21 +134,20 @@ def acknowledge_alert(
     if note is not None and len(note) > NOTE_MAX_LENGTH:
         problem = FieldProblem("note", f"At most {NOTE_MAX_LENGTH} characters.")
         raise InvalidInput("The note is too long.", problems=[problem])
-    begin_write(session)
-    alert = session.get(Alert, alert_id)
-    wrong_place = collaboration_id is not None and (
-        alert is None or alert.collaboration_id != collaboration_id
-    )
-    if alert is None or wrong_place:
-        raise NotFound(f"No alert {alert_id} in your organisation.")
-    get_collaboration(
-        session, organisation_id=organisation_id, collaboration_id=alert.collaboration_id
-    )
-    if alert.acknowledged_at is None:
-        alert.acknowledged_at = utcnow()
-        alert.acknowledged_by_id = user_id
-    if note is not None and not alert.acknowledged_note:
-        alert.acknowledged_note = note
-    session.add(alert)
-    session.commit()
+    with unit_of_work(session):
+        alert = session.get(Alert, alert_id)
+        wrong_place = collaboration_id is not None and (
+            alert is None or alert.collaboration_id != collaboration_id
+        )
+        if alert is None or wrong_place:
+            raise NotFound(f"No alert {alert_id} in your organisation.")
+        get_collaboration(
+            session, organisation_id=organisation_id, collaboration_id=alert.collaboration_id
+        )
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at = utcnow()
+            alert.acknowledged_by_id = user_id
+        if note is not None and not alert.acknowledged_note:
+            alert.acknowledged_note = note
+        session.add(alert)
     return alert
