@@ -133,7 +133,7 @@ def acknowledge_alert(
     note = (note or "").strip() or None
     if note is not None and len(note) > NOTE_MAX_LENGTH:
         problem = FieldProblem("note", f"At most {NOTE_MAX_LENGTH} characters.")
-        raise InvalidInput("The note is too long.", problems=[problem])
+        raise InvalidInput("The note is too long.", problems=[problem], code="alert.note_too_long")
     with unit_of_work(session):
         alert = session.get(Alert, alert_id)
         wrong_place = collaboration_id is not None and (

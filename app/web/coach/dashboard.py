@@ -20,6 +20,7 @@ from app.web.coach.dashboard_charts import figures, report_figures
 from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
 from app.web.coach.forms import text, translator
 from app.web.coach.pages import page
+from app.web.coach.refusals import refusal
 from app.web.deps import SessionDep
 from app.web.plotly_assets import GLOBAL_STYLE_ID, NO_INLINE_CLASS, plotly_assets
 
@@ -208,10 +209,8 @@ def acknowledge(
             user_id=principal.user_id,
             note=note or None,
         )
-    except InvalidInput:
-        _ = translator(principal.language)
-        most = {"most": alerts.NOTE_MAX_LENGTH}
-        message = _("Keep the note to at most %(most)s characters.") % most
+    except InvalidInput as refused:
+        message = refusal(refused, translator(principal.language))
         with _heavy_page:
             return _dashboard_page(
                 request,
