@@ -13,6 +13,8 @@ from enum import StrEnum
 # A change the size of a few points is what a coach can talk about; smaller apparent changes
 # inside the margin of chance are not worth a sentence of their own.
 NOTABLE_POINTS = 5.0
+# Changes within the margin of chance are named up to this many; more are said in one phrase.
+MOST_LISTED = 2
 # Zones a coach wants to hear about even when nothing moved: the ones away from smart trust.
 ZONES_TO_DISCUSS = ("distrust", "no_trust", "blind_trust")
 
@@ -117,7 +119,9 @@ def tell_group(group: GroupFigures, *, k: int, wording: Wording) -> GroupStory:
         for m in group.moves
         if m.direction is Direction.UNCLEAR and abs(m.after - m.before) >= NOTABLE_POINTS
     )
-    if unclear:
+    if len(unclear) > MOST_LISTED:  # a long list of non-findings buries the findings
+        sentences.append(_("Other differences lie within the margin of chance."))
+    elif unclear:
         sentences.append(
             _("No clear change in %(list)s: the difference lies within the margin of chance.")
             % {"list": _listed(unclear, wording)}

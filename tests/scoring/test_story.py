@@ -70,6 +70,13 @@ def test_a_change_within_noise_is_no_clear_change() -> None:
     assert story.falls == () and story.rises == () and not story.needs_attention
 
 
+def test_many_changes_within_noise_are_said_in_one_phrase() -> None:
+    moves = tuple(Move(f"m{i}", f"M{i}", 60.0, 52.0, -18.0, 2.0) for i in range(3))
+    group = GroupFigures("A", suppressed=False, zone="no_trust", compared=True, moves=moves)
+    story = tell_group(group, k=3, wording=ENGLISH)
+    assert story.sentences[-1] == "Other differences lie within the margin of chance."
+
+
 def test_small_changes_within_noise_read_as_no_clear_change_since_the_previous_round() -> None:
     group = GroupFigures(
         "A",
