@@ -24,9 +24,12 @@ OVERFLOWING = """
 (tablesFit) => {
   const found = [];
   const width = document.documentElement.clientWidth;
-  const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
-    (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "") +
-    (el.getAttribute("aria-labelledby") ? "[" + el.getAttribute("aria-labelledby") + "]" : "");
+  const name = (el) => {
+    const classes = typeof el.className === "string" ? el.className.trim().split(/\\s+/) : [];
+    const label = el.getAttribute("aria-labelledby");
+    return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+      (classes.length ? "." + classes.join(".") : "") + (label ? "[" + label + "]" : "");
+  };
   for (const el of document.querySelectorAll("main *")) {
     if (el.closest(".visually-hidden") || el.closest("svg")) continue;
     const inWrap = el.closest(".table-wrap");
@@ -37,18 +40,23 @@ OVERFLOWING = """
     if (rect.width === 0 && rect.height === 0) continue;
     if (rect.right > width + 1 || rect.left < -1) found.push(name(el) + " leaves the page");
     const scrolls = el.classList.contains("table-wrap");
-    if ((!scrolls || tablesFit) && style.overflowX !== "hidden" && el.clientWidth > 0
-        && el.scrollWidth > el.clientWidth + 1) found.push(name(el) + " is wider inside than its box");
+    const spills = el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1;
+    if ((!scrolls || tablesFit) && style.overflowX !== "hidden" && spills) {
+      found.push(name(el) + " is wider inside than its box");
+    }
   }
   for (const svg of document.querySelectorAll(".chart .main-svg")) {
-    const box = svg.closest(".chart").getBoundingClientRect();
-    const drawn = svg.getBoundingClientRect();
-    if (drawn.right > box.right + 1) found.push("chart " + svg.closest(".chart").id + " is clipped");
+    const chart = svg.closest(".chart");
+    if (svg.getBoundingClientRect().right > chart.getBoundingClientRect().right + 1) {
+      found.push("chart " + chart.id + " is clipped");
+    }
   }
   for (const badge of document.querySelectorAll("main .zone-badge")) {
     const cell = badge.parentElement.getBoundingClientRect();
     const own = badge.getBoundingClientRect();
-    if (own.right > cell.right + 1 || own.left < cell.left - 1) found.push("a zone badge is clipped");
+    if (own.right > cell.right + 1 || own.left < cell.left - 1) {
+      found.push("a zone badge is clipped");
+    }
   }
   return found;
 }
