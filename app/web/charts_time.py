@@ -50,6 +50,12 @@ def trend_figure(
         },
         yaxis={"range": [0, 100], "dtick": 10, "title": {"text": _("Score (0-100)")}},
         shapes=[{**line, "line": {"color": "#444444", "width": 1.5, "dash": "dash"}}],
+        legend={"orientation": "h", "x": 0, "y": -0.32, "yanchor": "top"},
+        # Room on the right for the last round's name, centred on its tick.
+        margin={"l": 64, "r": 56, "t": 56, "b": 24},
+        height=400,
+        # On a phone the rounds are named by number and month (see dashboard.js).
+        meta={"narrow": {"xaxis.ticktext": _narrow_ticks(dashboard, language)}},
     )
     return {"data": data, "layout": layout}
 
@@ -65,15 +71,24 @@ def _round_ticks(dashboard: Dashboard, language: str) -> dict[str, Any]:
         "tickmode": "array",
         "tickvals": [r.moment.isoformat() for r in dashboard.rounds],
         "ticktext": texts,
+        "tickangle": 0,
+        "tickfont": {"size": 12},
         "automargin": True,
     }
+
+
+def _narrow_ticks(dashboard: Dashboard, language: str) -> list[str]:
+    return [
+        f"{number}<br>{format_date(r.moment.astimezone(DISPLAY_TIMEZONE), 'MMM', locale=language)}"
+        for number, r in enumerate(dashboard.rounds, start=1)
+    ]
 
 
 def _month(moment: datetime, language: str) -> str:
     return format_date(moment.astimezone(DISPLAY_TIMEZONE), "MMM yyyy", locale=language)
 
 
-def _short(label: str, most: int = 16) -> str:
+def _short(label: str, most: int = 14) -> str:
     """A long round label would run into its neighbour on the axis; the table has it whole."""
     return label if len(label) <= most else label[: most - 1].rstrip() + "…"
 
