@@ -26,8 +26,12 @@ def test_the_home_page_shows_each_collaborations_status_newest_activity_first(
     titles = re.findall(r'<h2 class="status-card__title"[^>]*><a [^>]*>([^<]+)</a>', html)
     assert titles == ["Nieuwe brug", demo.COLLABORATION]
     demo_card = html[html.index(demo.COLLABORATION) :]
-    assert "Ronde 4: Halverwege uitvoering" in demo_card
-    assert "88% heeft geantwoord (21 van 24)" in demo_card
+    # The current round is the open fifth one; the zones are from the last one with figures.
+    assert re.search(
+        r"Ronde 5: Evaluatie eerste jaar <span class=\"badge[^\"]*\">Open</span>", demo_card
+    )
+    assert "33% heeft geantwoord (8 van 24)" in demo_card
+    assert "Zones in ‘Halverwege uitvoering’" in demo_card  # noqa: RUF001
     assert re.search(
         r"Wegenbouw Rijnland</span>\s*<span class=\"zone-badge zone-badge--no-trust\">", demo_card
     )

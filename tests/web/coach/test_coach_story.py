@@ -27,12 +27,10 @@ def _collaboration(session: Session) -> Collaboration:
 
 
 def _round_ids(session: Session, collaboration_id: int) -> list[int]:
-    found = session.exec(
-        select(Round)
-        .where(Round.collaboration_id == collaboration_id)
-        .order_by(col(Round.opens_at))
-    ).all()
-    return [r.id or 0 for r in found]
+    """The demo's four closed rounds, in their order (its fifth, open round comes after)."""
+    found = session.exec(select(Round).where(Round.collaboration_id == collaboration_id)).all()
+    by_label = {r.label: r.id or 0 for r in found}
+    return [by_label[label] for label, _phase, _opens in demo.ROUNDS]
 
 
 def _selected_round(html: str) -> int:
