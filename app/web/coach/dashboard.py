@@ -10,9 +10,10 @@ from sqlmodel import Session
 from app.errors import InvalidInput
 from app.services.exchange import exports
 from app.services.exchange.export_formats import csv_style_for
+from app.services.exchange.results_export import export_results
 from app.services.identity.auth import Principal
 from app.services.privacy import audit
-from app.services.results import alerts
+from app.services.results import agreement_outcomes, alerts
 from app.services.results.alert_story import alert_rounds
 from app.services.results.dashboard import Dashboard, build_dashboard, up_to
 from app.services.results.guidance import all_guidance
@@ -94,6 +95,9 @@ def _dashboard_page(
         "charts": figures(found, round_id=selected, pair=pair, language=principal.language, _=_),
         "plotly": _plotly(),
         "guidance_library": all_guidance(_),
+        "agreements": agreement_outcomes.agreements_of_collaboration(
+            session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
+        ),
         "note_problem": note_problem,
         **_story(session, found, selected, principal.language),
     }
@@ -174,9 +178,11 @@ def export(
     principal: PrincipalDep,
     session: SessionDep,
     format: Annotated[Literal["csv", "xlsx", "sav"], Query()] = "csv",
+    content: Annotated[Literal["answers", "results"], Query()] = "answers",
 ) -> Response:
     # In the coach's language; a CSV Excel opens in columns (";" and a BOM for Dutch).
-    exported = exports.export_collaboration(
+    export = exports.export_collaboration if content == "answers" else export_results
+    exported = export(
         session,
         organisation_id=principal.organisation_id,
         collaboration_id=collaboration_id,
