@@ -2,15 +2,15 @@
 
 from typing import Any
 
-from app.services.results.dashboard import Dashboard
-from app.web.charts import Translate, in_language, matrix_figure
-from app.web.charts_grid import (
+from app.services.results.charts import Translate, in_language, matrix_figure
+from app.services.results.charts_grid import (
     areas_heatmap,
     pair_matrix_figure,
     participation_figure,
     perception_gap_figure,
 )
-from app.web.charts_time import trend_figure
+from app.services.results.charts_time import trend_figure
+from app.services.results.dashboard import Dashboard
 
 
 def figures(

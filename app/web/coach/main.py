@@ -11,6 +11,7 @@ from app.web.coach import (
     mail,
     participants,
     parties,
+    reports,
     rounds,
     signin,
 )
@@ -23,6 +24,7 @@ ROUTERS = (
     rounds,
     links,
     dashboard,
+    reports,
     admin,
     mail,
     assets,

@@ -2,12 +2,23 @@
 
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
+from app.services.results.charts import (
+    Figure,
+    Translate,
+    base_layout,
+    identity,
+    measure_of,
+    plain,
+    series_style,
+)
 from app.services.results.dashboard import Dashboard, Estimate, PartyView
-from app.web.charts import Figure, Translate, base_layout, identity, measure_of, plain, series_style
-from app.web.i18n import DISPLAY_TIMEZONE
+
+# Months as on the partners' calendars (the pages show dates on Dutch clocks too).
+DISPLAY_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
 
 def trend_figure(
