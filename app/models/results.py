@@ -227,6 +227,9 @@ class AlertPublic(BaseModel):
     detail: dict[str, Any]
     created_at: datetime
     acknowledged_at: datetime | None
+    acknowledged_note: str | None = Field(
+        default=None, description="What the coach noted when marking the alert as seen."
+    )
 
 
 class TrendsOut(BaseModel):

@@ -2,7 +2,7 @@
 participation (counts only) and alerts. Suppressed groups carry no figures, only the flag."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import func
@@ -231,6 +231,21 @@ def round_alerts(session: Session, *, collaboration_id: int, round_id: int) -> l
         .order_by(col(Alert.id).desc())
     )
     return sorted(session.exec(query), key=lambda alert: alert.acknowledged_at is not None)
+
+
+def up_to(dashboard: Dashboard, round_id: int) -> Dashboard:
+    """The dashboard as it stood at `round_id`: nothing of a later round (the printed report)."""
+    ids = [r.id for r in dashboard.rounds]
+    kept = set(ids[: ids.index(round_id) + 1]) if round_id in ids else set(ids)
+    return replace(
+        dashboard,
+        rounds=[r for r in dashboard.rounds if r.id in kept],
+        positions={key: p for key, p in dashboard.positions.items() if key[1] in kept},
+        pairs={key: p for key, p in dashboard.pairs.items() if key[2] in kept},
+        shifts=[s for s in dashboard.shifts if s.to_round_id in kept],
+        participation={k: p for k, p in dashboard.participation.items() if k[1] in kept},
+        alerts=[a for a in dashboard.alerts if a.round_id in kept],
+    )
 
 
 def position_of(group: PartyAggregate | PairAggregate) -> Position:

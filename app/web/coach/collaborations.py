@@ -8,6 +8,7 @@ from starlette.datastructures import FormData
 
 from app.models.collaboration import CollaborationCreate, CollaborationUpdate
 from app.services.identity.auth import Principal
+from app.services.results import home
 from app.services.setup import coach, collaborations
 from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
 from app.web.coach.forms import Errors, checked, number, text, translator, validate
@@ -36,7 +37,7 @@ REQUIRED_NUMBERS = ("alert_decline_points", "alert_participation_percent", "comm
 
 @router.get("/coach")
 def list_collaborations(request: Request, principal: PrincipalDep, session: SessionDep) -> Response:
-    rows = coach.list_collaborations(session, organisation_id=principal.organisation_id)
+    rows = home.collaboration_statuses(session, organisation_id=principal.organisation_id)
     return page(request, "coach/collaborations.html", principal, {"rows": rows})
 
 
