@@ -49,6 +49,8 @@ PartyId = Annotated[int, _id_path("party")]
 RoundId = Annotated[int, _id_path("round")]
 QuestionnaireId = Annotated[int, _id_path("questionnaire")]
 WebhookId = Annotated[int, _id_path("webhook")]
+ParticipantId = Annotated[int, _id_path("participant")]
+InvitationId = Annotated[int, _id_path("invitation")]
 InvitationToken = Annotated[
     str,
     Path(

@@ -6,10 +6,12 @@ from sqlalchemy import Engine
 from app.api.deps import refuse_nul_characters, refuse_unknown_query_parameters
 from app.api.errors import install_api_error_handlers
 from app.api.v1 import (
+    cadence,
     collaborations,
     exports,
     imports,
     invitations,
+    participants,
     questionnaires,
     results,
     rounds,
@@ -61,6 +63,6 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     install_api_error_handlers(api)
     # Routes are matched in order: the busiest (partners' submissions) is tried first.
     routers = (invitations, questionnaires, collaborations, rounds, imports, results, exports)
-    for module in (*routers, webhooks):
+    for module in (*routers, cadence, participants, webhooks):
         api.include_router(module.router)
     return api

@@ -17,12 +17,17 @@ from app.models.outbox import JobKind, JobStatus, OutboxJob, Webhook
 from app.models.questionnaire import Questionnaire
 from app.models.response import Response
 from app.models.round import Invitation, InvitationStatus, Phase, Round, RoundStatus
+from app.models.schedule import AlertMailMode, AlertSubscription, Cadence, CadenceUnit
 
 __all__ = [
     "Alert",
     "AlertKind",
+    "AlertMailMode",
+    "AlertSubscription",
     "ApiKey",
     "AuditEvent",
+    "Cadence",
+    "CadenceUnit",
     "Collaboration",
     "IdempotencyRecord",
     "Invitation",

@@ -36,6 +36,10 @@ class Round(Timestamped, table=True):
     closes_at: datetime | None = timestamp(nullable=True)
     opened_at: datetime | None = timestamp(nullable=True)
     closed_at: datetime | None = timestamp(nullable=True)
+    # Why the worker could not open the round at opens_at (no parties, no participants);
+    # it tries again a while after `schedule_attempted_at`.
+    schedule_error: str | None = Field(default=None, max_length=500)
+    schedule_attempted_at: datetime | None = timestamp(nullable=True)
 
 
 class InvitationStatus(StrEnum):

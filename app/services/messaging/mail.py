@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.infra import smtp
 from app.models import Collaboration, Invitation, JobKind, OutboxJob, Participant, Round
-from app.services.messaging import mail_render
+from app.services.messaging import alert_mail, alert_mail_render, mail_render
 from app.services.messaging.delivery import DeliveryAbandoned
 
 
@@ -82,6 +82,9 @@ def deliver_email(session: Session, *, job: OutboxJob, settings: Settings) -> No
     Only reads from the session: the worker records the outcome. Raises on failure.
     """
     template = str(job.payload.get("template", ""))
+    if template in alert_mail.TEMPLATES:
+        alert_mail_render.deliver_alert_email(session, job=job, settings=settings)
+        return
     invitation_id = job.payload.get("invitation_id")
     if not isinstance(invitation_id, int):
         raise DeliveryAbandoned("the e-mail job names no invitation")

@@ -5,16 +5,32 @@ from fastapi import FastAPI
 from app.web.coach import (
     admin,
     assets,
+    cadence,
     collaborations,
     dashboard,
     links,
+    participant_edit,
     participants,
     parties,
+    round_page,
     rounds,
     signin,
 )
 
-ROUTERS = (signin, collaborations, parties, participants, rounds, links, dashboard, admin, assets)
+ROUTERS = (
+    signin,
+    collaborations,
+    parties,
+    participants,
+    rounds,
+    links,
+    dashboard,
+    admin,
+    assets,
+    round_page,
+    participant_edit,
+    cadence,
+)
 
 
 def install_coach(app: FastAPI) -> None:

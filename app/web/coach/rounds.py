@@ -9,7 +9,7 @@ from app.errors import Conflict, InvalidInput, NotFound, RoundNotOpen
 from app.models import Round, RoundStatus, utcnow
 from app.models.round import RoundCreate
 from app.services.identity.auth import Principal
-from app.services.messaging import reminders
+from app.services.messaging import invitation_delivery, reminders
 from app.services.setup import coach, questionnaires, rounds
 from app.web.coach.deps import EditorDep, EditorFormDep
 from app.web.coach.forms import Errors, local_moment, text, translator, validate
@@ -138,7 +138,7 @@ def open_round(
         message = _("Add participants to the parties before opening the round.")
     else:
         try:
-            rounds.open_round(
+            issued = rounds.open_round(
                 session,
                 organisation_id=principal.organisation_id,
                 round_id=round_id,
@@ -148,7 +148,9 @@ def open_round(
             message = _("The round cannot be opened now. Reload the page and try again.")
     if message:
         return _refused(request, session, principal, collaboration_id, message)
-    return see_other(f"/coach/collaborations/{collaboration_id}", "round_opened")
+    queued = invitation_delivery.newly_emailed(session, issued=issued)
+    url = f"/coach/collaborations/{collaboration_id}/rounds/{round_id}"
+    return see_other(url, "invitations_queued", count=queued)
 
 
 @router.post("/coach/collaborations/{collaboration_id}/rounds/{round_id}/close")
