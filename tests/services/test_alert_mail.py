@@ -1,4 +1,4 @@
-"""Coaches hear about alerts by e-mail, at once or in a weekly digest, through a real SMTP server."""
+"""Coaches hear about alerts by e-mail, at once or in a weekly digest, via a real SMTP server."""
 
 from datetime import timedelta
 

@@ -1,8 +1,8 @@
 """A collaboration's cadence: the next round is made, opened and closed on schedule; pausing."""
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import Session, col, select

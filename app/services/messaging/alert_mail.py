@@ -10,8 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from app.db import is_sqlite
-from app.infra.unit_of_work import unit_of_work
+from app.infra.unit_of_work import is_sqlite, unit_of_work
 from app.models import (
     Alert,
     AlertMailMode,

@@ -5,9 +5,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from app.db import is_sqlite
 from app.errors import FieldProblem, InvalidInput, NotFound
-from app.infra.unit_of_work import unit_of_work
+from app.infra.unit_of_work import is_sqlite, unit_of_work
 from app.models import Cadence, Collaboration, Round
 from app.models.schedule import CadencePublic, CadenceSet, UpcomingRound
 from app.services.access.lookups import get_collaboration

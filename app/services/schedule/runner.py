@@ -13,9 +13,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.db import is_sqlite
 from app.errors import Conflict
-from app.infra.unit_of_work import unit_of_work
+from app.infra.unit_of_work import is_sqlite, unit_of_work
 from app.models import Collaboration, Round, RoundStatus
 from app.services.messaging import alert_mail
 from app.services.schedule import cadences
