@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from pydantic import EmailStr, StrictInt, StrictStr
+from pydantic import EmailStr, StrictBool, StrictInt, StrictStr
 from pydantic import Field as PydField
 from sqlmodel import SQLModel
 
@@ -26,7 +26,7 @@ class ParticipantUpdate(StrictInput):
 
 
 class LinkReissue(StrictInput):
-    send_email: bool = PydField(
+    send_email: StrictBool = PydField(
         default=True, description="Also e-mail the new link (when the participant has an address)."
     )
 

@@ -50,6 +50,8 @@ class World:
             "questionnaire_id": self.questionnaire_id,
             "webhook_id": self.webhook_id,
             "token": token,
+            "participant_id": self.open.invitations[0].invitation.participant_id,
+            "invitation_id": self.open.invitations[0].invitation.id,
         }
 
 
