@@ -10,7 +10,14 @@ from app.models import Alert, AuditEvent, JobKind, OutboxJob, Round, RoundStatus
 from app.models.outbox import WebhookCreate
 from app.services.messaging import webhooks
 from app.services.schedule import runner
-from tests.factories import make_collaboration, make_participant, make_party, make_round, make_user
+from tests.factories import (
+    make_collaboration,
+    make_organisation,
+    make_participant,
+    make_party,
+    make_round,
+    make_user,
+)
 
 T = datetime(2031, 3, 3, 8, 0, tzinfo=UTC)
 
@@ -22,10 +29,23 @@ def fresh(session: Session) -> Session:
 
 
 def make_scheduled(
-    session: Session, *, parties: int = 2, people: int = 2, **round_values: Any
+    session: Session,
+    *,
+    parties: int = 2,
+    people: int = 2,
+    organisation: str = "Gemeente Testdorp",
+    **round_values: Any,
 ) -> tuple[int, Round]:
-    """A collaboration with parties and people, a coach, and a draft round with times."""
-    collaboration = make_collaboration(session, organisation_id=_organisation(session))
+    """An organisation with a coach, a collaboration with parties and people, and a draft
+    round with times."""
+    organisation_id = make_organisation(session, name=organisation)
+    email = "coach@example.org" if organisation == "Gemeente Testdorp" else None
+    make_user(
+        session,
+        organisation_id=organisation_id,
+        email=email or f"coach-{organisation_id}@example.org",
+    )
+    collaboration = make_collaboration(session, organisation_id=organisation_id)
     organisation_id, collaboration_id = collaboration.organisation_id, collaboration.id or 0
     for number in range(parties):
         party = make_party(
@@ -47,14 +67,6 @@ def make_scheduled(
         session, organisation_id=organisation_id, collaboration_id=collaboration_id, **values
     )
     return organisation_id, round_
-
-
-def _organisation(session: Session) -> int:
-    from tests.factories import make_organisation
-
-    organisation_id = make_organisation(session)
-    make_user(session, organisation_id=organisation_id, email="coach@example.org")
-    return organisation_id
 
 
 def jobs(session: Session, template: str | None = None) -> list[OutboxJob]:
