@@ -71,17 +71,21 @@ def set_cadence(
                 "The first round must open in the future.",
                 problems=[FieldProblem("starts_at", "must lie in the future")],
             )
-        was_paused = cadence.id is not None and cadence.paused_at is not None
-        for name in ("every", "unit", "open_days", "questionnaire_id", "label", "phase"):
-            setattr(cadence, name, getattr(data, name))
-        if new_rhythm:
-            cadence.anchor_at, cadence.next_index = data.starts_at, 0
-        cadence.paused_at = (cadence.paused_at or now) if data.paused else None
-        if new_rhythm or (was_paused and not data.paused):
-            _skip_passed(cadence, now)
+        _apply(cadence, data, new_rhythm=new_rhythm, now=now)
         session.add(cadence)
         session.flush()
     return cadence
+
+
+def _apply(cadence: Cadence, data: CadenceSet, *, new_rhythm: bool, now: datetime) -> None:
+    was_paused = cadence.id is not None and cadence.paused_at is not None
+    for name in ("every", "unit", "open_days", "questionnaire_id", "label", "phase"):
+        setattr(cadence, name, getattr(data, name))
+    if new_rhythm:
+        cadence.anchor_at, cadence.next_index = data.starts_at, 0
+    cadence.paused_at = (cadence.paused_at or now) if data.paused else None
+    if new_rhythm or (was_paused and not data.paused):
+        _skip_passed(cadence, now)  # a resumed cadence does not make rounds it missed
 
 
 def delete_cadence(session: Session, *, organisation_id: int, collaboration_id: int) -> Cadence:
