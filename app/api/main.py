@@ -50,7 +50,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         openapi_url="/openapi.json",
-        docs_url="/docs" if settings.show_docs else None,
+        docs_url=None,  # served from a packaged Swagger UI by app.web.api_docs
         redoc_url=None,
         dependencies=[
             Depends(refuse_unknown_query_parameters),

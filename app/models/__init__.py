@@ -2,6 +2,7 @@
 
 from app.models.alert import Alert, AlertKind
 from app.models.base import metadata, utcnow
+from app.models.caught_mail import CaughtMail
 from app.models.collaboration import Collaboration, Participant, Party, PartyKind
 from app.models.organisation import (
     ApiKey,
@@ -28,6 +29,7 @@ __all__ = [
     "AuditEvent",
     "Cadence",
     "CadenceUnit",
+    "CaughtMail",
     "Collaboration",
     "IdempotencyRecord",
     "Invitation",

@@ -140,6 +140,9 @@ REQUESTS: dict[str, Callable[[dict[str, object]], Request]] = {
         json={"name": "Nieuwe partij", "kind": "partner"}
     ),
     "POST /parties/{party_id}/participants": lambda ids: Request(json={"external_ref": "new-1"}),
+    "POST /parties/{party_id}/participants:batch": lambda ids: Request(
+        json={"participants": [{"external_ref": "batch-1"}, {"email": "b@example.org"}]}
+    ),
     "POST /collaborations/{collaboration_id}/rounds": lambda ids: Request(
         json={"label": "Tweede meting", "questionnaire_id": ids["questionnaire_id"]}
     ),

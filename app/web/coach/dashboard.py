@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.services.exchange import exports
+from app.services.exchange.export_formats import csv_style_for
 from app.services.identity.auth import Principal
 from app.services.privacy import audit
 from app.services.results import alerts
@@ -194,13 +195,16 @@ def export(
     collaboration_id: int,
     principal: PrincipalDep,
     session: SessionDep,
-    format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
+    format: Annotated[Literal["csv", "xlsx", "sav"], Query()] = "csv",
 ) -> Response:
+    # In the coach's language; a CSV Excel opens in columns (";" and a BOM for Dutch).
     exported = exports.export_collaboration(
         session,
         organisation_id=principal.organisation_id,
         collaboration_id=collaboration_id,
         format=format,
+        language=principal.language,
+        csv_style=csv_style_for(principal.language, None),
         user_id=principal.user_id,
     )
     return Response(

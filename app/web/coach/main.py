@@ -9,6 +9,7 @@ from app.web.coach import (
     collaborations,
     dashboard,
     links,
+    mail,
     participant_edit,
     participants,
     parties,
@@ -26,10 +27,11 @@ ROUTERS = (
     links,
     dashboard,
     admin,
-    assets,
+    mail,
     round_page,
     participant_edit,
     cadence,
+    assets,
 )
 
 
