@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.models import Participant, User
+from app.models import CaughtMail, Participant, User
 from app.services.messaging import alert_preferences
 from app.services.messaging.outbox_worker import WorkerOptions, deliver_due_jobs
 from tests.conftest import make_settings
@@ -105,3 +105,20 @@ def test_a_coach_who_wants_no_alert_emails_gets_none(
     deliver_due_jobs(engine, settings=settings, options=OPTIONS, clock=clock)
 
     assert jobs(session, "alerts") == [] and jobs(session, "digest") == []
+
+
+def test_in_development_the_mail_catcher_keeps_the_alert_email(
+    session: Session, engine: Engine, database_url: str
+) -> None:
+    make_scheduled(session)
+    settings = make_settings(database_url, mail_catcher=True)
+    clock = Clock()
+    deliver_due_jobs(engine, settings=settings, options=OPTIONS, clock=clock)
+    clock.now = T + timedelta(days=14)
+    deliver_due_jobs(engine, settings=settings, options=OPTIONS, clock=clock)
+
+    caught = fresh(session).exec(select(CaughtMail).order_by(CaughtMail.id)).all()  # type: ignore[arg-type]
+    alert = [mail for mail in caught if mail.recipient == "coach@example.org"]
+    assert len(caught) == 5 and len(alert) == 1
+    assert alert[0].link is not None and alert[0].link.endswith("/dashboard#alerts")
+    assert "Partij 2: slechts 0%" in alert[0].text_body

@@ -9,7 +9,6 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.infra import smtp
 from app.infra.translations import LANGUAGES, translations_for
 from app.models import Alert, Collaboration, OutboxJob, Party, Round, User
 from app.services.messaging.delivery import DeliveryAbandoned, DeliverySkipped
@@ -29,8 +28,14 @@ class AlertLine:
     detail: dict[str, Any]
 
 
-def deliver_alert_email(session: Session, *, job: OutboxJob, settings: Settings) -> None:
-    """Render the job's alert e-mail or digest from the current data and send it."""
+@dataclass(frozen=True, slots=True)
+class AlertEmail:
+    message: EmailMessage
+    url: str  # the dashboard's alerts
+
+
+def render_alert_email(session: Session, *, job: OutboxJob, settings: Settings) -> AlertEmail:
+    """The job's alert e-mail or digest, rendered from the current data."""
     template = str(job.payload.get("template"))
     user = session.get(User, job.payload.get("user_id") or 0)
     if user is None or not user.is_active:
@@ -47,18 +52,18 @@ def deliver_alert_email(session: Session, *, job: OutboxJob, settings: Settings)
     if not alerts:
         raise DeliverySkipped("its alerts were removed")
     language = user.language if user.language in LANGUAGES else "nl"
-    lines = _lines(session, list(alerts), language)
+    base = f"{settings.base_url.rstrip('/')}/coach/collaborations/{collaboration.id}"
     message = compose(
         template,
         language=language,
         user=user,
         collaboration=collaboration,
-        lines=lines,
-        url=f"{settings.base_url.rstrip('/')}/coach/collaborations/{collaboration.id}/dashboard#alerts",
-        settings_url=f"{settings.base_url.rstrip('/')}/coach/collaborations/{collaboration.id}/notifications",
+        lines=_lines(session, list(alerts), language),
+        url=f"{base}/dashboard#alerts",
+        settings_url=f"{base}/notifications",
         mail_from=settings.mail_from,
     )
-    smtp.send_message(message, smtp_url=settings.smtp_url)
+    return AlertEmail(message, f"{base}/dashboard#alerts")
 
 
 def compose(
