@@ -137,7 +137,10 @@ def send_again(
             if d.state in FAILING and (invitation_ids is None or d.invitation_id in invitation_ids)
         ]
         if invitation_ids is not None and not wanted:
-            raise Conflict("This invitation's e-mail did not fail; there is nothing to send again.")
+            raise Conflict(
+                "This invitation's e-mail did not fail; there is nothing to send again.",
+                code="delivery.not_failed",
+            )
         collaboration = session.get(Collaboration, round_.collaboration_id)
         assert collaboration is not None
         jobs = _latest_jobs(session, [d.invitation_id for d in wanted])

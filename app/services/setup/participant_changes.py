@@ -143,9 +143,15 @@ def reissue_link(
     with unit_of_work(session):
         invitation, round_, collaboration = _invitation_in(session, organisation_id, invitation_id)
         if round_.status != RoundStatus.OPEN:
-            raise Conflict(f"Round '{round_.label}' is not open; its links accept no answers.")
+            raise Conflict(
+                f"Round '{round_.label}' is not open; its links accept no answers.",
+                code="link.round_not_open",
+            )
         if invitation.status == InvitationStatus.REVOKED:
-            raise Conflict("This invitation was withdrawn; it cannot get a new link.")
+            raise Conflict(
+                "This invitation was withdrawn; it cannot get a new link.",
+                code="link.withdrawn",
+            )
         participant = session.get(Participant, invitation.participant_id)
         if participant is None or participant.erased_at is not None:
             raise NotFound(f"No invitation {invitation_id} in your organisation.")

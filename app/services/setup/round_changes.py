@@ -84,11 +84,12 @@ def reopen_round(
         if problems:
             raise InvalidInput("The round cannot be reopened like this.", problems=problems)
         if round_.status != RoundStatus.CLOSED:
-            raise Conflict(f"Round '{round_.label}' is not closed.")
+            raise Conflict(f"Round '{round_.label}' is not closed.", code="round.not_closed")
         later = _later_opened(session, round_)
         if later is not None:
             raise Conflict(
-                f"Round '{later.label}' has opened since; '{round_.label}' stays closed."
+                f"Round '{later.label}' has opened since; '{round_.label}' stays closed.",
+                code="round.later_opened",
             )
         round_.status, round_.closed_at, round_.closes_at = RoundStatus.OPEN, None, closes_at
         session.add(round_)
