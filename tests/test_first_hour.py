@@ -94,6 +94,7 @@ def test_the_root_sends_coaches_to_their_collaborations_and_others_to_sign_in(
 
 
 @pytest.mark.slow
+@pytest.mark.once
 def test_a_fresh_clone_installs_for_make_run_without_test_tools(tmp_path: Path) -> None:
     if shutil.which("git") is None or shutil.which("make") is None:
         pytest.fail("git and make are needed (scripts/install-system-deps.sh installs make)")

@@ -51,6 +51,8 @@ QuestionnaireId = Annotated[int, _id_path("questionnaire")]
 WebhookId = Annotated[int, _id_path("webhook")]
 ParticipantId = Annotated[int, _id_path("participant")]
 InvitationId = Annotated[int, _id_path("invitation")]
+AgreementId = Annotated[int, _id_path("agreement")]
+ShareId = Annotated[int, _id_path("share")]
 InvitationToken = Annotated[
     str,
     Path(

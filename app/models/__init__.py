@@ -1,5 +1,6 @@
 """Every table, imported in one place so Alembic and the app see the whole schema."""
 
+from app.models.agreement import Agreement, AgreementCheck, AgreementStatus, RoundNote
 from app.models.alert import Alert, AlertKind
 from app.models.base import metadata, utcnow
 from app.models.caught_mail import CaughtMail
@@ -19,8 +20,12 @@ from app.models.questionnaire import Questionnaire
 from app.models.response import Response
 from app.models.round import Invitation, InvitationStatus, Phase, Round, RoundStatus
 from app.models.schedule import AlertMailMode, AlertSubscription, Cadence, CadenceUnit
+from app.models.share import Share, ShareSection
 
 __all__ = [
+    "Agreement",
+    "AgreementCheck",
+    "AgreementStatus",
     "Alert",
     "AlertKind",
     "AlertMailMode",
@@ -47,7 +52,10 @@ __all__ = [
     "Response",
     "Role",
     "Round",
+    "RoundNote",
     "RoundStatus",
+    "Share",
+    "ShareSection",
     "User",
     "WebSession",
     "Webhook",

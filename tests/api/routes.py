@@ -146,6 +146,15 @@ REQUESTS: dict[str, Callable[[dict[str, object]], Request]] = {
     "POST /collaborations/{collaboration_id}/rounds": lambda ids: Request(
         json={"label": "Tweede meting", "questionnaire_id": ids["questionnaire_id"]}
     ),
+    "POST /collaborations/{collaboration_id}/agreements": lambda ids: Request(
+        json={
+            "title": "Sneller terugbellen",
+            "committing_party_ids": [ids["party_id"]],
+            "round_id": ids["round_id"],
+        }
+    ),
+    "PATCH /agreements/{agreement_id}": lambda ids: Request(json={"status": "kept"}),
+    "POST /rounds/{round_id}/shares": lambda ids: Request(json={"sections": ["mirror"]}),
     "POST /invitations/{token}/responses": lambda ids: Request(
         json={"answers": [], "final": False}
     ),

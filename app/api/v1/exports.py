@@ -10,6 +10,7 @@ from app.api.problems import problem_responses
 from app.services.exchange import exports
 from app.services.exchange.export_formats import MEDIA_TYPES, csv_style_for
 from app.services.exchange.exports import ExportFormat
+from app.services.exchange.results_export import export_results
 
 router = APIRouter(tags=["results"], responses=problem_responses(401, 403, 429))
 
@@ -71,8 +72,18 @@ def export_collaboration(
         Literal["comma", "semicolon"] | None,
         Query(description="The CSV separator of a spreadsheet CSV (default: by language)."),
     ] = None,
+    content: Annotated[
+        Literal["answers", "results"],
+        Query(
+            description="`answers`: the long format above. `results`: per round, party and"
+            " relationship the n, response rate, means with 95% intervals, zone and change"
+            " since the previous round, exactly as the scores and trends endpoints show them;"
+            " hidden groups are marked `fewer than k` and carry no figures."
+        ),
+    ] = "answers",
 ) -> Response:
-    exported = exports.export_collaboration(
+    export = exports.export_collaboration if content == "answers" else export_results
+    exported = export(
         session,
         organisation_id=principal.organisation_id,
         collaboration_id=collaboration_id,

@@ -67,6 +67,7 @@ AGGREGATE_COLUMNS = [
 ]
 NUMERIC = frozenset(
     {"round_number", "round_id", "party_id", "target_party_id", "value", "n", "mean", "suppressed"}
+    | {"response_rate", "ci_low", "ci_high", "change", "change_ci_low", "change_ci_high"}
 )
 SUPPRESSED_LABELS: dict[str, dict[int | float, str]] = {
     "nl": {0: "getoond", 1: "niet getoond"},
