@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.models import AuditEvent, Cadence, Participant, Response
+from app.models import AuditEvent, Cadence, Invitation, Participant, Response
 from app.services.setup import questionnaires
 from tests.api.conftest import World, fresh
 from tests.factories import make_collaboration, make_party
@@ -102,6 +102,10 @@ def test_a_participant_is_corrected_and_moved_to_another_party(
     fresh(session)
     stored = session.get(Participant, participant_id)
     assert stored is not None and stored.name is not None  # fields left out keep their value
+    # The untouched invitation of the open round follows the person to the new party.
+    invitation = session.get(Invitation, world.open.invitations[0].invitation.id)
+    assert invitation is not None and invitation.party_id == other_party
+    assert other_party not in invitation.target_party_ids
 
 
 @pytest.mark.parametrize(

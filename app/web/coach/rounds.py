@@ -175,5 +175,8 @@ def remind(
     except RoundNotOpen as refused:
         message = refusal(refused, _)
         return _refused(request, session, principal, collaboration_id, message)
-    notice = "reminders_queued" if queued.queued else "no_reminders"
-    return see_other(f"/coach/collaborations/{collaboration_id}", notice)
+    if not queued.queued:
+        return see_other(f"/coach/collaborations/{collaboration_id}", "no_reminders")
+    # Say how many were queued: the worker has yet to send them.
+    url = f"/coach/collaborations/{collaboration_id}"
+    return see_other(url, "reminders_queued", count=queued.queued)

@@ -127,7 +127,9 @@ def test_reminders_go_out_while_open_and_not_after_closing(
     base = f"/coach/collaborations/{collaboration_id}/rounds/{round_id}"
     coach.post(f"{base}/open")
     reminded = coach.post(f"{base}/remind")
-    assert reminded.headers["location"].endswith("notice=reminders_queued")
+    assert reminded.headers["location"].endswith("notice=reminders_queued&count=4")
+    shown = coach.get(reminded.headers["location"]).text
+    assert "4 herinneringen staan klaar om verstuurd te worden" in shown
     again = coach.post(f"{base}/remind")
     assert again.headers["location"].endswith("notice=no_reminders")
     assert coach.post(f"{base}/close").status_code == 303

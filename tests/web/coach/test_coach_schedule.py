@@ -9,7 +9,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.models import AlertSubscription, AuditEvent, Cadence, Participant, Round, RoundStatus
+from app.models import (
+    AlertSubscription,
+    AuditEvent,
+    Cadence,
+    Participant,
+    Round,
+    RoundStatus,
+    User,
+)
 from app.services.messaging.outbox_worker import WorkerOptions, deliver_due_jobs
 from app.services.setup import questionnaires, rounds
 from tests.conftest import make_settings
@@ -285,3 +293,33 @@ def test_a_scheduled_draft_says_when_it_opens(
     assert "Deze ronde opent vanzelf op" in page
     overview = coach.get(f"/coach/collaborations/{world.collaboration.id}").text
     assert "Tussenmeting" in overview and "opent" in overview
+
+
+@pytest.mark.parametrize(
+    "path", ["{round}/resend", "{round}/close", "{collaboration}/cadence/delete"]
+)
+def test_another_organisations_forms_are_not_found_and_change_nothing(
+    admin: Browser, session: Session, settings: Settings, path: str
+) -> None:
+    other = _world(session, settings, make_organisation(session, name="Elders"))
+    url = path.format(
+        round=_round_url(other), collaboration=f"/coach/collaborations/{other.collaboration.id}"
+    )
+    assert admin.post(url).status_code == 404, url
+    assert _fresh(session).get(Round, other.round.id).status == RoundStatus.OPEN  # type: ignore[union-attr]
+
+
+def test_the_round_page_speaks_english_to_an_english_coach(
+    coach: Browser, session: Session, settings: Settings
+) -> None:
+    world = _world(session, settings, coach.user.organisation_id)
+    user = _fresh(session).get(User, coach.user.id)
+    assert user is not None
+    user.language = "en"
+    session.add(user)
+    session.commit()
+    page = coach.get(_round_url(world)).text
+    assert "Invitation e-mails" in page and "Queued" in page and "Close round" in page
+    assert "E-mails met uitnodigingen" not in page
+    calendar = coach.get(f"/coach/collaborations/{world.collaboration.id}").text
+    assert "Calendar" in calendar and "Open now" in calendar
