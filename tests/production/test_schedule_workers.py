@@ -13,9 +13,10 @@ from app.config import Settings
 from app.db import make_engine, new_session
 from app.models import Alert, JobKind, OutboxJob, Round, RoundStatus
 from app.models.outbox import WebhookCreate
+from app.models.schedule import CadenceSet
 from app.services.messaging import webhooks
 from app.services.messaging.outbox_worker import InProcessWorker, WorkerOptions
-from app.services.schedule import runner
+from app.services.schedule import cadences, runner
 from app.services.schedule.runner import ScheduleReport
 from tests.conftest import make_settings
 from tests.services.test_schedule import make_scheduled
@@ -130,3 +131,47 @@ def _wait_for(
             break
         time.sleep(0.1)
     return current
+
+
+@pytest.mark.postgres
+@pytest.mark.timeout(180)
+def test_several_workers_make_each_cadence_round_once(postgres_url: str) -> None:
+    settings = make_settings(postgres_url)
+    engine = make_engine(settings)
+    with Session(engine) as session:
+        collaboration_ids = []
+        for number in range(ROUNDS):
+            organisation_id, first = make_scheduled(
+                session, people=1, organisation=f"Ritme {number}", opens_at=None, closes_at=None
+            )
+            data = CadenceSet(
+                every=1,
+                unit="months",  # type: ignore[arg-type]
+                open_days=14,
+                questionnaire_id=first.questionnaire_id,
+                label="Maandmeting {n}",
+                starts_at=T,
+            )
+            cadences.set_cadence(
+                session,
+                organisation_id=organisation_id,
+                collaboration_id=first.collaboration_id,
+                data=data,
+                now=T - timedelta(days=1),
+            )
+            collaboration_ids.append(first.collaboration_id)
+
+    reports = _run_together(postgres_url, T)
+
+    made = [i for report in reports for i in report.made]
+    assert len(made) == len(set(made)) == ROUNDS
+    with Session(engine) as session:
+        per_collaboration = session.exec(
+            select(Round.collaboration_id, func.count())
+            .where(col(Round.label) == "Maandmeting 2")
+            .group_by(col(Round.collaboration_id))
+        ).all()
+        assert sorted(per_collaboration) == sorted((i, 1) for i in collaboration_ids)
+        made_rounds = session.exec(select(Round).where(col(Round.id).in_(made))).all()
+        assert {r.status for r in made_rounds} == {RoundStatus.OPEN}
+    engine.dispose()
