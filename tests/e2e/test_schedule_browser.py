@@ -10,7 +10,15 @@ from app.models import Role
 from app.services.messaging.outbox_worker import WorkerOptions, deliver_due_jobs
 from app.services.setup import rounds
 from tests.conftest import make_settings
-from tests.e2e.conftest import LAPTOP, PHONE, LiveServer, OpenPage, axe_scan, has_horizontal_scroll
+from tests.e2e.conftest import (
+    LAPTOP,
+    PHONE,
+    LiveServer,
+    OpenPage,
+    axe_scan,
+    has_horizontal_scroll,
+    screenshot,
+)
 from tests.e2e.test_coach_flow import sign_in
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -27,6 +35,7 @@ pytestmark = pytest.mark.browser
 def _check(page: Page, name: str) -> None:
     axe_scan(page, name)
     assert not has_horizontal_scroll(page), name
+    screenshot(page, name)
 
 
 def test_a_coach_sees_a_failed_invitation_sends_it_again_and_sets_a_cadence(
