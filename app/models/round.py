@@ -119,6 +119,11 @@ class RoundPublic(SQLModel):
     closes_at: datetime | None
     opened_at: datetime | None
     closed_at: datetime | None
+    schedule_error: str | None = PydField(
+        default=None,
+        description="Why the worker could not open the round at `opens_at` (it tries again "
+        "every 15 minutes); null when nothing went wrong.",
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -1,5 +1,6 @@
 """The cadence, participant corrections, reissued links and delivery state over the API."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -7,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, Cadence, Invitation, Participant, Response
+from app.services.schedule import runner
 from app.services.setup import questionnaires
 from tests.api.conftest import World, fresh
 from tests.factories import make_collaboration, make_party
@@ -189,3 +191,30 @@ def test_deliveries_say_what_happened_to_each_email_and_never_who_answered(
     assert body["counts"]["queued"] == 6 and len(body["invitations"]) == 6
     assert {item["state"] for item in body["invitations"]} == {"queued"}
     assert all("submitted" not in str(item) for item in body["invitations"])
+
+
+def test_a_round_that_did_not_open_on_schedule_says_why(
+    api: TestClient, world: World, session: Session, settings: Any
+) -> None:
+    lonely = make_collaboration(
+        session, organisation_id=world.caller.organisation_id, name="Alleen"
+    )
+    make_party(
+        session,
+        organisation_id=world.caller.organisation_id,
+        collaboration_id=lonely.id or 0,
+        name="Enige partij",
+    )
+    created = api.post(
+        f"/collaborations/{lonely.id}/rounds",
+        headers=world.caller.headers,
+        json={
+            "label": "Gepland",
+            "questionnaire_id": world.questionnaire_id,
+            "opens_at": "2030-01-01T08:00:00Z",
+        },
+    ).json()
+    runner.run_due(session, now=datetime(2030, 1, 1, 8, 0, tzinfo=UTC), settings=settings)
+
+    shown = api.get(f"/rounds/{created['id']}", headers=world.caller.headers).json()
+    assert shown["status"] == "draft" and "two parties" in shown["schedule_error"]
