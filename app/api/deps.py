@@ -46,10 +46,10 @@ def _id_path(what: str) -> object:
 
 CollaborationId = Annotated[int, _id_path("collaboration")]
 PartyId = Annotated[int, _id_path("party")]
+ParticipantId = Annotated[int, _id_path("participant")]
 RoundId = Annotated[int, _id_path("round")]
 QuestionnaireId = Annotated[int, _id_path("questionnaire")]
 WebhookId = Annotated[int, _id_path("webhook")]
-ParticipantId = Annotated[int, _id_path("participant")]
 InvitationId = Annotated[int, _id_path("invitation")]
 AgreementId = Annotated[int, _id_path("agreement")]
 ShareId = Annotated[int, _id_path("share")]

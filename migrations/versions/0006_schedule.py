@@ -1,7 +1,7 @@
 """schedule: cadences, alert e-mail subscriptions, and why a scheduled round did not open
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0007
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0007"  # after main's 0007; re-chained by the lead
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

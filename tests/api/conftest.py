@@ -52,13 +52,14 @@ class World:
         return {
             "collaboration_id": self.open.collaboration.id,
             "party_id": self.open.parties[0].id,
+            "other_party_id": self.open.parties[1].id,
+            "participant_id": self.open.invitations[0].invitation.participant_id,
             "round_id": self.open.round.id,
             "questionnaire_id": self.questionnaire_id,
             "webhook_id": self.webhook_id,
             "agreement_id": self.agreement_id,
             "share_id": self.share_id,
             "token": token,
-            "participant_id": self.open.invitations[0].invitation.participant_id,
             "invitation_id": self.open.invitations[0].invitation.id,
         }
 

@@ -172,6 +172,12 @@ REQUESTS: dict[str, Callable[[dict[str, object]], Request]] = {
     ),
     "PATCH /participants/{participant_id}": lambda ids: Request(json={"name": "Nieuwe naam"}),
     "POST /invitations/{invitation_id}/link": lambda ids: Request(json={"send_email": False}),
+    "PUT /participants/{participant_id}/targets": lambda ids: Request(
+        json={"target_party_ids": [ids["other_party_id"]]}
+    ),
+    "PUT /parties/{party_id}/targets": lambda ids: Request(
+        json={"target_party_ids": [ids["other_party_id"]]}
+    ),
     "POST /webhooks": lambda ids: Request(
         json={"url": "https://hooks.example.org/new", "events": ["alert.raised"]}
     ),

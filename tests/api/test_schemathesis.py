@@ -98,6 +98,10 @@ DOMAIN_VALIDATED = {
     "PUT /collaborations/{collaboration_id}/cadence",
     # A party of the same collaboration.
     "PATCH /participants/{participant_id}",
+    # Other parties of the same collaboration, never the own party (tested in
+    # test_questionnaire_forms_api.py).
+    "PUT /participants/{participant_id}/targets",
+    "PUT /parties/{party_id}/targets",
 }
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 

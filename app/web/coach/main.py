@@ -13,9 +13,11 @@ from app.web.coach import (
     participant_edit,
     participants,
     parties,
+    reports,
     round_page,
     rounds,
     signin,
+    targets,
 )
 
 ROUTERS = (
@@ -23,9 +25,11 @@ ROUTERS = (
     collaborations,
     parties,
     participants,
+    targets,
     rounds,
     links,
     dashboard,
+    reports,
     admin,
     mail,
     round_page,
