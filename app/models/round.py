@@ -36,6 +36,10 @@ class Round(Timestamped, table=True):
     closes_at: datetime | None = timestamp(nullable=True)
     opened_at: datetime | None = timestamp(nullable=True)
     closed_at: datetime | None = timestamp(nullable=True)
+    # Why the worker could not open the round at opens_at (no parties, no participants);
+    # it tries again a while after `schedule_attempted_at`.
+    schedule_error: str | None = Field(default=None, max_length=500)
+    schedule_attempted_at: datetime | None = timestamp(nullable=True)
 
 
 class InvitationStatus(StrEnum):
@@ -118,6 +122,11 @@ class RoundPublic(SQLModel):
     closes_at: datetime | None
     opened_at: datetime | None
     closed_at: datetime | None
+    schedule_error: str | None = PydField(
+        default=None,
+        description="Why the worker could not open the round at `opens_at` (it tries again "
+        "every 15 minutes); null when nothing went wrong.",
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -24,6 +24,8 @@ from app.models.collaboration import CollaborationUpdate, ParticipantCreate
 from app.services.access.lookups import get_collaboration, get_party
 from app.services.answering import responses
 from app.services.results import dashboard
+from app.services.schedule import cadences
+from app.services.schedule.cadences import CadenceView
 from app.services.setup import collaborations
 
 
@@ -46,6 +48,7 @@ class Overview:
     collaboration: Collaboration
     parties: list[PartyRow]
     rounds: list[RoundRow]
+    cadence: CadenceView | None = None  # the rhythm and its upcoming rounds, when there is one
 
     @property
     def participants(self) -> int:
@@ -82,6 +85,9 @@ def overview(session: Session, *, organisation_id: int, collaboration_id: int) -
         collaboration=collaboration,
         parties=[PartyRow(p, people.get(p.id or 0, [])) for p in parties],
         rounds=_round_rows(session, list(rounds)),
+        cadence=cadences.find_cadence(
+            session, organisation_id=organisation_id, collaboration_id=collaboration_id
+        ),
     )
 
 
