@@ -13,7 +13,7 @@ from alembic import op
 import app.models.base
 
 revision: str = "0006"
-down_revision: str | None = "0007"  # after main's 0007; re-chained by the lead
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
