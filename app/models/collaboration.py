@@ -65,6 +65,11 @@ class Participant(Timestamped, table=True):
     language: str | None = Field(default=None, max_length=5)
     erased_at: datetime | None = timestamp(nullable=True)
 
+    @property
+    def erased(self) -> bool:
+        """What the API reports: ParticipantPublic reads this attribute, not `erased_at`."""
+        return self.erased_at is not None
+
 
 # --- API shapes -------------------------------------------------------------------------------
 
@@ -166,6 +171,8 @@ class ParticipantPublic(SQLModel):
     email: str | None
     external_ref: str | None
     language: str | None
-    erased: bool = False
+    erased: bool = PydField(
+        default=False, description="True once the person was erased: their details are gone."
+    )
     created_at: datetime
     updated_at: datetime

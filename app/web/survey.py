@@ -177,14 +177,27 @@ def show_review(request: Request, current: SurveyDep, session: SessionDep) -> Re
     blocked = unavailable(request, current)
     if blocked is not None:
         return blocked
+    return _review_page(request, current, session)
+
+
+def _review_page(
+    request: Request,
+    current: Survey,
+    session: SessionDep,
+    *,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
     targets = survey_views.review(session, current.context, language=current.language)
     context = {
         "survey": current,
         "targets": targets,
         "last_page": len(survey.page_plan(current.context)),
         "all_answered": all(not target.unanswered for target in targets),
+        "nothing_answered": not any(target.answered for target in targets),
+        "problem": i18n.gettext(current.language, problem) if problem else None,
     }
-    return render(request, "survey/review.html", context)
+    return render(request, "survey/review.html", context, status_code=status_code)
 
 
 @router.post("/submit")
@@ -203,6 +216,9 @@ def submit(
         return error_page(request, 403)
     try:
         survey.submit(session, token=current.token)
+    except InvalidSubmission as exc:  # nothing answered: the review says so, nothing changes
+        message = exc.problems[0].message if exc.problems else exc.message
+        return _review_page(request, current, session, problem=message, status_code=422)
     except Conflict:
         pass  # the other tab was first; its submission is the one that counts
     except RoundNotOpen:

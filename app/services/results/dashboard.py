@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.models import Alert, Invitation, InvitationStatus, Party
 from app.scoring import PairAggregate, PartyAggregate, Summary
+from app.scoring.aggregate import COMPLEMENTARY
 from app.services.results.results import RoundResult
 from app.services.results.trend_types import MeasureChangeResult
 from app.services.results.trends import round_trends
@@ -33,6 +34,8 @@ class Position:
     n: int | None
     suppressed: bool
     propensity: Estimate | None = None
+    # True: hidden although it has k or more, because it would reveal a smaller group.
+    complementary: bool = False
     analysis: Estimate | None = None
     zone: str | None = None
     borderline: bool = False
@@ -199,7 +202,7 @@ def round_alerts(session: Session, *, collaboration_id: int, round_id: int) -> l
 def position_of(group: PartyAggregate | PairAggregate) -> Position:
     """The figures a coach may see; a suppressed group keeps only its flag (not even n)."""
     if group.suppressed:
-        return Position(n=None, suppressed=True)
+        return Position(n=None, suppressed=True, complementary=group.reason == COMPLEMENTARY)
     areas = {key: e for key, s in (group.areas or {}).items() if (e := _estimate(s)) is not None}
     return Position(
         n=group.n,

@@ -25,7 +25,7 @@ from app.models.collaboration import CollaborationUpdate, ParticipantCreate
 from app.services.access.lookups import get_collaboration, get_party
 from app.services.answering import responses
 from app.services.results import dashboard
-from app.services.setup import collaborations
+from app.services.setup import anonymity, collaborations
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +211,13 @@ def update_settings(
         session, organisation_id=organisation_id, collaboration_id=collaboration_id
     )
     rules_before = _zone_settings(collaboration)
-    for name, value in data.model_dump(exclude_unset=True).items():
+    changes = data.model_dump(exclude_unset=True)
+    try:
+        anonymity.refuse_loosening(session, collaboration=collaboration, changes=changes)
+    except InvalidInput:
+        session.rollback()  # ends the write, and its lock, in the thread that took it
+        raise
+    for name, value in changes.items():
         if value is not None:
             setattr(collaboration, name, value)
     collaboration.reminder_days_before_close = reminder_days

@@ -17,6 +17,7 @@ from app.models.collaboration import (
 )
 from app.services.access.lookups import get_collaboration, get_party
 from app.services.access.paging import fetch_page
+from app.services.setup import anonymity
 
 
 def create_collaboration(
@@ -60,6 +61,11 @@ def update_collaboration(
         raise InvalidInput(
             "Some settings cannot be emptied; nothing was changed.", problems=refused
         )
+    try:
+        anonymity.refuse_loosening(session, collaboration=collaboration, changes=changes)
+    except InvalidInput:
+        session.rollback()  # ends the write, and its lock, in the thread that took it
+        raise
     for field, value in changes.items():
         setattr(collaboration, field, value)
     session.add(collaboration)
