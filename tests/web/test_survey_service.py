@@ -77,6 +77,7 @@ def test_survey_state_follows_the_round(
 
 
 def test_a_submitted_invitation_is_submitted_even_after_closing(session: Session, partner: Partner):
+    survey.save_page(session, token=partner.token, number=1, fields=[("q-prop_1", "7")])
     survey.submit(session, token=partner.token)
     _set_round(session, partner, status=RoundStatus.CLOSED)
     assert survey.survey_state(context_of(session, partner), now=utcnow()) == SurveyState.SUBMITTED
@@ -186,6 +187,7 @@ def test_a_refused_page_saves_nothing_not_even_the_language(session: Session, pa
 
 
 def test_saving_after_submission_is_refused_and_changes_nothing(session: Session, partner: Partner):
+    survey.save_page(session, token=partner.token, number=1, fields=[("q-prop_1", "7")])
     survey.submit(session, token=partner.token)
     before = snapshot(session)
     with pytest.raises(Conflict):

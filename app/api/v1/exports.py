@@ -13,7 +13,7 @@ from app.services.exchange.exports import ExportFormat
 
 router = APIRouter(tags=["results"], responses=problem_responses(401, 403, 429))
 
-DESCRIPTION = """Every measured round of the collaboration in long format, as `csv` (UTF-8),
+DESCRIPTION = """Every closed round of the collaboration in long format, as `csv` (UTF-8),
 `xlsx` (with a `labels` sheet) or `sav` (SPSS, with variable and value labels).
 
 * **Identified mode** (`identified_mode: true` on the collaboration, an explicit choice): one
@@ -23,6 +23,8 @@ DESCRIPTION = """Every measured round of the collaboration in long format, as `c
   party x scale or item, with `n` and `mean` (scales 0-100, items on the answer scale).
   Groups of fewer than k respondents are not shown (`suppressed`), and neither is any figure
   that would let a hidden group be worked out from the ones shown.
+
+A round still open is left out: its figures would move with every submission.
 
 Each export is recorded in the organisation's audit log. The `X-Trustmeter-Export-Rows`
 header says which of the two it is (`individual` or `aggregate`)."""

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import Alert, Invitation, InvitationStatus, Party
+from app.models import Alert, Invitation, InvitationStatus, Party, Round, RoundStatus
 from app.scoring import PairAggregate, PartyAggregate, Summary
 from app.scoring.aggregate import COMPLEMENTARY
 from app.services.results.results import RoundResult
@@ -110,6 +110,7 @@ class Dashboard:
     alerts: list[Alert]  # the newest open ones, then the newest seen ones (ALERTS_SHOWN each)
     open_alerts: int  # how many in all
     seen_alerts: int
+    open_rounds: list[str] = field(default_factory=list)  # labels: figures come at closing
     # The charts look shifts up hundreds of times: an index, not a scan of the list.
     _shifts_by_key: dict[tuple[int, str, int], Shift] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -166,7 +167,17 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
         alerts=alerts,
         open_alerts=open_alerts,
         seen_alerts=seen_alerts,
+        open_rounds=_open_rounds(session, collaboration_id),
     )
+
+
+def _open_rounds(session: Session, collaboration_id: int) -> list[str]:
+    query = (
+        select(Round.label)
+        .where(Round.collaboration_id == collaboration_id, Round.status == RoundStatus.OPEN)
+        .order_by(col(Round.id))
+    )
+    return list(session.exec(query))
 
 
 def _alerts(session: Session, collaboration_id: int) -> tuple[list[Alert], int, int]:
