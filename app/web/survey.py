@@ -121,7 +121,7 @@ def save_page(
         if problems:
             raise InvalidSubmission("The form was changed.", problems=problems)
         survey.save_page(
-            session, token=current.token, number=number, fields=fields, language=language
+            session, context=current.context, number=number, fields=fields, language=language
         )
     except InvalidSubmission as exc:
         return _refused(request, current, session, number, shown, exc.problems, status_code=422)
@@ -215,7 +215,7 @@ def submit(
     if not form_is_ours(request, current, form, settings):
         return error_page(request, 403)
     try:
-        survey.submit(session, token=current.token)
+        survey.submit(session, context=current.context)
     except InvalidSubmission as exc:  # nothing answered: the review says so, nothing changes
         message = exc.problems[0].message if exc.problems else exc.message
         return _review_page(request, current, session, problem=message, status_code=422)
@@ -261,7 +261,7 @@ def switch_language(
     if not isinstance(language, str):
         return error_page(request, 422)
     try:
-        survey.set_language(session, token=current.token, language=language)
+        survey.set_language(session, context=current.context, language=language)
     except InvalidSubmission:
         return error_page(request, 422)
     if not (isinstance(next_page, str) and _NEXT_PAGE.match(next_page)):

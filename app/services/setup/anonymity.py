@@ -36,6 +36,7 @@ def refuse_loosening(
         raise InvalidInput(
             "Answers exist: anonymity settings can only become stricter; nothing was changed.",
             problems=problems,
+            code="collaboration.anonymity_looser",
         )
 
 

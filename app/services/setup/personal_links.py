@@ -91,7 +91,6 @@ def links_csv(
         action="links.downloaded",
         subject=f"round:{round_id} rows:{'all' if everyone else 'without-email'}",
     )
-    session.commit()
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["name", "party", "link"])
