@@ -7,19 +7,26 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from app.errors import Conflict, FieldProblem, InvalidSubmission, RoundNotOpen
+from app.errors import Conflict, FieldProblem, InvalidSubmission, PermissionDenied, RoundNotOpen
 from app.infra.messages import N_
-from app.services.answering import survey, survey_views
+from app.services.answering import resume, survey, survey_views
 from app.services.answering.survey import SurveyState
 from app.web import csrf, i18n
 from app.web.deps import FormDep, SessionDep, SettingsDep
 from app.web.errors import error_page
-from app.web.survey_deps import Survey, SurveyDep, form_is_ours, redirect, unavailable
+from app.web.survey_deps import (
+    Survey,
+    SurveyDep,
+    form_is_ours,
+    keep_code,
+    redirect,
+    unavailable,
+)
 from app.web.templating import render
 
 router = APIRouter(prefix="/s/{token}", include_in_schema=False)
 
-_NEXT_PAGE = re.compile(r"^(|welcome|review|thanks|page/\d{1,4})$")
+_NEXT_PAGE = re.compile(r"^(|welcome|review|thanks|resume|page/\d{1,4})$")
 _ACTIONS = ("next", "previous")
 EXPIRED_FORM = N_(
     "Your answers were not saved: this form did not come from this questionnaire, or it was "
@@ -117,11 +124,18 @@ def save_page(
     if action not in _ACTIONS or not (language is None or isinstance(language, str)):
         problems.append(FieldProblem(survey.PAGE_FIELD, UNKNOWN_FIELD))
         language = None
+    # The first save ties the link to a new resume code, which this browser then keeps.
+    code = current.resume_code or resume.new_code()
     try:
         if problems:
             raise InvalidSubmission("The form was changed.", problems=problems)
         survey.save_page(
-            session, context=current.context, number=number, fields=fields, language=language
+            session,
+            context=current.context,
+            number=number,
+            fields=fields,
+            language=language,
+            resume_code=code,
         )
     except InvalidSubmission as exc:
         return _refused(request, current, session, number, shown, exc.problems, status_code=422)
@@ -129,7 +143,10 @@ def save_page(
         return redirect(current.urls.thanks)
     except RoundNotOpen:  # closed in the meantime; the entry page says so
         return redirect(current.urls.root)
-    return redirect(_destination(current, number, action=str(action), switched=bool(language)))
+    except PermissionDenied:  # someone else saved with this link first
+        return redirect(current.urls.resume)
+    target = _destination(current, number, action=str(action), switched=bool(language))
+    return keep_code(redirect(target), current, code, settings)
 
 
 def _answer_fields(form: FormData) -> tuple[list[tuple[str, str]], list[FieldProblem]]:
@@ -215,7 +232,9 @@ def submit(
     if not form_is_ours(request, current, form, settings):
         return error_page(request, 403)
     try:
-        survey.submit(session, context=current.context)
+        survey.submit(session, context=current.context, resume_code=current.resume_code)
+    except PermissionDenied:
+        return redirect(current.urls.resume)
     except InvalidSubmission as exc:  # nothing answered: the review says so, nothing changes
         message = exc.problems[0].message if exc.problems else exc.message
         return _review_page(request, current, session, problem=message, status_code=422)
@@ -241,7 +260,9 @@ def _thanks_page(
     already_submitted: bool = False,
     status_code: int = 200,
 ) -> Response:
-    thanks = survey_views.thanks(session, current.context)
+    # A partner's own zones are for the browser holding their code, not for any link holder.
+    own = current.resume_code is not None
+    thanks = survey_views.thanks(session, current.context, own_device=own)
     context = {"survey": current, "thanks": thanks, "already_submitted": already_submitted}
     return render(request, "survey/thanks.html", context, status_code=status_code)
 

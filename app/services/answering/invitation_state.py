@@ -62,6 +62,7 @@ _STATE_COLUMNS = (
     (Invitation, "status"),
     (Invitation, "submitted_at"),
     (Invitation, "last_saved_at"),
+    (Invitation, "resume_hash"),  # who may see and change what was saved
     (Round, "status"),
     (Round, "opens_at"),
     (Round, "closes_at"),

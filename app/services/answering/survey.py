@@ -11,12 +11,19 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from app.errors import FieldProblem, InvalidSubmission, NotFound, RateLimited
+from app.errors import (
+    Conflict,
+    FieldProblem,
+    InvalidSubmission,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+)
 from app.infra.messages import LANGUAGES, N_
 from app.infra.unit_of_work import unit_of_work
 from app.models import InvitationStatus, RoundStatus
 from app.models.response import AnswerIn
-from app.services.answering import invitation_state, responses
+from app.services.answering import invitation_state, responses, resume
 from app.services.answering.invitation_state import InvitationContext
 from app.services.identity import rate_limits
 
@@ -165,14 +172,18 @@ def save_page(
     number: int,
     fields: Sequence[tuple[str, str]],
     language: str | None = None,
+    resume_code: str,
 ) -> None:
     """Save one page's answers (not submitting) and, if given, the partner's language.
 
-    All or nothing: a refused answer saves nothing, the language choice included.
+    All or nothing: a refused answer saves nothing, the language choice included. The first
+    save ties the link to `resume_code`; later ones need it (PermissionDenied otherwise).
     """
     ref = page_ref(context, number)
     answers = parse_page(context, ref, fields)
     with unit_of_work(session):
+        invitation_state.refresh_state(session, context)
+        resume.claim(session, context=context, code=resume_code)
         if language is not None:
             _store_language(session, context=context, language=language)
         responses.save_answers(
@@ -203,6 +214,19 @@ def _store_language(session: Session, *, context: InvitationContext, language: s
     session.add(context.invitation)
 
 
-def submit(session: Session, *, context: InvitationContext) -> None:
-    """Submit every target's answers; Conflict when they were already submitted."""
-    responses.save_answers(session, context=context, answers=[], final=True)
+def submit(session: Session, *, context: InvitationContext, resume_code: str | None) -> None:
+    """Submit every target's answers; Conflict when they were already submitted.
+
+    Only the holder of the resume code submits what was saved (PermissionDenied otherwise).
+    """
+    with unit_of_work(session):
+        invitation_state.refresh_state(session, context)
+        invitation = context.invitation
+        if resume.guarded(invitation) and not resume.holds(invitation, resume_code):
+            if invitation.status == InvitationStatus.SUBMITTED:
+                raise Conflict("These answers were already submitted.")
+            raise PermissionDenied(
+                "Only the partner who saved these answers can submit them.",
+                code="survey.resume_needed",
+            )
+        responses.save_answers(session, context=context, answers=[], final=True)
