@@ -6,9 +6,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.models import Invitation, InvitationStatus, Response
+from app.models import Invitation, InvitationStatus, OutboxJob, Response
+from app.models.outbox import WebhookCreate
 from app.models.response import AnswerIn
 from app.services.answering import responses
+from app.services.messaging import webhooks
 from app.services.privacy import erasure
 from tests.api.conftest import Caller, World, fresh
 from tests.factories import make_open_collaboration
@@ -118,3 +120,81 @@ def test_identified_mode_may_be_switched_off_after_answers(
     assert answer.status_code == 200 and answer.json()["identified_mode"] is False
     again = api.patch(path, headers=caller.headers, json={"identified_mode": True})
     assert again.status_code == 422 and _invalid_names(again) == {"identified_mode"}
+
+
+def _submit_all(session: Session, token: str, value: int = 5) -> None:
+    context = responses.load_invitation(session, token=token)
+    answers = [
+        AnswerIn(target_party_id=target, item_id=item.id, value=value)
+        for target in context.invitation.target_party_ids
+        for item in context.definition.items
+    ]
+    responses.submit_answers(session, token=token, answers=answers, final=True)
+
+
+def test_an_open_rounds_figures_appear_nowhere_until_it_closes(
+    api: TestClient, session: Session, caller: Caller, world: World
+) -> None:
+    for party in world.open.parties:
+        for token in world.open.tokens_of(party):
+            _submit_all(session, token)
+    round_id, collaboration_id = world.open.round.id, world.open.collaboration.id
+    for path in (f"/rounds/{round_id}/scores", f"/rounds/{round_id}/reliability"):
+        refused = api.get(path, headers=caller.headers)
+        assert refused.status_code == 409, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "closes" in refused.json()["detail"]
+    trends = api.get(f"/collaborations/{collaboration_id}/trends", headers=caller.headers).json()
+    assert all(party["rounds"] == [] for party in trends["parties"])
+    export = api.get(
+        f"/collaborations/{collaboration_id}/export?format=csv", headers=caller.headers
+    )
+    assert export.status_code == 200 and len(export.text.strip().splitlines()) == 1  # header
+    closed = api.post(f"/rounds/{round_id}/close", headers=caller.headers)
+    assert closed.status_code == 200
+    scores = api.get(f"/rounds/{round_id}/scores", headers=caller.headers)
+    assert scores.status_code == 200 and scores.json()["parties"][0]["n"] == 3
+
+
+def test_submission_webhooks_carry_no_figures(
+    session: Session, settings: Any, caller: Caller, world: World
+) -> None:
+    webhooks.create_webhook(
+        session,
+        organisation_id=caller.organisation_id,
+        data=WebhookCreate(url="https://hooks.example.org/all", events=["response.submitted"]),
+        settings=settings,
+    )
+    _submit_all(session, world.open.tokens_of(world.open.parties[0])[0])
+    fresh(session)
+    jobs = [job.payload for job in session.exec(select(OutboxJob)) if job.webhook_id]
+    submitted = [p for p in jobs if p["event"] == "response.submitted"]
+    assert len(submitted) == 1 and set(submitted[0]["data"]) == {"round_id", "invitation_id"}
+
+
+def test_two_parties_of_four_and_two_hide_only_the_small_one(
+    api: TestClient, session: Session, settings: Any, caller: Caller
+) -> None:
+    opened = make_open_collaboration(
+        session, settings=settings, organisation_id=caller.organisation_id, participants_per_party=4
+    )
+    big, small = opened.parties
+    for token in opened.tokens_of(big):
+        _submit_all(session, token, 6)
+    for token in opened.tokens_of(small)[:2]:
+        _submit_all(session, token, 3)
+    round_id = opened.round.id
+    assert api.post(f"/rounds/{round_id}/close", headers=caller.headers).status_code == 200
+    parties = {
+        p["party_id"]: p
+        for p in api.get(f"/rounds/{round_id}/scores", headers=caller.headers).json()["parties"]
+    }
+    shown, hidden = parties[big.id], parties[small.id]
+    assert (shown["suppressed"], shown["n"], shown["note"]) == (False, 4, None)
+    assert shown["propensity"]["n"] == 4 and shown["zone"] == "smart_trust"
+    assert (hidden["suppressed"], hidden["n"], hidden["suppressed_reason"]) == (
+        True,
+        None,
+        "fewer_than_k",
+    )
+    assert hidden["note"].startswith("Fewer than k")
