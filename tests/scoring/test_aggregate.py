@@ -291,3 +291,25 @@ def test_round_total_minus_shown_parties_reveals_no_small_group(
     for p in result.parties:
         if p.suppressed:
             assert all(t.suppressed for t in p.targets)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rounds())
+def test_a_group_is_said_to_have_fewer_than_k_only_when_it_has(
+    rows: list[RespondentTargetScores],
+) -> None:
+    result = aggregate(rows)
+    for p in result.parties:
+        people = {r.participant_key for r in rows if r.truster_party == p.party}
+        assert p.suppressed == (p.reason is not None)
+        assert (p.reason == "fewer_than_k") == (0 < len(people) < 3)
+        for t in p.targets:
+            pair_people = {
+                r.participant_key
+                for r in rows
+                if r.truster_party == p.party and r.target_party == t.target
+            }
+            if t.reason == "fewer_than_k":  # itself, or its whole party, is under k
+                assert len(pair_people) < 3
+            if t.reason == "complementary":
+                assert len(pair_people) >= 3
