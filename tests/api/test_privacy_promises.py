@@ -198,3 +198,18 @@ def test_two_parties_of_four_and_two_hide_only_the_small_one(
         "fewer_than_k",
     )
     assert hidden["note"].startswith("Fewer than k")
+
+
+def test_an_empty_save_changes_nothing_on_either_write_path(
+    api: TestClient, session: Session, caller: Caller, world: World
+) -> None:
+    token = world.ids()["token"]
+    path = f"/invitations/{token}/responses"
+    for headers in (caller.headers, {**caller.headers, "Idempotency-Key": "empty-save-1"}):
+        saved = api.post(path, headers=headers, json={"answers": [], "final": False})
+        assert saved.status_code == 200 and saved.json()["status"] == "pending"
+    fresh(session)
+    invitation = session.exec(
+        select(Invitation).where(Invitation.id == saved.json()["invitation_id"])
+    ).one()
+    assert (invitation.status, invitation.last_saved_at) == (InvitationStatus.PENDING, None)

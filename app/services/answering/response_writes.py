@@ -42,6 +42,11 @@ class AnswerPlan:
     progress: dict[int, tuple[int, str | None]]  # target -> (items answered, zone)
     final: bool
 
+    @property
+    def empty(self) -> bool:
+        """Saves nothing: the invitation stays as it was (an empty save does not start it)."""
+        return not self.final and not self.rows
+
 
 def store_answers(
     session: Session,
