@@ -61,7 +61,7 @@ class Webhook(Timestamped, table=True):
 # --- API shapes -------------------------------------------------------------------------------
 
 # The same names as app.services.messaging.events.EVENTS (a test keeps them equal).
-WebhookEvent = Literal["response.submitted", "round.closed", "alert.raised"]
+WebhookEvent = Literal["response.submitted", "round.closed", "alert.raised", "agreement.changed"]
 
 
 class WebhookCreate(StrictInput):
@@ -73,7 +73,7 @@ class WebhookCreate(StrictInput):
     )
     events: list[WebhookEvent] = PydField(
         min_length=1,
-        max_length=3,
+        max_length=4,
         description="The events to receive, each once.",
         json_schema_extra={"uniqueItems": True},
     )

@@ -9,9 +9,10 @@ from starlette.responses import Response
 
 from app.errors import Conflict, FieldProblem, InvalidSubmission, PermissionDenied, RoundNotOpen
 from app.infra.messages import N_
+from app.services.agreements import follow_up
 from app.services.answering import resume, survey, survey_views
 from app.services.answering.survey import SurveyState
-from app.web import csrf, i18n
+from app.web import csrf, i18n, survey_follow_up
 from app.web.deps import FormDep, SessionDep, SettingsDep
 from app.web.errors import error_page
 from app.web.survey_deps import (
@@ -145,7 +146,8 @@ def save_page(
         return redirect(current.urls.root)
     except PermissionDenied:  # someone else saved with this link first
         return redirect(current.urls.resume)
-    target = _destination(current, number, action=str(action), switched=bool(language))
+    end = survey_follow_up.after_items(session, current)
+    target = _destination(current, number, action=str(action), switched=bool(language), end=end)
     return keep_code(redirect(target), current, code, settings)
 
 
@@ -180,13 +182,13 @@ def _refused(
     return _page_response(request, current, page, problems=problems, status_code=status_code)
 
 
-def _destination(current: Survey, number: int, *, action: str, switched: bool) -> str:
+def _destination(current: Survey, number: int, *, action: str, switched: bool, end: str) -> str:
     total = len(survey.page_plan(current.context))
     if switched:
         return current.urls.page(number)
     if action == "previous":
         return current.urls.page(number - 1) if number > 1 else current.urls.welcome
-    return current.urls.page(number + 1) if number < total else current.urls.review
+    return current.urls.page(number + 1) if number < total else end
 
 
 @router.get("/review")
@@ -213,6 +215,8 @@ def _review_page(
         "all_answered": all(not target.unanswered for target in targets),
         "nothing_answered": not any(target.answered for target in targets),
         "problem": i18n.gettext(current.language, problem) if problem else None,
+        "follow_up": follow_up.follow_up_items(session, current.context),
+        "follow_up_url": survey_follow_up.follow_up_url(current),
     }
     return render(request, "survey/review.html", context, status_code=status_code)
 

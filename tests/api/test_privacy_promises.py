@@ -213,3 +213,21 @@ def test_an_empty_save_changes_nothing_on_either_write_path(
         select(Invitation).where(Invitation.id == saved.json()["invitation_id"])
     ).one()
     assert (invitation.status, invitation.last_saved_at) == (InvitationStatus.PENDING, None)
+
+
+def test_a_share_of_an_open_round_shows_no_figures_until_it_closes(
+    api: TestClient, client: TestClient, session: Session, caller: Caller, world: World
+) -> None:
+    for party in world.open.parties:
+        for token in world.open.tokens_of(party):
+            _submit_all(session, token, 6)
+    round_id = world.open.round.id
+    sections = {"sections": ["matrix", "mirror"]}
+    made = api.post(f"/rounds/{round_id}/shares", headers=caller.headers, json=sections)
+    assert made.status_code == 201, made.text
+    live = client.get(f"/r/{made.json()['token']}?lang=en")
+    assert live.status_code == 200 and "still open" in live.text
+    assert "zone-badge--" not in live.text and "<table" not in live.text
+    api.post(f"/rounds/{round_id}/close", headers=caller.headers)
+    closed = client.get(f"/r/{made.json()['token']}?lang=en")
+    assert "still open" not in closed.text and "zone-badge--smart-trust" in closed.text

@@ -89,6 +89,11 @@ DOMAIN_VALIDATED = {
     "POST /collaborations/{collaboration_id}/rounds",
     "POST /invitations/{token}/responses",
     "POST /rounds/{round_id}/responses/import",
+    # Parties, rounds and areas of the collaboration; a checking round after the first.
+    "POST /collaborations/{collaboration_id}/agreements",
+    "PATCH /agreements/{agreement_id}",
+    # A share of a round that was opened, expiring in the future.
+    "POST /rounds/{round_id}/shares",
 }
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 

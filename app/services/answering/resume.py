@@ -13,7 +13,7 @@ from sqlmodel import Session, col, delete
 
 from app.errors import PermissionDenied, RateLimited
 from app.infra.unit_of_work import unit_of_work
-from app.models import Invitation, InvitationStatus, Response, utcnow
+from app.models import AgreementCheck, Invitation, InvitationStatus, Response, utcnow
 from app.security import hash_token
 from app.services.answering.invitation_state import (
     InvitationContext,
@@ -97,7 +97,8 @@ def start_again(session: Session, *, context: InvitationContext, code: str) -> N
         refresh_state(session, context)
         ensure_accepting(context, now=utcnow())
         invitation = context.invitation
-        session.exec(delete(Response).where(col(Response.invitation_id) == invitation.id))
+        for saved in (Response, AgreementCheck):  # the trust items and the follow-up question
+            session.exec(delete(saved).where(col(saved.invitation_id) == invitation.id))
         invitation.status = InvitationStatus.PENDING
         invitation.last_saved_at = None
         invitation.resume_hash = _hash(invitation, code)

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 from sqlmodel import Session
 
 from app.config import Settings
-from app.infra import smtp
+from app.infra import mail_catcher, smtp
 from app.models import Collaboration, Invitation, JobKind, OutboxJob, Participant, Round
 from app.services.messaging import mail_render
 from app.services.messaging.delivery import DeliveryAbandoned
@@ -79,7 +79,8 @@ def queue_reminders(
 def deliver_email(session: Session, *, job: OutboxJob, settings: Settings) -> None:
     """Render the job's e-mail from the current data and hand it to the SMTP server.
 
-    Only reads from the session: the worker records the outcome. Raises on failure.
+    Only reads from the session (the worker records the outcome), except in development,
+    where the mail catcher keeps the message instead. Raises on failure.
     """
     template = str(job.payload.get("template", ""))
     invitation_id = job.payload.get("invitation_id")
@@ -89,6 +90,11 @@ def deliver_email(session: Session, *, job: OutboxJob, settings: Settings) -> No
         session, invitation_id=invitation_id, template=template, settings=settings
     )
     message = mail_render.compose(template, context, mail_from=settings.mail_from)
+    if settings.catches_mail:
+        mail_catcher.keep(
+            session, organisation_id=job.organisation_id, message=message, link=context.url
+        )
+        return
     smtp.send_message(message, smtp_url=settings.smtp_url)
 
 
