@@ -44,8 +44,8 @@ def entry(request: Request, current: SurveyDep, session: SessionDep) -> Response
         return blocked
     if not survey.has_started(session, current.context):
         return show_welcome(request, current, session)
-    resume = survey.resume_page(session, current.context)
-    target = current.urls.page(resume) if resume else current.urls.review
+    furthest = survey.resume_page(session, current.context)
+    target = current.urls.page(furthest) if furthest else current.urls.review
     return redirect(f"{target}?resumed=1")
 
 
