@@ -73,6 +73,7 @@ class PairAggregate:
     borderline: bool | None
     zone_counts: dict[Zone, int] | None
     unclassified: int | None
+    meta: Summary | None = None  # how the truster thinks the target trusts it
     reason: str | None = None  # FEWER_THAN_K or COMPLEMENTARY when suppressed
 
 
@@ -93,6 +94,7 @@ class PartyAggregate:
     zone_counts: dict[Zone, int] | None
     unclassified: int | None
     targets: list[PairAggregate]
+    meta: Summary | None = None
     reason: str | None = None  # FEWER_THAN_K or COMPLEMENTARY when suppressed
 
 

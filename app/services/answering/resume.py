@@ -13,7 +13,15 @@ from sqlmodel import Session, col, delete
 
 from app.errors import PermissionDenied, RateLimited
 from app.infra.unit_of_work import unit_of_work
-from app.models import AgreementCheck, Invitation, InvitationStatus, Response, utcnow
+from app.models import (
+    AgreementCheck,
+    Comment,
+    Invitation,
+    InvitationStatus,
+    PageTiming,
+    Response,
+    utcnow,
+)
 from app.security import hash_token
 from app.services.answering.invitation_state import (
     InvitationContext,
@@ -97,7 +105,8 @@ def start_again(session: Session, *, context: InvitationContext, code: str) -> N
         refresh_state(session, context)
         ensure_accepting(context, now=utcnow())
         invitation = context.invitation
-        for saved in (Response, AgreementCheck):  # the trust items and the follow-up question
+        # The trust items, the comments, the follow-up question, and the time they took.
+        for saved in (Response, Comment, AgreementCheck, PageTiming):
             session.exec(delete(saved).where(col(saved.invitation_id) == invitation.id))
         invitation.status = InvitationStatus.PENDING
         invitation.last_saved_at = None
