@@ -62,6 +62,9 @@ class Invitation(Timestamped, table=True):
     # The link's token is derived from SECRET_KEY and this salt, so reminders can rebuild it
     # while the database holds nothing that opens the questionnaire.
     token_salt: str = Field(max_length=64)
+    # The partner's resume code, hashed: saved answers are shown only to whoever holds it
+    # (the browser that first saved them keeps it in a cookie; elsewhere it is typed in).
+    resume_hash: str | None = Field(default=None, max_length=64)
     target_party_ids: list[int] = json_field(default_factory=list)
     # Each target's kind (party id as text -> kind) when the invitation was made, so the
     # items asked about it stay the same for the whole round.

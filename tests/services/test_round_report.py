@@ -196,13 +196,15 @@ def test_a_party_under_the_threshold_shows_no_figure_anywhere(
     rounds.close_round(session, organisation_id=setup.organisation_id, round_id=setup.round.id)
     pdf = read_pdf(_render(session, setup.round, chart_drawer, "en").content)
 
-    # Kleine Partij (2 of 3 answered) is hidden, and so is the next-smallest group, so that
-    # no total gives it away (complementary suppression); only counts of people remain.
+    # Kleine Partij (2 of 3 answered) is hidden; no total over the parties is shown, so the
+    # others (3 each) stay and are never called "fewer than 3"; only counts of people remain.
     hidden = "fewer than 3 answers"
     assert f"Kleine Partij – {hidden} {hidden} {hidden}" in pdf.text
-    assert f"Gemeente Zuid – {hidden} {hidden} {hidden}" in pdf.text
+    assert f"Gemeente Zuid – {hidden}" not in pdf.text
     mirror = "Measure Gemeente Zuid about Kleine Partij Kleine Partij about Gemeente Zuid"
-    assert f"{mirror} Propensity to trust {hidden} {hidden}" in pdf.text
+    # Gemeente Zuid's three about Kleine Partij are shown; Kleine Partij's two are not.
+    assert f"{mirror} Propensity to trust {hidden} {hidden}" not in pdf.text
+    assert f"{mirror} Propensity to trust " in pdf.text
     areas = "Areas of Kleine Partij in round Nulmeting Area Score Change since the round before"
     assert f"{areas} Integrity {hidden}" in pdf.text
     # Numbers after its name: only the invited and answered counts (how others see it is shown).

@@ -63,6 +63,7 @@ _STATE_COLUMNS = (
     (Invitation, "token_hash"),  # a reissued link: the old token is dead at once
     (Invitation, "submitted_at"),
     (Invitation, "last_saved_at"),
+    (Invitation, "resume_hash"),  # who may see and change what was saved
     (Round, "status"),
     (Round, "opens_at"),
     (Round, "closes_at"),

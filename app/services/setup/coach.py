@@ -26,7 +26,7 @@ from app.services.answering import responses
 from app.services.results import dashboard
 from app.services.schedule import cadences
 from app.services.schedule.cadences import CadenceView
-from app.services.setup import collaborations
+from app.services.setup import anonymity, collaborations
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +164,9 @@ def update_settings(
             session, organisation_id=organisation_id, collaboration_id=collaboration_id
         )
         rules_before = _zone_settings(collaboration)
-        for name, value in data.model_dump(exclude_unset=True).items():
+        changes = data.model_dump(exclude_unset=True)
+        anonymity.refuse_loosening(session, collaboration=collaboration, changes=changes)
+        for name, value in changes.items():
             if value is not None:
                 setattr(collaboration, name, value)
         collaboration.reminder_days_before_close = reminder_days
