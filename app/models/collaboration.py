@@ -10,13 +10,12 @@ from pydantic import (
     StrictBool,
     StrictFloat,
     StrictInt,
-    StrictStr,
     StringConstraints,
 )
 from pydantic import Field as PydField
 from sqlmodel import Field, SQLModel
 
-from app.models.base import StrictInput, Timestamped, enum_field, timestamp
+from app.models.base import Line, StrictInput, Text, Timestamped, enum_field, timestamp
 
 
 class PartyKind(StrEnum):
@@ -72,8 +71,8 @@ Language = Annotated[str, StringConstraints(pattern="^(nl|en)$")]
 
 
 class CollaborationCreate(StrictInput):
-    name: StrictStr = PydField(min_length=1, max_length=200)
-    description: StrictStr = PydField(default="", max_length=4000)
+    name: Line = PydField(min_length=1, max_length=200)
+    description: Text = PydField(default="", max_length=4000)
     language: Language = "nl"
     anonymity_threshold: StrictInt = PydField(default=3, ge=2, le=50)
     propensity_cutoff: StrictFloat = PydField(default=50, gt=0, lt=100)
@@ -105,8 +104,8 @@ def _null_only_where_clearable(schema: dict[str, Any]) -> None:
 class CollaborationUpdate(StrictInput):
     model_config = ConfigDict(json_schema_extra=_null_only_where_clearable)
 
-    name: StrictStr | None = PydField(default=None, min_length=1, max_length=200)
-    description: StrictStr | None = PydField(default=None, max_length=4000)
+    name: Line | None = PydField(default=None, min_length=1, max_length=200)
+    description: Text | None = PydField(default=None, max_length=4000)
     language: Language | None = None
     anonymity_threshold: StrictInt | None = PydField(default=None, ge=2, le=50)
     propensity_cutoff: StrictFloat | None = PydField(default=None, gt=0, lt=100)
@@ -138,7 +137,7 @@ class CollaborationPublic(SQLModel):
 
 
 class PartyCreate(StrictInput):
-    name: StrictStr = PydField(min_length=1, max_length=200)
+    name: Line = PydField(min_length=1, max_length=200)
     kind: PartyKind = PartyKind.PARTNER
 
 
@@ -152,9 +151,9 @@ class PartyPublic(SQLModel):
 
 
 class ParticipantCreate(StrictInput):
-    name: StrictStr | None = PydField(default=None, max_length=200)
+    name: Line | None = PydField(default=None, max_length=200)
     email: EmailStr | None = None
-    external_ref: StrictStr | None = PydField(default=None, min_length=1, max_length=200)
+    external_ref: Line | None = PydField(default=None, min_length=1, max_length=200)
     language: Language | None = None
 
 

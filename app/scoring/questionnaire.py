@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$", max
 Role = Literal["propensity", "analysis", "area"]
 
 _CONFIG = ConfigDict(strict=True, extra="forbid", frozen=True)
+# Texts may break lines; other control characters would break e-mails and exported files.
+_CONTROL = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,8 @@ class LocalizedText(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("translation is empty")
+        if _CONTROL.search(value):
+            raise ValueError("translation contains control characters")
         return value
 
     def get(self, language: str) -> str:

@@ -7,6 +7,7 @@ from fastapi.responses import Response
 
 from app.errors import Conflict, InvalidInput
 from app.models import Role
+from app.models.base import has_control_characters
 from app.services.identity import api_keys, users
 from app.services.identity.auth import Principal
 from app.web.coach.deps import AdminDep, AdminFormDep
@@ -71,6 +72,10 @@ def add_user(
                 if problem.field == "password":
                     errors["password"] = _(
                         "Use at least 12 characters, and not a password that is common."
+                    )
+                elif problem.field == "name":
+                    errors["name"] = _(
+                        "Use one line of text, without line breaks or invisible control characters."
                     )
                 else:
                     errors[problem.field] = _("This value is not valid.")
@@ -148,6 +153,9 @@ def create_key(
     if not name or len(name) > 200:
         errors = {"name": _("Give the key a name of at most 200 characters, such as its use.")}
         return _keys_page(request, session, principal, errors=errors, status_code=422)
+    if has_control_characters(name):
+        message = _("Use one line of text, without line breaks or invisible control characters.")
+        return _keys_page(request, session, principal, errors={"name": message}, status_code=422)
     scopes = ("read",) if checked(form, "read_only") else ("read", "write")
     created = api_keys.create_api_key(
         session, organisation_id=principal.organisation_id, name=name, scopes=scopes

@@ -184,6 +184,9 @@ def _row_message(problem: participant_import.RowProblem, _: Translate) -> str:
         "unknown_party": _("line %(line)s: there is no party called “%(value)s” here"),
         "no_name_or_email": _("line %(line)s: give a name, an e-mail address or both"),
         "name_too_long": _("line %(line)s: the name is longer than 200 characters"),
+        "control_characters": _(
+            "line %(line)s: the name holds a line break or an invisible control character"
+        ),
         "bad_email": _("line %(line)s: “%(value)s” is not an e-mail address"),
         "duplicate_email": _("line %(line)s: %(value)s is already in the collaboration"),
     }
