@@ -97,7 +97,7 @@ class Table:
 
 
 def safe_cell(value: Any) -> Any:
-    """A cell value every export format writes as inert data: numbers as they are, text neutralised."""
+    """A cell every export format writes as inert data: numbers as they are, text neutralised."""
     if isinstance(value, bool):
         return int(value)
     if not isinstance(value, str):
