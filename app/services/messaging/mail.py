@@ -1,6 +1,6 @@
 """E-mail to participants, queued in the outbox and rendered when the worker sends it."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -76,10 +76,17 @@ def queue_reminders(
     return queued
 
 
-def deliver_email(session: Session, *, job: OutboxJob, settings: Settings) -> None:
+def deliver_email(
+    session: Session,
+    *,
+    job: OutboxJob,
+    settings: Settings,
+    on_accepted: Callable[[], None] | None = None,
+) -> None:
     """Render the job's e-mail from the current data and hand it to the SMTP server.
 
-    Only reads from the session: the worker records the outcome. Raises on failure.
+    Only reads from the session: the worker records the outcome (`on_accepted`, called before
+    the SMTP connection closes). Raises on failure; DeliveryAbandoned when no retry can help.
     """
     template = str(job.payload.get("template", ""))
     invitation_id = job.payload.get("invitation_id")
@@ -88,8 +95,18 @@ def deliver_email(session: Session, *, job: OutboxJob, settings: Settings) -> No
     context = mail_render.load_context(
         session, invitation_id=invitation_id, template=template, settings=settings
     )
-    message = mail_render.compose(template, context, mail_from=settings.mail_from)
-    smtp.send_message(message, smtp_url=settings.smtp_url)
+    assert job.id is not None
+    message_id = mail_render.message_id_for(
+        job.id, secret=settings.secret_key, mail_from=settings.mail_from
+    )
+    try:
+        message = mail_render.compose(
+            template, context, mail_from=settings.mail_from, message_id=message_id
+        )
+    except (ValueError, TypeError, UnicodeError) as exc:
+        # The same data builds the same broken message on every try: give up now, visibly.
+        raise DeliveryAbandoned(f"the message cannot be built ({type(exc).__name__})") from exc
+    smtp.send_message(message, smtp_url=settings.smtp_url, on_accepted=on_accepted)
 
 
 def record_sent(session: Session, *, job: OutboxJob, now: datetime) -> None:

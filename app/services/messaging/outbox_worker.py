@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.config import Settings
 from app.db import begin_write, is_sqlite, new_session
 from app.infra import smtp
+from app.infra.outbox_lease import LeaseHeartbeat
 from app.infra.worker_lock import WorkerAlreadyRunning, single_sqlite_worker
 from app.models import JobKind, JobStatus, OutboxJob, utcnow
 from app.services.messaging import mail, reminders
@@ -21,7 +22,10 @@ from app.services.messaging.delivery import DeliveryAbandoned, DeliverySkipped
 
 log = logging.getLogger("trustmeter.worker")
 
-Dispatcher = Callable[[Session, OutboxJob, Settings], None]
+# A dispatcher calls `accepted` once the receiver has the message (before it hangs up), so the
+# job is recorded as sent at the earliest moment; after that no error can make it retry.
+Accepted = Callable[[], None]
+Dispatcher = Callable[[Session, OutboxJob, Settings, Accepted], None]
 Clock = Callable[[], datetime]
 
 
@@ -32,8 +36,10 @@ class WorkerOptions:
     max_attempts: int = 8
     first_backoff: timedelta = timedelta(seconds=30)
     max_backoff: timedelta = timedelta(hours=6)
-    # A claimed job whose worker died becomes due again when its lease runs out.
-    lease: timedelta = timedelta(minutes=5)
+    # A claimed job whose worker died becomes due again when its lease runs out; a live
+    # worker's heartbeat renews the lease of the jobs it holds every `heartbeat_seconds`.
+    lease: timedelta = timedelta(seconds=30)
+    heartbeat_seconds: float = 5.0
     batch_size: int = 20
     poll_seconds: float = 5.0
 
@@ -55,11 +61,15 @@ def backoff(attempts: int, options: WorkerOptions) -> timedelta:
     return min(delay, options.max_backoff)
 
 
-def _deliver_email(session: Session, job: OutboxJob, settings: Settings) -> None:
-    mail.deliver_email(session, job=job, settings=settings)
+def _deliver_email(
+    session: Session, job: OutboxJob, settings: Settings, accepted: Accepted
+) -> None:
+    mail.deliver_email(session, job=job, settings=settings, on_accepted=accepted)
 
 
-def _deliver_webhook(session: Session, job: OutboxJob, settings: Settings) -> None:
+def _deliver_webhook(
+    session: Session, job: OutboxJob, settings: Settings, accepted: Accepted
+) -> None:
     # Imported when first needed: webhooks live in their own module, owned elsewhere.
     webhooks = importlib.import_module("app.services.messaging.webhooks")
     webhooks.deliver_webhook(session, job=job, settings=settings)
@@ -113,16 +123,31 @@ def process_job(
     job = session.get(OutboxJob, job_id, populate_existing=True)
     if job is None:
         return "gone"
+    sent: list[str] = []
+
+    def accepted() -> None:
+        if not sent:
+            sent.append(
+                _record(
+                    session, job_id=job_id, outcome="done", error=None, options=options, now=clock()
+                )
+            )
+
     error: str | None = None
     outcome = "done"
     try:
-        dispatchers[job.kind](session, job, settings)
+        dispatchers[job.kind](session, job, settings, accepted)
     except DeliverySkipped as exc:
         outcome, error = "skipped", f"not sent: {exc}"
     except DeliveryAbandoned as exc:
         outcome, error = "failed", f"not sent: {exc}"
     except Exception as exc:  # any other failure is worth another try
+        if sent:  # the receiver has it: what failed afterwards cannot unsend it
+            log.warning("outbox job %s: error after delivery: %s", job_id, type(exc).__name__)
+            return sent[0]
         outcome, error = "retry", _describe(job.kind, exc)
+    if sent:
+        return sent[0]
     return _record(
         session, job_id=job_id, outcome=outcome, error=error, options=options, now=clock()
     )
@@ -196,16 +221,20 @@ def deliver_due_jobs(
         reminders.queue_due_reminders(session, now=clock())
         while True:
             job_ids = claim_due_jobs(session, now=clock(), options=options)
-            for job_id in job_ids:
-                outcome = process_job(
-                    session,
-                    job_id=job_id,
-                    settings=settings,
-                    dispatchers=dispatchers,
-                    options=options,
-                    clock=clock,
-                )
-                report.outcomes[outcome] += 1
+            heartbeat = LeaseHeartbeat(
+                engine, job_ids, lease=options.lease, every=options.heartbeat_seconds, clock=clock
+            )
+            with heartbeat:
+                for job_id in job_ids:
+                    outcome = process_job(
+                        session,
+                        job_id=job_id,
+                        settings=settings,
+                        dispatchers=dispatchers,
+                        options=options,
+                        clock=clock,
+                    )
+                    report.outcomes[outcome] += 1
             if len(job_ids) < options.batch_size:
                 return report
 
