@@ -130,7 +130,10 @@ class StrictInput(StrictFields):
     @model_validator(mode="before")
     @classmethod
     def _json_numbers(cls, data: Any) -> Any:
-        return _integral(data)
+        try:
+            return _integral(data)
+        except RecursionError:
+            raise PydanticCustomError("too_deep", "the body is nested too deeply") from None
 
 
 # Control characters (C0, DEL, C1) and Unicode line/paragraph separators: invisible, they break

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import HTTPException
 
 from app.api import examples
-from app.api.deps import RoundId, SettingsDep, WriterDep
+from app.api.deps import RoundId, SettingsDep, WriterDep, refuse_nul_in
 from app.api.idempotency import IdempotencyDep
 from app.api.problems import ImportProblem, problem_responses
 from app.api.schemas import inline_schema
@@ -52,8 +52,11 @@ OPENAPI_BODY = {
 }
 
 
-async def _body(request: Request) -> bytes:
-    return await request.body()
+async def _body(request: Request, principal: WriterDep) -> bytes:
+    """The body, read only once the caller's key is known to be a writer's (it may be 50 MB)."""
+    body = await request.body()
+    refuse_nul_in(body)
+    return body
 
 
 @router.post(

@@ -13,7 +13,7 @@ from app.services.identity.auth import Principal
 from app.web.coach.deps import AdminDep, AdminFormDep
 from app.web.coach.forms import Errors, checked, optional, text, translator
 from app.web.coach.pages import page, see_other
-from app.web.deps import SessionDep
+from app.web.deps import PathId, SessionDep
 
 router = APIRouter(include_in_schema=False)
 ROLES = tuple(role.value for role in Role)
@@ -84,7 +84,7 @@ def add_user(
 
 @router.post("/coach/users/{user_id}/role")
 def change_role(
-    request: Request, user_id: int, principal: AdminDep, form: AdminFormDep, session: SessionDep
+    request: Request, user_id: PathId, principal: AdminDep, form: AdminFormDep, session: SessionDep
 ) -> Response:
     _ = translator(principal.language)
     role = text(form, "role")
@@ -103,7 +103,7 @@ def change_role(
 
 @router.post("/coach/users/{user_id}/active")
 def set_active(
-    request: Request, user_id: int, principal: AdminDep, form: AdminFormDep, session: SessionDep
+    request: Request, user_id: PathId, principal: AdminDep, form: AdminFormDep, session: SessionDep
 ) -> Response:
     _ = translator(principal.language)
     try:
@@ -165,7 +165,7 @@ def create_key(
 
 @router.post("/coach/api-keys/{key_id}/revoke")
 def revoke_key(
-    key_id: int, principal: AdminDep, form: AdminFormDep, session: SessionDep
+    key_id: PathId, principal: AdminDep, form: AdminFormDep, session: SessionDep
 ) -> Response:
     api_keys.revoke_api_key(session, organisation_id=principal.organisation_id, api_key_id=key_id)
     return see_other("/coach/api-keys", "key_revoked")

@@ -13,7 +13,7 @@ from app.services.setup import coach, collaborations, participant_import
 from app.web.coach.deps import EditorDep, EditorFormDep
 from app.web.coach.forms import Errors, Translate, optional, text, translator, validate
 from app.web.coach.pages import page, see_other
-from app.web.deps import SessionDep
+from app.web.deps import PathId, SessionDep
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD_BYTES = 1_000_000
@@ -37,7 +37,7 @@ def _overview_again(
 @router.post("/coach/collaborations/{collaboration_id}/parties")
 def add_party(
     request: Request,
-    collaboration_id: int,
+    collaboration_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
@@ -65,7 +65,7 @@ def add_party(
 @router.post("/coach/collaborations/{collaboration_id}/participants")
 def add_participant(
     request: Request,
-    collaboration_id: int,
+    collaboration_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
@@ -119,7 +119,7 @@ def _add(
 
 @router.get("/coach/collaborations/{collaboration_id}/participants/import")
 def import_form(
-    request: Request, collaboration_id: int, principal: EditorDep, session: SessionDep
+    request: Request, collaboration_id: PathId, principal: EditorDep, session: SessionDep
 ) -> Response:
     found = coach.overview(
         session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
@@ -131,7 +131,7 @@ def import_form(
 @router.post("/coach/collaborations/{collaboration_id}/participants/import")
 def import_participants(
     request: Request,
-    collaboration_id: int,
+    collaboration_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,

@@ -14,7 +14,7 @@ from app.services.setup import coach, questionnaires, rounds
 from app.web.coach.deps import EditorDep, EditorFormDep
 from app.web.coach.forms import Errors, local_moment, text, translator, validate
 from app.web.coach.pages import page, see_other
-from app.web.deps import SessionDep, SettingsDep
+from app.web.deps import PathId, SessionDep, SettingsDep
 
 router = APIRouter(include_in_schema=False)
 PHASES = ("preparation", "tender", "execution", "evaluation", "other")
@@ -47,7 +47,7 @@ def _form(
 
 @router.get("/coach/collaborations/{collaboration_id}/rounds/new")
 def new_round(
-    request: Request, collaboration_id: int, principal: EditorDep, session: SessionDep
+    request: Request, collaboration_id: PathId, principal: EditorDep, session: SessionDep
 ) -> Response:
     default = questionnaires.default_questionnaire(session)
     values = {
@@ -63,7 +63,7 @@ def new_round(
 @router.post("/coach/collaborations/{collaboration_id}/rounds/new")
 def create_round(
     request: Request,
-    collaboration_id: int,
+    collaboration_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
@@ -117,8 +117,8 @@ def _refused(
 @router.post("/coach/collaborations/{collaboration_id}/rounds/{round_id}/open")
 def open_round(
     request: Request,
-    collaboration_id: int,
-    round_id: int,
+    collaboration_id: PathId,
+    round_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
@@ -154,8 +154,8 @@ def open_round(
 @router.post("/coach/collaborations/{collaboration_id}/rounds/{round_id}/close")
 def close_round(
     request: Request,
-    collaboration_id: int,
-    round_id: int,
+    collaboration_id: PathId,
+    round_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
@@ -173,8 +173,8 @@ def close_round(
 @router.post("/coach/collaborations/{collaboration_id}/rounds/{round_id}/remind")
 def remind(
     request: Request,
-    collaboration_id: int,
-    round_id: int,
+    collaboration_id: PathId,
+    round_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
