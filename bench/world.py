@@ -11,7 +11,7 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, col
 
 from app.config import Settings
-from app.db import begin_write
+from app.infra.unit_of_work import unit_of_work
 from app.models import Invitation, InvitationStatus, Participant, Response, utcnow
 from app.models.collaboration import CollaborationCreate, PartyCreate
 from app.models.round import RoundCreate
@@ -91,13 +91,12 @@ def _collaboration(
         )
         assert party.id is not None
         party_ids.append(party.id)
-    begin_write(session)
-    session.add_all(
-        Participant(party_id=party_id, pseudonym=new_pseudonym())
-        for party_id in party_ids
-        for _ in range(per_party)
-    )
-    session.commit()
+    with unit_of_work(session):
+        session.add_all(
+            Participant(party_id=party_id, pseudonym=new_pseudonym())
+            for party_id in party_ids
+            for _ in range(per_party)
+        )
     return collaboration.id, party_ids
 
 
@@ -188,30 +187,35 @@ def _store_answers(
     rng: np.random.Generator,
 ) -> int:
     """Final answers of every invitation about every target, as the submit path stores them."""
-    begin_write(session)
-    rules = ZoneRules()
-    item_ids = [item.id for item in definition.items]
-    submitted = utcnow() - timedelta(days=30 * (12 - round_number))
-    rows = []
-    for invitation in invitations:
-        # Each truster party's trust drifts over the rounds, so trends show changes and alerts.
-        level = 4 + 1.8 * math.sin(invitation.party_id + round_number / 3)
-        values = np.clip(
-            np.rint(rng.normal(level, 1.3, (len(invitation.target_party_ids), len(item_ids)))), 1, 7
+    with unit_of_work(session):
+        rules = ZoneRules()
+        item_ids = [item.id for item in definition.items]
+        submitted = utcnow() - timedelta(days=30 * (12 - round_number))
+        rows = []
+        for invitation in invitations:
+            # Each truster party's trust drifts over the rounds, so trends show changes and alerts.
+            level = 4 + 1.8 * math.sin(invitation.party_id + round_number / 3)
+            values = np.clip(
+                np.rint(rng.normal(level, 1.3, (len(invitation.target_party_ids), len(item_ids)))),
+                1,
+                7,
+            )
+            for target, row in zip(
+                invitation.target_party_ids, values.astype(int).tolist(), strict=True
+            ):
+                answers = dict(zip(item_ids, row, strict=True))
+                rows.append(
+                    _response_row(definition, rules, invitation, target, answers, submitted)
+                )
+        for start in range(0, len(rows), INSERT_CHUNK):
+            session.execute(insert(Response), rows[start : start + INSERT_CHUNK])
+        session.execute(
+            update(Invitation)
+            .where(col(Invitation.id).in_([i.id for i in invitations]))
+            .values(
+                status=InvitationStatus.SUBMITTED, submitted_at=submitted, last_saved_at=submitted
+            )
         )
-        for target, row in zip(
-            invitation.target_party_ids, values.astype(int).tolist(), strict=True
-        ):
-            answers = dict(zip(item_ids, row, strict=True))
-            rows.append(_response_row(definition, rules, invitation, target, answers, submitted))
-    for start in range(0, len(rows), INSERT_CHUNK):
-        session.execute(insert(Response), rows[start : start + INSERT_CHUNK])
-    session.execute(
-        update(Invitation)
-        .where(col(Invitation.id).in_([i.id for i in invitations]))
-        .values(status=InvitationStatus.SUBMITTED, submitted_at=submitted, last_saved_at=submitted)
-    )
-    session.commit()
     return len(rows)
 
 

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Match
 
 from app.api.problems import problem_response
-from app.errors import RateLimited, TrustmeterError
+from app.errors import TrustmeterError
 from app.middleware import BodyTooLarge
 from app.services.exchange.imports import ImportRejected
 from app.unexpected_errors import log_unexpected
@@ -23,10 +23,15 @@ def _field_path(location: tuple[object, ...]) -> str:
 
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TrustmeterError)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
     params = [{"name": p.field, "reason": p.message} for p in exc.problems]
     return problem_response(
-        exc.status_code, exc.title, exc.message, invalid_params=params, headers=headers
+        exc.status_code,
+        exc.title,
+        exc.message,
+        invalid_params=params,
+        headers=headers,
+        extensions={"code": exc.code},
     )
 
 

@@ -15,9 +15,11 @@ async def livez() -> dict[str, str]:
 
 @router.get("/healthz")
 def healthz(request: Request) -> JSONResponse:
-    ok, detail = health.database_ok(request.app.state.engine)
+    database_ok, database = health.database_ok(request.app.state.engine)
+    writes_ok, writes = health.writes_ok()
+    ok = database_ok and writes_ok
     return JSONResponse(
-        {"status": "ok" if ok else "unavailable", "database": detail},
+        {"status": "ok" if ok else "unavailable", "database": database, "writes": writes},
         status_code=200 if ok else 503,
     )
 

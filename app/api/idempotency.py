@@ -27,6 +27,7 @@ from app.api.deps import SettingsDep, WriterDep
 from app.config import Settings
 from app.db import new_session
 from app.infra import idempotency as records
+from app.infra.unit_of_work import unit_of_work
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_DESCRIPTION = (
@@ -69,32 +70,30 @@ class Idempotency:
         with new_session(self.engine) as session:
             stored = self._find(session, self.key)
             if stored is None:
-                records.lock_key(session, scope=self.scope, key=self.key)
-                stored = self._find(session, self.key)  # the first may have finished meanwhile
-            if stored is None:
-                return self._response(self._run_and_store(session, work, self.key, secrets))
-            session.rollback()  # let go of the write lock before deriving secrets
+                with unit_of_work(session):
+                    records.lock_key(session, scope=self.scope, key=self.key)
+                    # The first request may have finished since we looked.
+                    stored = self._find(session, self.key)
+                    if stored is None:
+                        return self._response(self._run_and_store(session, work, secrets))
             return self._replay(session, stored, secrets)
 
     def _find(self, session: Session, key: str) -> records.StoredResponse | None:
         return records.find(session, scope=self.scope, key=key, request_hash=self.request_hash)
 
-    def _run_and_store(self, outer: Session, work: Work, key: str, secrets: Secrets | None) -> str:
-        # The use case's commit() only flushes into `outer`'s write transaction, which
-        # lock_key began; a failure, or a crash, rolls all of it back.
-        with Session(
-            bind=outer.connection(), join_transaction_mode="rollback_only", expire_on_commit=False
-        ) as inner:
-            body = self._render(work(inner))
+    def _run_and_store(self, session: Session, work: Work, secrets: Secrets | None) -> str:
+        # The use case's own unit of work joins the one around this call: its work and the
+        # record commit together, and a failure, or a crash, leaves neither.
+        assert self.key is not None
+        body = self._render(work(session))
         records.store(
-            outer,
+            session,
             scope=self.scope,
-            key=key,
+            key=self.key,
             request_hash=self.request_hash,
             status_code=self.route.status_code or 200,
             body=_dump(secrets.redact(_load(body))) if secrets else body,
         )
-        outer.commit()
         return body
 
     def _replay(

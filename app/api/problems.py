@@ -24,6 +24,12 @@ class Problem(BaseModel):
     detail: str = Field(examples=["No collaboration 42 in your organisation."])
     instance: str | None = None
     invalid_params: list[InvalidParam] = Field(default_factory=list)
+    code: str | None = Field(
+        default=None,
+        description="A stable name of the rule that was broken (e.g. `round_not_open`), for"
+        " programs that react to it; `detail` is for people.",
+        examples=["not_found"],
+    )
 
 
 class ImportProblem(Problem):

@@ -1,4 +1,4 @@
-"""Is the database reachable, and is its schema at the newest migration?"""
+"""Is the database reachable, can this worker write, and is the schema at the newest migration?"""
 
 import logging
 from typing import TYPE_CHECKING
@@ -6,10 +6,20 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.infra.write_lock import STUCK_AFTER_SECONDS, sqlite_write_lock
+
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
 log = logging.getLogger("trustmeter.health")
+
+
+def writes_ok() -> tuple[bool, str]:
+    """Can this worker write? Not when its SQLite write lock has been held far too long."""
+    if sqlite_write_lock.stuck():
+        log.error("the write lock has been held for over %.0f s", STUCK_AFTER_SECONDS)
+        return False, "stuck"
+    return True, "ok"
 
 
 def database_ok(engine: Engine) -> tuple[bool, str]:

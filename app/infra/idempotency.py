@@ -9,7 +9,7 @@ neither work nor record behind, and the retry simply runs.
    replayed, another request with the key is refused (422).
 2. Guard (`lock_key`): start the write transaction and make the key exclusive within it. On
    PostgreSQL a transaction-scoped advisory lock on (scope, key), taken without waiting: a
-   duplicate while the first is running gets 409. On SQLite `begin_write` already lets one
+   duplicate while the first is running gets 409. On SQLite the unit of work already lets one
    writer in at a time, so a duplicate waits for the first to finish. Then look again: the
    first may have finished since step 1.
 3. Work and store (`store`) in that one transaction, committed once by the caller. The
@@ -30,9 +30,9 @@ from sqlalchemy import delete, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.db import begin_write, is_sqlite
 from app.errors import Conflict, FieldProblem, InvalidInput
 from app.infra import json_body
+from app.infra.unit_of_work import in_unit_of_work, is_sqlite, unit_of_work
 from app.models import IdempotencyRecord, utcnow
 
 RETENTION = timedelta(hours=24)
@@ -81,9 +81,10 @@ def find(
 
 
 def lock_key(session: Session, *, scope: str, key: str) -> None:
-    """Start the write transaction and hold `key` until it ends; Conflict while another
-    transaction holds it (PostgreSQL; on SQLite, writers already take turns)."""
-    begin_write(session)
+    """Hold `key` until the caller's unit of work ends; Conflict while another transaction
+    holds it (PostgreSQL; on SQLite, writers already take turns)."""
+    if not in_unit_of_work(session):
+        raise RuntimeError("lock_key guards a key inside the caller's unit of work")
     if is_sqlite(session):
         return
     taken = session.execute(
@@ -141,9 +142,8 @@ def _find(session: Session, scope: str, key: str) -> IdempotencyRecord | None:
 def purge_expired(session: Session, *, now: datetime | None = None) -> int:
     """Delete records past RETENTION (a housekeeping job may call this); returns how many."""
     cutoff = (now or utcnow()) - RETENTION
-    begin_write(session)
-    result = session.execute(
-        delete(IdempotencyRecord).where(col(IdempotencyRecord.created_at) < cutoff)
-    )
-    session.commit()
+    with unit_of_work(session):
+        result = session.execute(
+            delete(IdempotencyRecord).where(col(IdempotencyRecord.created_at) < cutoff)
+        )
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -14,7 +14,8 @@ from types import TracebackType
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col
 
-from app.db import begin_write, new_session
+from app.db import new_session
+from app.infra.unit_of_work import unit_of_work
 from app.models import JobStatus, OutboxJob
 
 log = logging.getLogger("trustmeter.worker")
@@ -26,13 +27,12 @@ def renew_leases(
     """Extend the lease of those jobs that are still being sent; returns how many."""
     if not job_ids:
         return 0
-    begin_write(session)
-    renewed = session.execute(
-        update(OutboxJob)
-        .where(col(OutboxJob.id).in_(list(job_ids)), col(OutboxJob.status) == JobStatus.SENDING)
-        .values(locked_until=now + lease)
-    )
-    session.commit()
+    with unit_of_work(session):
+        renewed = session.execute(
+            update(OutboxJob)
+            .where(col(OutboxJob.id).in_(list(job_ids)), col(OutboxJob.status) == JobStatus.SENDING)
+            .values(locked_until=now + lease)
+        )
     return int(getattr(renewed, "rowcount", 0) or 0)
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from app.config import Settings
+from app.infra.unit_of_work import unit_of_work
 from app.models import Collaboration, Role, Round, User
 from app.models.collaboration import CollaborationCreate, ParticipantCreate, PartyCreate, PartyKind
 from app.models.response import AnswerIn
@@ -73,8 +74,14 @@ class DemoLogin:
 
 
 def load_demo(session: Session, *, settings: Settings) -> DemoLogin:
-    """Create the demo once; running it again changes nothing."""
+    """Create the demo once, all of it or nothing; running it again changes nothing."""
     login = DemoLogin(COLLABORATION, COACH_EMAIL, COACH_PASSWORD)
+    with unit_of_work(session):
+        _load(session, settings=settings)
+    return login
+
+
+def _load(session: Session, *, settings: Settings) -> None:
     organisation = organisations.get_or_create_organisation(session, name=ORGANISATION)
     assert organisation.id is not None
     if session.exec(select(User).where(User.email == COACH_EMAIL)).first() is None:
@@ -93,7 +100,6 @@ def load_demo(session: Session, *, settings: Settings) -> DemoLogin:
     ).first()
     if exists is None:
         _build(session, organisation_id=organisation.id, settings=settings)
-    return login
 
 
 def _build(session: Session, *, organisation_id: int, settings: Settings) -> None:
@@ -205,4 +211,3 @@ def _backdate(session: Session, round_: Round, opens_at: datetime) -> None:
     round_.opens_at = round_.opened_at = opens_at
     round_.closes_at = round_.closed_at = opens_at + timedelta(days=28)
     session.add(round_)
-    session.commit()

@@ -5,7 +5,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from app.errors import RateLimited, TrustmeterError
+from app.errors import TrustmeterError
 from app.middleware import BodyTooLarge
 from app.unexpected_errors import log_unexpected
 from app.web.templating import render
@@ -40,7 +40,7 @@ async def _page_response(request: Request, exc: Exception) -> Response:
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TrustmeterError)
     # Service messages are English and written for integrators; pages say it in their words.
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
     return error_page(request, exc.status_code, headers=headers)
 
 

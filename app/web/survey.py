@@ -121,7 +121,7 @@ def save_page(
         if problems:
             raise InvalidSubmission("The form was changed.", problems=problems)
         survey.save_page(
-            session, token=current.token, number=number, fields=fields, language=language
+            session, context=current.context, number=number, fields=fields, language=language
         )
     except InvalidSubmission as exc:
         return _refused(request, current, session, number, shown, exc.problems, status_code=422)
@@ -202,7 +202,7 @@ def submit(
     if not form_is_ours(request, current, form, settings):
         return error_page(request, 403)
     try:
-        survey.submit(session, token=current.token)
+        survey.submit(session, context=current.context)
     except Conflict:
         pass  # the other tab was first; its submission is the one that counts
     except RoundNotOpen:
@@ -245,7 +245,7 @@ def switch_language(
     if not isinstance(language, str):
         return error_page(request, 422)
     try:
-        survey.set_language(session, token=current.token, language=language)
+        survey.set_language(session, context=current.context, language=language)
     except InvalidSubmission:
         return error_page(request, 422)
     if not (isinstance(next_page, str) and _NEXT_PAGE.match(next_page)):

@@ -13,7 +13,7 @@ from app.config import Settings
 from app.errors import NotFound, RateLimited
 from app.models import utcnow
 from app.services.answering import survey
-from app.services.answering.responses import InvitationContext
+from app.services.answering.invitation_state import InvitationContext
 from app.services.answering.survey import SurveyState
 from app.web import csrf
 from app.web.deps import SessionDep, SettingsDep, client_address

@@ -151,20 +151,20 @@ def test_a_concurrent_duplicate_gets_409_on_postgres_and_the_replay_on_sqlite(
     api: TestClient, session: Session, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     entered, release, duplicate_arrived = threading.Event(), threading.Event(), threading.Event()
-    real_create, real_lock = collaborations.create_collaboration, records.lock_key
+    real_create, real_find = collaborations.create_collaboration, records.find
 
     def slow(*args: Any, **kwargs: Any) -> Any:
         entered.set()
         assert release.wait(30)
         return real_create(*args, **kwargs)
 
-    def lock_key(*args: Any, **kwargs: Any) -> None:
-        if entered.is_set():  # the duplicate, while the first is inside its work
+    def find(*args: Any, **kwargs: Any) -> Any:
+        if entered.is_set():  # the duplicate looks, while the first is inside its work
             duplicate_arrived.set()
-        real_lock(*args, **kwargs)
+        return real_find(*args, **kwargs)
 
     monkeypatch.setattr(collaborations, "create_collaboration", slow)
-    monkeypatch.setattr(records, "lock_key", lock_key)
+    monkeypatch.setattr(records, "find", find)
     headers = {**world.caller.headers, "Idempotency-Key": "race"}
     results: dict[str, Any] = {}
 

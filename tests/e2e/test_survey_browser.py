@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from app.config import Settings
 from app.models import Invitation, InvitationStatus, Response, Round, RoundStatus
 from app.scoring import classify, score_response
-from app.services.answering.responses import load_invitation
+from app.services.answering.invitation_state import load_invitation
 from app.services.answering.survey import page_plan
 from app.services.setup import questionnaires
 from tests.e2e.conftest import (

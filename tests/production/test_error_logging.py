@@ -7,7 +7,7 @@ import httpx
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from app.db import begin_write
+from app.infra.unit_of_work import unit_of_work
 from tests.factories import make_api_key, make_organisation
 from tests.production.server import LiveServer
 
@@ -24,10 +24,8 @@ def _table_missing(engine: Engine, table: str) -> Iterator[None]:
 
 
 def _rename(engine: Engine, table: str, name: str) -> None:
-    with Session(engine) as session:
-        begin_write(session)
+    with Session(engine) as session, unit_of_work(session):
         session.execute(text(f"ALTER TABLE {table} RENAME TO {name}"))
-        session.commit()
 
 
 def test_the_server_logs_an_unexpected_api_error_once_with_its_request_id(

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.timeout(120)
 def test_healthz_checks_the_database(client: TestClient) -> None:
     answer = client.get("/healthz")
     assert answer.status_code == 200
-    assert answer.json() == {"status": "ok", "database": "ok"}
+    assert answer.json() == {"status": "ok", "database": "ok", "writes": "ok"}
 
 
 def test_healthz_and_readyz_answer_503_when_the_database_is_unreachable() -> None:
@@ -39,7 +39,7 @@ def test_healthz_and_readyz_answer_503_when_the_database_is_unreachable() -> Non
         health = client.get("/healthz")
         ready = client.get("/readyz")
     assert health.status_code == 503
-    assert health.json() == {"status": "unavailable", "database": "unreachable"}
+    assert health.json() == {"status": "unavailable", "database": "unreachable", "writes": "ok"}
     assert ready.status_code == 503
     assert "127.0.0.1" not in health.text + ready.text  # no connection details to the caller
 

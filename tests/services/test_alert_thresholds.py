@@ -8,7 +8,7 @@ from app.models import Alert, AlertKind
 from app.models.response import AnswerIn
 from app.models.round import RoundCreate
 from app.scoring import smart_trust_v1
-from app.services.answering import responses
+from app.services.answering import invitation_state, responses
 from app.services.setup import questionnaires, rounds
 from app.services.setup.rounds import IssuedInvitation
 from tests.factories import OpenCollaboration, make_open_collaboration
@@ -21,7 +21,7 @@ def _answer(
     definition = smart_trust_v1()
     tokens = [i.token for i in issued if i.invitation.party_id == party_id and i.token][:n]
     for token in tokens:
-        invitation = responses.load_invitation(session, token=token).invitation
+        invitation = invitation_state.load_invitation(session, token=token).invitation
         answers = [
             AnswerIn(
                 target_party_id=target,

@@ -9,14 +9,14 @@ from app.models import Collaboration
 from app.models.response import AnswerIn
 from app.models.round import RoundCreate
 from app.services import demo
-from app.services.answering import responses
+from app.services.answering import invitation_state, responses
 from app.services.results.dashboard import build_dashboard
 from app.services.setup import questionnaires, rounds
 from tests.factories import make_open_collaboration, make_organisation
 
 
 def _answer_all(session: Session, token: str, value: int) -> None:
-    context = responses.load_invitation(session, token=token)
+    context = invitation_state.load_invitation(session, token=token)
     answers = [
         AnswerIn(target_party_id=target, item_id=item.id, value=value)
         for target in context.invitation.target_party_ids
@@ -75,7 +75,7 @@ def test_participation_is_counted_per_party_per_round(session: Session, settings
     setup = make_open_collaboration(session, settings=settings, participants_per_party=3)
     first, second = setup.tokens_of(setup.parties[0])[:2]
     _answer_all(session, first, 5)
-    context = responses.load_invitation(session, token=second)
+    context = invitation_state.load_invitation(session, token=second)
     item = context.definition.items[0]
     answer = AnswerIn(
         target_party_id=context.invitation.target_party_ids[0], item_id=item.id, value=3

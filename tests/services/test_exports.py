@@ -14,7 +14,7 @@ from app.config import Settings
 from app.models import AuditEvent, Collaboration
 from app.models.response import AnswerIn
 from app.scoring import smart_trust_v1
-from app.services.answering import responses
+from app.services.answering import invitation_state, responses
 from app.services.exchange import exports
 from app.services.identity import api_keys
 from app.services.results import results
@@ -35,7 +35,7 @@ def _answer(
 ) -> None:
     """`how_many` participants of party `party` answer every item about every target."""
     for token in world.tokens_of(world.parties[party])[skip : skip + how_many]:
-        invitation = responses.load_invitation(session, token=token).invitation
+        invitation = invitation_state.load_invitation(session, token=token).invitation
         answers = [
             AnswerIn(target_party_id=target, item_id=item, value=value)
             for target in invitation.target_party_ids
@@ -102,7 +102,7 @@ def test_an_item_few_answered_is_hidden_while_its_scale_shows(
 ) -> None:
     _answer(session, world, 0, how_many=3)
     token = world.tokens_of(world.parties[1])[0]
-    invitation = responses.load_invitation(session, token=token).invitation
+    invitation = invitation_state.load_invitation(session, token=token).invitation
     answers = [
         AnswerIn(target_party_id=t, item_id=i, value=None if i == "prop_1" else 4)
         for t in invitation.target_party_ids

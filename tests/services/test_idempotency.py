@@ -8,23 +8,24 @@ from sqlmodel import Session, select
 
 from app.errors import InvalidInput
 from app.infra import idempotency as records
+from app.infra.unit_of_work import unit_of_work
 from app.models import IdempotencyRecord, utcnow
 
 SCOPE = "api_key:1"
 
 
 def _store(session: Session, key: str = "k", *, request_hash: str = "h", **kwargs: Any) -> None:
-    records.lock_key(session, scope=SCOPE, key=key)
-    records.store(
-        session,
-        scope=SCOPE,
-        key=key,
-        request_hash=request_hash,
-        status_code=201,
-        body="{}",
-        **kwargs,
-    )
-    session.commit()
+    with unit_of_work(session):
+        records.lock_key(session, scope=SCOPE, key=key)
+        records.store(
+            session,
+            scope=SCOPE,
+            key=key,
+            request_hash=request_hash,
+            status_code=201,
+            body="{}",
+            **kwargs,
+        )
 
 
 def _find(session: Session, key: str = "k", request_hash: str = "h") -> Any:
@@ -53,9 +54,10 @@ def test_scopes_do_not_share_keys(session: Session) -> None:
 
 
 def test_nothing_is_stored_when_the_transaction_rolls_back(session: Session) -> None:
-    records.lock_key(session, scope=SCOPE, key="k")
-    records.store(session, scope=SCOPE, key="k", request_hash="h", status_code=201, body="{}")
-    session.rollback()  # the work failed, or its process died before the commit
+    with pytest.raises(RuntimeError), unit_of_work(session):
+        records.lock_key(session, scope=SCOPE, key="k")
+        records.store(session, scope=SCOPE, key="k", request_hash="h", status_code=201, body="{}")
+        raise RuntimeError("the work failed, or its process died before the commit")
     assert session.exec(select(IdempotencyRecord)).all() == []
     assert _find(session) is None
 

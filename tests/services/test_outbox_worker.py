@@ -1,8 +1,6 @@
 """The outbox worker: claims due jobs once, retries with backoff, records failures, never loses."""
 
-import sys
 import threading
-import types
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +12,7 @@ from app.config import Settings
 from app.db import new_session
 from app.main import create_app
 from app.models import Invitation, JobKind, JobStatus, OutboxJob, Participant
+from app.services.messaging import webhooks
 from app.services.messaging.outbox_worker import (
     InProcessWorker,
     WorkerOptions,
@@ -196,13 +195,11 @@ def test_webhook_jobs_go_to_the_webhooks_module(
     session: Session, engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     delivered: list[int] = []
-    fake = types.ModuleType("app.services.messaging.webhooks")
 
     def deliver_webhook(session: Session, *, job: OutboxJob, settings: Settings) -> None:
         delivered.append(job.id or 0)
 
-    fake.deliver_webhook = deliver_webhook  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "app.services.messaging.webhooks", fake)
+    monkeypatch.setattr(webhooks, "deliver_webhook", deliver_webhook)
     job = OutboxJob(organisation_id=make_organisation(session), kind=JobKind.WEBHOOK, payload={})
     session.add(job)
     session.commit()

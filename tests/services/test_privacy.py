@@ -22,7 +22,7 @@ from app.models import (
 )
 from app.models.response import AnswerIn
 from app.scoring import smart_trust_v1
-from app.services.answering import responses
+from app.services.answering import invitation_state, responses
 from app.services.privacy import audit
 from app.services.privacy import erasure as privacy
 from app.services.privacy.erasure import months_before
@@ -36,7 +36,7 @@ ITEM_IDS = [item.id for item in smart_trust_v1().items]
 
 
 def _answer(session: Session, token: str, *, value: int = 4, final: bool = True) -> None:
-    invitation = responses.load_invitation(session, token=token).invitation
+    invitation = invitation_state.load_invitation(session, token=token).invitation
     answers = [
         AnswerIn(target_party_id=target, item_id=item_id, value=value)
         for target in invitation.target_party_ids
@@ -105,7 +105,7 @@ def test_an_erased_participants_link_stops_working(session: Session, settings: S
     privacy.erase_participant(session, participant_id=_participant(session, world).id or 0)
 
     with pytest.raises(NotFound):
-        responses.load_invitation(session, token=token)
+        invitation_state.load_invitation(session, token=token)
     invitation = session.get(Invitation, world.invitations[0].invitation.id)
     assert invitation is not None
     assert invitation.status == InvitationStatus.SUBMITTED  # the response rate stays true

@@ -8,7 +8,7 @@ from app.models import Alert, AlertKind, Response
 from app.models.response import AnswerIn
 from app.models.round import RoundCreate
 from app.scoring import Zone, score_response, smart_trust_v1
-from app.services.answering import responses
+from app.services.answering import invitation_state, responses
 from app.services.results import alerts, results, trends
 from app.services.setup import questionnaires, rounds
 from tests.factories import OpenCollaboration, make_api_key, make_open_collaboration
@@ -28,7 +28,7 @@ def _answer_all(
     issued = round_invitations if round_invitations is not None else world.invitations
     tokens = [i.token for i in issued if i.invitation.party_id == party.id and i.token]
     for token in tokens[skip:]:
-        invitation = responses.load_invitation(session, token=token).invitation
+        invitation = invitation_state.load_invitation(session, token=token).invitation
         answers = [
             AnswerIn(
                 target_party_id=target,

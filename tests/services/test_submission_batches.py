@@ -21,7 +21,7 @@ from app.models import (
 from app.models.collaboration import CollaborationUpdate
 from app.models.response import AnswerIn
 from app.scoring import smart_trust_v1
-from app.services.answering import responses, submission_batches
+from app.services.answering import invitation_state, responses, submission_batches
 from app.services.answering.submission_batches import PreparedSubmission
 from app.services.setup import collaborations
 from tests.factories import OpenCollaboration, make_open_collaboration
@@ -37,7 +37,7 @@ def _tokens(world: OpenCollaboration) -> list[str]:
 
 
 def _answers(session: Session, token: str, *, value: int = 5, items: int | None = None) -> tuple:
-    invitation = responses.load_invitation(session, token=token).invitation
+    invitation = invitation_state.load_invitation(session, token=token).invitation
     definition = smart_trust_v1()
     return tuple(
         AnswerIn(target_party_id=target, item_id=item.id, value=value)
@@ -71,7 +71,7 @@ def _stored(session: Session) -> list[tuple[Any, ...]]:
 
 def _status(session: Session, token: str) -> InvitationStatus:
     session.rollback()
-    return responses.load_invitation(session, token=token).invitation.status
+    return invitation_state.load_invitation(session, token=token).invitation.status
 
 
 def test_a_batch_stores_what_one_at_a_time_stores(
@@ -162,7 +162,7 @@ def test_a_change_after_preparing_refuses_only_that_submission(
 ) -> None:
     changed, other = _tokens(world)[:2]
     jobs = [_prepare(engine, token, _answers(session, token)) for token in (changed, other)]
-    invitation = responses.load_invitation(session, token=changed).invitation
+    invitation = invitation_state.load_invitation(session, token=changed).invitation
     if change == "revoke":
         invitation.status = InvitationStatus.REVOKED
         session.add(invitation)

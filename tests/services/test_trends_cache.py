@@ -14,7 +14,7 @@ from app.models.collaboration import CollaborationUpdate
 from app.models.response import AnswerIn
 from app.models.round import RoundCreate
 from app.scoring import smart_trust_v1
-from app.services.answering import responses
+from app.services.answering import invitation_state, responses
 from app.services.results import result_documents, trends
 from app.services.setup import collaborations, questionnaires, rounds
 from tests.factories import OpenCollaboration, make_api_key, make_open_collaboration
@@ -22,7 +22,7 @@ from tests.factories import OpenCollaboration, make_api_key, make_open_collabora
 
 def _submit(session: Session, token: str, value: int) -> None:
     definition = smart_trust_v1()
-    invitation = responses.load_invitation(session, token=token).invitation
+    invitation = invitation_state.load_invitation(session, token=token).invitation
     answers = [
         AnswerIn(target_party_id=target, item_id=item.id, value=value)
         for target in invitation.target_party_ids

@@ -7,9 +7,9 @@ import pytest
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.db import begin_write
 from app.errors import InvalidInput
 from app.infra import outbound
+from app.infra.unit_of_work import unit_of_work
 from app.models import OutboxJob, Webhook
 from app.models.outbox import WebhookCreate
 from app.services.messaging import events, webhooks
@@ -55,13 +55,13 @@ def production(database_url: str) -> Settings:
 def _job(session: Session, settings: Settings, url: str) -> OutboxJob:
     """A queued delivery to `url`, stored as if it had passed an older, weaker check."""
     organisation_id = make_organisation(session)
-    begin_write(session)
-    session.add(
-        Webhook(organisation_id=organisation_id, url=url, events=["round.closed"], secret_salt="s")
-    )
-    session.flush()
-    events.emit(session, organisation_id=organisation_id, event="round.closed", data={})
-    session.commit()
+    with unit_of_work(session):
+        webhook = Webhook(
+            organisation_id=organisation_id, url=url, events=["round.closed"], secret_salt="s"
+        )
+        session.add(webhook)
+        session.flush()
+        events.emit(session, organisation_id=organisation_id, event="round.closed", data={})
     return session.exec(select(OutboxJob)).one()
 
 

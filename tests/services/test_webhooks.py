@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.db import begin_write
 from app.errors import InvalidInput
+from app.infra.unit_of_work import unit_of_work
 from app.models import JobStatus, OutboxJob, Webhook
 from app.models.outbox import WebhookCreate, WebhookEvent
 from app.services.messaging import events, webhooks
@@ -38,9 +38,8 @@ def _subscribe(
 
 
 def _emit(session: Session, organisation_id: int, event: str = "round.closed") -> list[OutboxJob]:
-    begin_write(session)
-    events.emit(session, organisation_id=organisation_id, event=event, data={"round_id": 7})
-    session.commit()
+    with unit_of_work(session):
+        events.emit(session, organisation_id=organisation_id, event=event, data={"round_id": 7})
     return list(session.exec(select(OutboxJob).order_by(OutboxJob.id)))  # type: ignore[arg-type]
 
 

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.models import InvitationStatus
-from app.services.answering import responses, survey
+from app.services.answering import invitation_state, responses, survey
 from tests.web.conftest import Partner, checked_value, form_token, snapshot
 
 PROPENSITY = [f"prop_{i}" for i in range(1, 7)]
@@ -92,7 +92,7 @@ def test_every_page_post_saves_then_redirects_where_asked(
     destination: str,
 ):
     csrf = form_token(client, partner)
-    context = responses.load_invitation(session, token=partner.token)
+    context = invitation_state.load_invitation(session, token=partner.token)
     item = context.definition.items_of(survey.page_ref(context, number).scale_key)[0].id
     answer = post_page(client, partner, number, {item: "3"}, csrf=csrf, action=action)
     assert answer.status_code == 303

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from app.errors import Conflict, InvalidSubmission, NotFound, RateLimited
 from app.models import InvitationStatus, Round, RoundStatus, utcnow
 from app.scoring import classify, score_response, smart_trust_v1
-from app.services.answering import responses, survey, survey_views
+from app.services.answering import invitation_state, responses, survey, survey_views
 from app.services.answering.survey import PAGE_FIELD, SurveyState
 from tests.web.conftest import Partner, rate_limit_hits, snapshot
 
@@ -25,10 +25,10 @@ SCALES = [
 ]
 
 
-def context_of(session: Session, partner: Partner) -> responses.InvitationContext:
+def context_of(session: Session, partner: Partner) -> invitation_state.InvitationContext:
     session.rollback()  # end any read transaction: see what other connections committed
     session.expire_all()
-    return responses.load_invitation(session, token=partner.token)
+    return invitation_state.load_invitation(session, token=partner.token)
 
 
 def test_pages_ask_every_scale_about_one_target_at_a_time(session: Session, partner: Partner):
@@ -77,7 +77,7 @@ def test_survey_state_follows_the_round(
 
 
 def test_a_submitted_invitation_is_submitted_even_after_closing(session: Session, partner: Partner):
-    survey.submit(session, token=partner.token)
+    survey.submit(session, context=invitation_state.load_invitation(session, token=partner.token))
     _set_round(session, partner, status=RoundStatus.CLOSED)
     assert survey.survey_state(context_of(session, partner), now=utcnow()) == SurveyState.SUBMITTED
 
@@ -86,7 +86,11 @@ def test_language_is_the_collaborations_until_the_partner_chooses(
     session: Session, partner: Partner
 ):
     assert survey.survey_language(context_of(session, partner)) == "nl"
-    survey.set_language(session, token=partner.token, language="en")
+    survey.set_language(
+        session,
+        context=invitation_state.load_invitation(session, token=partner.token),
+        language="en",
+    )
     assert survey.survey_language(context_of(session, partner)) == "en"
     assert partner.invitation(session).language == "en"
 
@@ -94,7 +98,11 @@ def test_language_is_the_collaborations_until_the_partner_chooses(
 def test_an_unknown_language_is_refused_and_nothing_changes(session: Session, partner: Partner):
     before = snapshot(session)
     with pytest.raises(InvalidSubmission):
-        survey.set_language(session, token=partner.token, language="fr")
+        survey.set_language(
+            session,
+            context=invitation_state.load_invitation(session, token=partner.token),
+            language="fr",
+        )
     assert snapshot(session) == before
 
 
@@ -102,15 +110,35 @@ def test_resume_page_is_the_one_after_the_furthest_answered_page(
     session: Session, partner: Partner
 ):
     assert survey.resume_page(session, context_of(session, partner)) == 1
-    survey.save_page(session, token=partner.token, number=3, fields=[("q-integ_1", "5")])
+    survey.save_page(
+        session,
+        context=invitation_state.load_invitation(session, token=partner.token),
+        number=3,
+        fields=[("q-integ_1", "5")],
+    )
     assert survey.resume_page(session, context_of(session, partner)) == 4
-    survey.save_page(session, token=partner.token, number=12, fields=[("q-integ_2", "dk")])
-    survey.save_page(session, token=partner.token, number=2, fields=[("q-anal_1", "2")])
+    survey.save_page(
+        session,
+        context=invitation_state.load_invitation(session, token=partner.token),
+        number=12,
+        fields=[("q-integ_2", "dk")],
+    )
+    survey.save_page(
+        session,
+        context=invitation_state.load_invitation(session, token=partner.token),
+        number=2,
+        fields=[("q-anal_1", "2")],
+    )
     assert survey.resume_page(session, context_of(session, partner)) == 13
 
 
 def test_resume_after_the_last_page_is_the_review(session: Session, partner: Partner):
-    survey.save_page(session, token=partner.token, number=18, fields=[("q-commit_1", "6")])
+    survey.save_page(
+        session,
+        context=invitation_state.load_invitation(session, token=partner.token),
+        number=18,
+        fields=[("q-commit_1", "6")],
+    )
     assert survey.resume_page(session, context_of(session, partner)) is None
 
 
@@ -155,7 +183,12 @@ def test_saving_a_page_stores_answers_and_scores_without_submitting(
     session: Session, partner: Partner
 ):
     fields = [(f"q-prop_{i}", "6") for i in range(1, 6)] + [("q-prop_6", "dk")]
-    survey.save_page(session, token=partner.token, number=1, fields=fields)
+    survey.save_page(
+        session,
+        context=invitation_state.load_invitation(session, token=partner.token),
+        number=1,
+        fields=fields,
+    )
     invitation = partner.invitation(session)
     assert invitation.status == InvitationStatus.STARTED
     assert invitation.submitted_at is None
@@ -172,12 +205,17 @@ def test_saving_a_page_stores_answers_and_scores_without_submitting(
 
 
 def test_a_refused_page_saves_nothing_not_even_the_language(session: Session, partner: Partner):
-    survey.save_page(session, token=partner.token, number=1, fields=[("q-prop_1", "4")])
+    survey.save_page(
+        session,
+        context=invitation_state.load_invitation(session, token=partner.token),
+        number=1,
+        fields=[("q-prop_1", "4")],
+    )
     before = snapshot(session)
     with pytest.raises(InvalidSubmission):
         survey.save_page(
             session,
-            token=partner.token,
+            context=invitation_state.load_invitation(session, token=partner.token),
             number=1,
             fields=[("q-prop_1", "5"), ("q-prop_2", "99")],
             language="en",
@@ -186,19 +224,31 @@ def test_a_refused_page_saves_nothing_not_even_the_language(session: Session, pa
 
 
 def test_saving_after_submission_is_refused_and_changes_nothing(session: Session, partner: Partner):
-    survey.submit(session, token=partner.token)
+    survey.submit(session, context=invitation_state.load_invitation(session, token=partner.token))
     before = snapshot(session)
     with pytest.raises(Conflict):
-        survey.save_page(session, token=partner.token, number=1, fields=[("q-prop_1", "4")])
+        survey.save_page(
+            session,
+            context=invitation_state.load_invitation(session, token=partner.token),
+            number=1,
+            fields=[("q-prop_1", "4")],
+        )
     assert snapshot(session) == before
 
 
 def test_a_second_submit_is_refused_and_the_first_stands(session: Session, partner: Partner):
-    survey.save_page(session, token=partner.token, number=1, fields=[("q-prop_1", "7")])
-    survey.submit(session, token=partner.token)
+    survey.save_page(
+        session,
+        context=invitation_state.load_invitation(session, token=partner.token),
+        number=1,
+        fields=[("q-prop_1", "7")],
+    )
+    survey.submit(session, context=invitation_state.load_invitation(session, token=partner.token))
     before = snapshot(session)
     with pytest.raises(Conflict):
-        survey.submit(session, token=partner.token)
+        survey.submit(
+            session, context=invitation_state.load_invitation(session, token=partner.token)
+        )
     assert snapshot(session) == before
     assert sum(1 for row in before["responses"] if row[6] is not None) == 2
 
@@ -260,7 +310,10 @@ def test_question_page_shows_saved_answers_and_a_refused_forms_choices_over_them
     session: Session, partner: Partner
 ):
     survey.save_page(
-        session, token=partner.token, number=3, fields=[("q-integ_1", "2"), ("q-integ_2", "dk")]
+        session,
+        context=invitation_state.load_invitation(session, token=partner.token),
+        number=3,
+        fields=[("q-integ_1", "2"), ("q-integ_2", "dk")],
     )
     context = context_of(session, partner)
     page = survey_views.question_page(session, context, number=3, language="nl")
@@ -273,8 +326,18 @@ def test_question_page_shows_saved_answers_and_a_refused_forms_choices_over_them
 
 def test_review_lists_unanswered_questions_with_their_page(session: Session, partner: Partner):
     fields = [(f"q-prop_{i}", "5") for i in range(1, 7)]
-    survey.save_page(session, token=partner.token, number=1, fields=fields)
-    survey.save_page(session, token=partner.token, number=10, fields=[("q-prop_2", "dk")])
+    survey.save_page(
+        session,
+        context=invitation_state.load_invitation(session, token=partner.token),
+        number=1,
+        fields=fields,
+    )
+    survey.save_page(
+        session,
+        context=invitation_state.load_invitation(session, token=partner.token),
+        number=10,
+        fields=[("q-prop_2", "dk")],
+    )
     targets = survey_views.review(session, context_of(session, partner), language="en")
     assert [(t.name, t.answered, t.total) for t in targets] == [
         ("Aannemer BV", 6, 36),
@@ -296,8 +359,13 @@ def test_thanks_shows_own_zones_only_when_the_collaboration_allows(
     answers = {**{f"prop_{i}": 7 for i in range(1, 7)}, **{f"anal_{i}": 1 for i in range(1, 10)}}
     for number, prefix in ((1, "prop_"), (2, "anal_")):
         fields = [(f"q-{k}", str(v)) for k, v in answers.items() if k.startswith(prefix)]
-        survey.save_page(session, token=partner.token, number=number, fields=fields)
-    survey.submit(session, token=partner.token)
+        survey.save_page(
+            session,
+            context=invitation_state.load_invitation(session, token=partner.token),
+            number=number,
+            fields=fields,
+        )
+    survey.submit(session, context=invitation_state.load_invitation(session, token=partner.token))
     thanks = survey_views.thanks(session, context_of(session, partner))
     assert thanks.show_position is show
     scores = score_response(smart_trust_v1(), answers)

@@ -2,16 +2,13 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request, Response
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter, Body
 
 from app.api import examples
 from app.api.deps import InvitationToken, WriterDep
-from app.api.idempotency import IdempotencyDep
 from app.api.problems import problem_responses
+from app.api.submissions import SubmissionPathDep
 from app.models.response import ResponseSubmission, SubmissionResult
-from app.services.answering import responses
-from app.services.answering.submission_batches import SubmissionWriter
 
 router = APIRouter(tags=["responses"], responses=problem_responses(401, 403, 429))
 
@@ -26,35 +23,21 @@ router = APIRouter(tags=["responses"], responses=problem_responses(401, 403, 429
     summary="Save or submit answers",
 )
 async def submit_responses(
-    request: Request,
     token: InvitationToken,
     submission: Annotated[
         ResponseSubmission, Body(openapi_examples={"partial": {"value": examples.SUBMISSION}})
     ],
     principal: WriterDep,
-    idempotency: IdempotencyDep,
+    path: SubmissionPathDep,
 ) -> Any:
     """Save answers (`final: false`, as often as needed) or submit them (`final: true`).
+
     Answers merge with what was saved before; `value: null` means "don't know". One invalid
     answer refuses the whole request and saves nothing; `invalid_params` names each
     offending answer (`answers.3.value`). After the round closed, or once submitted: 409."""
-    if idempotency.key is None:  # stored together with other submissions (group commit)
-        writer: SubmissionWriter = request.app.state.submission_writer
-        result = await writer.submit(
-            token=token,
-            answers=submission.answers,
-            final=submission.final,
-            organisation_id=principal.organisation_id,
-        )
-        # Already the response model: serialised directly, not validated again by FastAPI.
-        return Response(result.model_dump_json(), media_type="application/json")
-    return await run_in_threadpool(
-        idempotency.respond,
-        lambda session: responses.submit_answers(
-            session,
-            token=token,
-            answers=submission.answers,
-            final=submission.final,
-            organisation_id=principal.organisation_id,
-        ),
+    return await path.submit(
+        token=token,
+        answers=submission.answers,
+        final=submission.final,
+        organisation_id=principal.organisation_id,
     )

@@ -20,14 +20,15 @@ from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from app.db import begin_write, new_session
+from app.db import new_session
 from app.errors import TrustmeterError
 from app.infra.group_commit import GroupCommitWriter
-from app.models import Invitation, InvitationStatus, utcnow
+from app.infra.unit_of_work import unit_of_work
+from app.models import Invitation, utcnow
 from app.models.response import AnswerIn, SubmissionResult
-from app.services.answering import response_writes, responses
+from app.services.answering import invitation_state, response_writes, responses
+from app.services.answering.invitation_state import InvitationContext, WriteState
 from app.services.answering.response_writes import AnswerPlan
-from app.services.answering.responses import InvitationContext, WriteState
 from app.services.messaging import events
 
 logger = logging.getLogger(__name__)
@@ -103,8 +104,10 @@ def prepare(
     organisation_id: int | None = None,
 ) -> PreparedSubmission:
     """Everything a submission needs that takes no lock: refusals come from here already."""
-    context = responses.load_invitation(session, token=token, organisation_id=organisation_id)
-    responses.ensure_accepting(context, now=utcnow())
+    context = invitation_state.load_invitation(
+        session, token=token, organisation_id=organisation_id
+    )
+    invitation_state.ensure_accepting(context, now=utcnow())
     plan = response_writes.plan_answers(
         session,
         invitation=context.invitation,
@@ -113,7 +116,7 @@ def prepare(
         by_target=responses.validated_answers(context, answers),
         final=final,
     )
-    seen = responses.state_of(context)
+    seen = invitation_state.state_of(context)
     return PreparedSubmission(token, answers, organisation_id, context, seen, plan)
 
 
@@ -124,9 +127,8 @@ def write_batch(engine: Engine, jobs: Sequence[PreparedSubmission]) -> list[Outc
     job is tried again on its own, so one bad submission cannot fail the others.
     """
     try:
-        with new_session(engine) as session:
+        with new_session(engine) as session, unit_of_work(session):
             outcomes = _write_together(session, jobs)
-            session.commit()
         return outcomes
     except Exception:
         logger.warning("a batch of %d submissions failed; writing each alone", len(jobs))
@@ -134,8 +136,7 @@ def write_batch(engine: Engine, jobs: Sequence[PreparedSubmission]) -> list[Outc
 
 
 def _write_together(session: Session, jobs: Sequence[PreparedSubmission]) -> list[Outcome]:
-    begin_write(session)
-    states = responses.read_states(session, sorted({job.invitation_id for job in jobs}))
+    states = invitation_state.read_states(session, sorted({job.invitation_id for job in jobs}))
     now = utcnow()
     outcomes: list[Outcome | None] = [None] * len(jobs)
     claimed: set[int] = set()  # invitations written the quick way in this batch
@@ -146,7 +147,7 @@ def _write_together(session: Session, jobs: Sequence[PreparedSubmission]) -> lis
             careful.append(index)
             continue
         try:  # the state is as prepared; only the time may have closed the round since
-            responses.ensure_accepting(job.context, now=now)
+            invitation_state.ensure_accepting(job.context, now=now)
         except TrustmeterError as error:
             outcomes[index] = error
             continue
@@ -186,15 +187,17 @@ _MARK_SAVED = (
 def _mark_saved(session: Session, plans: Sequence[AnswerPlan], *, now: datetime) -> None:
     if not plans:
         return
-    rows = [
-        {
-            "invitation_id": plan.invitation.id,
-            "new_status": InvitationStatus.SUBMITTED if plan.final else InvitationStatus.STARTED,
-            "new_submitted_at": now if plan.final else None,
-            "saved_at": now,
-        }
-        for plan in plans
-    ]
+    rows = []
+    for plan in plans:
+        saved = invitation_state.saved_status(final=plan.final, now=now)
+        rows.append(
+            {
+                "invitation_id": plan.invitation.id,
+                "new_status": saved.status,
+                "new_submitted_at": saved.submitted_at,
+                "saved_at": saved.last_saved_at,
+            }
+        )
     session.execute(_MARK_SAVED, rows)
 
 
@@ -204,22 +207,18 @@ def _submitted_event(job: PreparedSubmission) -> tuple[int, dict[str, Any]]:
 
 
 def _result(job: PreparedSubmission, *, now: datetime) -> SubmissionResult:
-    invitation = job.context.invitation  # detached: updating it writes nothing
-    invitation.status = InvitationStatus.SUBMITTED if job.plan.final else InvitationStatus.STARTED
-    if job.plan.final:
-        invitation.submitted_at = now
+    # The context's invitation is detached: updating it writes nothing, it only reports.
+    invitation_state.mark_saved(job.context.invitation, final=job.plan.final, now=now)
     return responses.submission_result(job.context, job.plan.progress)
 
 
 def _write_in_savepoint(session: Session, job: PreparedSubmission) -> Outcome:
-    """The careful path inside the batch's transaction: a failure undoes only this job."""
-    with Session(
-        bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
-    ) as inner:
-        try:
-            return _submit_answers(inner, job)
-        except Exception as error:
-            return error
+    """The careful path inside the batch's unit of work: a failure undoes only this job."""
+    try:
+        with session.begin_nested():
+            return _submit_answers(session, job)
+    except Exception as error:
+        return error
 
 
 def _write_alone(engine: Engine, job: PreparedSubmission) -> Outcome:

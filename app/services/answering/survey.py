@@ -11,13 +11,13 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from app.db import begin_write
 from app.errors import FieldProblem, InvalidSubmission, NotFound, RateLimited
 from app.infra.messages import LANGUAGES, N_
+from app.infra.unit_of_work import unit_of_work
 from app.models import InvitationStatus, RoundStatus
 from app.models.response import AnswerIn
-from app.services.answering import responses
-from app.services.answering.responses import InvitationContext
+from app.services.answering import invitation_state, responses
+from app.services.answering.invitation_state import InvitationContext
 from app.services.identity import rate_limits
 
 FIELD_PREFIX = "q-"
@@ -60,7 +60,7 @@ def page_ref(context: InvitationContext, number: int) -> PageRef:
 
 
 def survey_state(context: InvitationContext, *, now: datetime) -> SurveyState:
-    """Where the invitation stands; the same rules as `responses.ensure_accepting`."""
+    """Where the invitation stands; the same rules as `invitation_state.ensure_accepting`."""
     round_ = context.round
     if context.invitation.status == InvitationStatus.SUBMITTED:
         return SurveyState.SUBMITTED
@@ -91,7 +91,7 @@ def open_survey(
     if rate_limits.is_limited(session, bucket=bucket, limit=limit, window_seconds=window_seconds):
         raise RateLimited("Too many unknown survey links.", retry_after=window_seconds)
     try:
-        return responses.load_invitation(session, token=token)
+        return invitation_state.load_invitation(session, token=token)
     except NotFound:
         attempts = rate_limits.hit(session, bucket=bucket, window_seconds=window_seconds)
         if attempts > limit:
@@ -161,7 +161,7 @@ def _parse_value(context: InvitationContext, raw: str) -> int | None:
 def save_page(
     session: Session,
     *,
-    token: str,
+    context: InvitationContext,
     number: int,
     fields: Sequence[tuple[str, str]],
     language: str | None = None,
@@ -170,45 +170,39 @@ def save_page(
 
     All or nothing: a refused answer saves nothing, the language choice included.
     """
-    context = responses.load_invitation(session, token=token)
     ref = page_ref(context, number)
     answers = parse_page(context, ref, fields)
-    begin_write(session)
-    try:
+    with unit_of_work(session):
         if language is not None:
-            _store_language(session, token=token, language=language)
-        responses.submit_answers(
+            _store_language(session, context=context, language=language)
+        responses.save_answers(
             session,
-            token=token,
+            context=context,
             answers=[
                 AnswerIn(target_party_id=ref.target_party_id, item_id=item_id, value=value)
                 for item_id, value in answers.items()
             ],
             final=False,
         )
-    except Exception:
-        session.rollback()
-        raise
 
 
-def set_language(session: Session, *, token: str, language: str) -> None:
+def set_language(session: Session, *, context: InvitationContext, language: str) -> None:
     """Remember the partner's language on the invitation (allowed in every state but revoked)."""
-    begin_write(session)
-    _store_language(session, token=token, language=language)
-    session.commit()
+    with unit_of_work(session):
+        _store_language(session, context=context, language=language)
 
 
-def _store_language(session: Session, *, token: str, language: str) -> None:
+def _store_language(session: Session, *, context: InvitationContext, language: str) -> None:
     if language not in LANGUAGES:
         raise InvalidSubmission(
             f"Unsupported language {language!r}.",
             problems=[FieldProblem("language", N_("Choose Dutch or English."))],
         )
-    invitation = responses.load_invitation(session, token=token, for_update=True).invitation
-    invitation.language = language
-    session.add(invitation)
+    invitation_state.refresh_state(session, context)
+    context.invitation.language = language
+    session.add(context.invitation)
 
 
-def submit(session: Session, *, token: str) -> None:
+def submit(session: Session, *, context: InvitationContext) -> None:
     """Submit every target's answers; Conflict when they were already submitted."""
-    responses.submit_answers(session, token=token, answers=[], final=True)
+    responses.save_answers(session, context=context, answers=[], final=True)

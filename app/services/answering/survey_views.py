@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.models import Organisation, Party, Response
 from app.services.answering import responses
-from app.services.answering.responses import InvitationContext
+from app.services.answering.invitation_state import InvitationContext
 from app.services.answering.survey import DONT_KNOW, page_plan, page_ref, resume_page
 
 # A considered answer on a 7-point statement takes a phone user about six seconds.

@@ -64,7 +64,6 @@ def export_collaboration(
         api_key_id=api_key_id,
         user_id=user_id,
     )
-    session.commit()
     filename = f"trustmeter-collaboration-{collaboration_id}-{mode}.{format}"
     return ExportFile(content, media_type, filename, mode)
 

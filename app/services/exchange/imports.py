@@ -25,8 +25,8 @@ from sqlalchemy import insert, update
 from sqlmodel import Session, col
 
 from app.config import Settings
-from app.db import begin_write
 from app.errors import InvalidInput, NotFound, RoundNotOpen
+from app.infra.unit_of_work import unit_of_work
 from app.models import (
     Collaboration,
     Invitation,
@@ -84,23 +84,22 @@ def import_responses(
     settings: Settings,
     progress: Progress | None = None,
 ) -> ImportReport:
-    begin_write(session)
-    round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
-    if round_.status == RoundStatus.DRAFT:
-        raise RoundNotOpen(f"Round '{round_.label}' is a draft: open it before importing.")
-    collaboration = session.get(Collaboration, round_.collaboration_id)
-    assert collaboration is not None
-    definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
-    directory = load_directory(session, round_=round_, definition=definition)
-    checked, errors = check_rows(parsed.rows, directory, progress=progress)
-    errors = sorted([*parsed.errors, *errors], key=lambda e: (e.row, e.column))
-    if errors and mode == "all_or_nothing":
-        raise ImportRejected(errors)
-    groups = _groups(checked, directory)
-    rules = zone_rules(collaboration)
-    created = _create_invitations(session, groups, directory, settings)
-    _store(session, groups, round_id, definition, rules, progress)
-    session.commit()
+    with unit_of_work(session):
+        round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
+        if round_.status == RoundStatus.DRAFT:
+            raise RoundNotOpen(f"Round '{round_.label}' is a draft: open it before importing.")
+        collaboration = session.get(Collaboration, round_.collaboration_id)
+        assert collaboration is not None
+        definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
+        directory = load_directory(session, round_=round_, definition=definition)
+        checked, errors = check_rows(parsed.rows, directory, progress=progress)
+        errors = sorted([*parsed.errors, *errors], key=lambda e: (e.row, e.column))
+        if errors and mode == "all_or_nothing":
+            raise ImportRejected(errors)
+        groups = _groups(checked, directory)
+        rules = zone_rules(collaboration)
+        created = _create_invitations(session, groups, directory, settings)
+        _store(session, groups, round_id, definition, rules, progress)
     return ImportReport(
         round_id=round_id,
         mode=mode,

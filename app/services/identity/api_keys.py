@@ -8,8 +8,8 @@ from sqlalchemy import select as sql_select
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
 from app.errors import NotFound, TrustmeterError
+from app.infra.unit_of_work import end_read, unit_of_work
 from app.models import ApiKey, utcnow
 from app.security import hash_token, new_api_key
 from app.services.identity.organisations import refuse_control_characters
@@ -50,17 +50,16 @@ def create_api_key(
     if unknown:
         raise TrustmeterError(f"Unknown scopes: {', '.join(sorted(unknown))}.")
     refuse_control_characters(name=name)
-    begin_write(session)
-    secret = new_api_key()
-    api_key = ApiKey(
-        organisation_id=organisation_id,
-        name=name,
-        prefix=secret[:10],
-        key_hash=hash_token(secret),
-        scopes=list(scopes),
-    )
-    session.add(api_key)
-    session.commit()
+    with unit_of_work(session):
+        secret = new_api_key()
+        api_key = ApiKey(
+            organisation_id=organisation_id,
+            name=name,
+            prefix=secret[:10],
+            key_hash=hash_token(secret),
+            scopes=list(scopes),
+        )
+        session.add(api_key)
     return CreatedApiKey(api_key=api_key, secret=secret)
 
 
@@ -107,12 +106,14 @@ def authenticate(session: Session, *, authorization: str | None) -> ApiPrincipal
     api_key_id, organisation_id, scopes, _, last_used_at = found
     now = utcnow()
     if last_used_at is None or now - last_used_at > LAST_USED_RESOLUTION:
-        begin_write(session)
-        session.execute(update(ApiKey).where(col(ApiKey.id) == api_key_id).values(last_used_at=now))
-    # End the read (or write) transaction: the connection goes back to the pool while the
-    # request works in sessions of its own, so no request holds one connection while
-    # waiting for another (with more requests than pooled connections, that deadlocks).
-    session.commit()
+        with unit_of_work(session):
+            session.execute(
+                update(ApiKey).where(col(ApiKey.id) == api_key_id).values(last_used_at=now)
+            )
+    # End the read transaction: the connection goes back to the pool while the request
+    # works in sessions of its own, so no request holds one connection while waiting for
+    # another (with more requests than pooled connections, that deadlocks).
+    end_read(session)
     principal = ApiPrincipal(organisation_id, api_key_id, tuple(scopes))
     _remember(key_hash, principal)
     return principal
@@ -128,9 +129,8 @@ def revoke_api_key(session: Session, *, organisation_id: int, api_key_id: int) -
     if api_key is None or api_key.organisation_id != organisation_id:
         raise NotFound(f"No API key {api_key_id} in your organisation.")
     if api_key.revoked_at is None:
-        begin_write(session)
-        api_key.revoked_at = utcnow()
-        session.add(api_key)
-        session.commit()
+        with unit_of_work(session):
+            api_key.revoked_at = utcnow()
+            session.add(api_key)
     _recent.pop(api_key.key_hash, None)  # other workers forget it within RECENT_SECONDS
     return api_key

@@ -9,8 +9,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.db import begin_write
 from app.errors import PermissionDenied, RateLimited, TrustmeterError
+from app.infra.unit_of_work import unit_of_work
 from app.models import Role, User, WebSession, utcnow
 from app.security import hash_password, hash_token, new_token, verify_and_update_password
 from app.services.identity import rate_limits
@@ -118,30 +118,29 @@ def _start_session(
     previous_token: str | None,
     new_hash: str | None = None,
 ) -> SignedIn:
-    begin_write(session)
-    now = utcnow()
-    if new_hash is not None:
-        # A hash made with older (costlier) parameters is replaced while the password is at
-        # hand, in the sign-in's own transaction.
-        user.password_hash = new_hash
-    if previous_token:
-        old = hash_token(previous_token)
-        session.exec(delete(WebSession).where(col(WebSession.token_hash) == old))
-    # Expired sessions are useless; removing them here keeps the table small without a cron.
-    session.exec(delete(WebSession).where(col(WebSession.expires_at) <= now))
-    token = new_token()
-    expires_at = now + timedelta(seconds=settings.session_max_age_seconds)
-    assert user.id is not None
-    web_session = WebSession(
-        token_hash=hash_token(token),
-        user_id=user.id,
-        csrf_token=new_token(),
-        expires_at=expires_at,
-        last_seen_at=now,
-    )
-    user.last_login_at = now
-    session.add_all([web_session, user])
-    session.commit()
+    with unit_of_work(session):
+        now = utcnow()
+        if new_hash is not None:
+            # A hash made with older (costlier) parameters is replaced while the password is at
+            # hand, in the sign-in's own transaction.
+            user.password_hash = new_hash
+        if previous_token:
+            old = hash_token(previous_token)
+            session.exec(delete(WebSession).where(col(WebSession.token_hash) == old))
+        # Expired sessions are useless; removing them here keeps the table small without a cron.
+        session.exec(delete(WebSession).where(col(WebSession.expires_at) <= now))
+        token = new_token()
+        expires_at = now + timedelta(seconds=settings.session_max_age_seconds)
+        assert user.id is not None
+        web_session = WebSession(
+            token_hash=hash_token(token),
+            user_id=user.id,
+            csrf_token=new_token(),
+            expires_at=expires_at,
+            last_seen_at=now,
+        )
+        user.last_login_at = now
+        session.add_all([web_session, user])
     # Success forgets the failed attempts on this account (the client's count stays).
     rate_limits.reset(session, bucket=_buckets(user.email, "")[0])
     return SignedIn(_principal(user, web_session), token, expires_at)
@@ -161,10 +160,9 @@ def authenticate(session: Session, *, token: str | None) -> Principal | None:
     if user is None or not user.is_active:
         return None
     if now - web_session.last_seen_at > SEEN_RESOLUTION:
-        begin_write(session)
-        web_session.last_seen_at = now
-        session.add(web_session)
-        session.commit()
+        with unit_of_work(session):
+            web_session.last_seen_at = now
+            session.add(web_session)
     return _principal(user, web_session)
 
 
@@ -172,9 +170,8 @@ def sign_out(session: Session, *, token: str | None) -> None:
     """End the session for good: the row goes, so the cookie opens nothing any more."""
     if not token:
         return
-    begin_write(session)
-    session.exec(delete(WebSession).where(col(WebSession.token_hash) == hash_token(token)))
-    session.commit()
+    with unit_of_work(session):
+        session.exec(delete(WebSession).where(col(WebSession.token_hash) == hash_token(token)))
 
 
 def end_sessions_of(session: Session, *, user_id: int) -> None:

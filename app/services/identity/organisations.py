@@ -2,8 +2,8 @@
 
 from sqlmodel import Session, select
 
-from app.db import begin_write
 from app.errors import Conflict, FieldProblem, InvalidInput
+from app.infra.unit_of_work import unit_of_work
 from app.models import Organisation, Role, User
 from app.models.base import has_control_characters
 from app.security import hash_password
@@ -19,12 +19,12 @@ def get_or_create_organisation(session: Session, *, name: str) -> Organisation:
             "An organisation needs a name.", problems=[FieldProblem("name", "required")]
         )
     refuse_control_characters(name=name)
-    begin_write(session)
-    organisation = session.exec(select(Organisation).where(Organisation.name == name)).first()
-    if organisation is None:
-        organisation = Organisation(name=name)
-        session.add(organisation)
-        session.commit()
+    with unit_of_work(session):
+        query = select(Organisation).where(Organisation.name == name)
+        organisation = session.exec(query).first()
+        if organisation is None:
+            organisation = Organisation(name=name)
+            session.add(organisation)
     return organisation
 
 
@@ -68,16 +68,15 @@ def create_user(
         raise InvalidInput(
             " ".join(problems), problems=[FieldProblem("password", p) for p in problems]
         )
-    begin_write(session)
-    if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise Conflict(f"A user with e-mail {email} already exists.")
-    user = User(
-        organisation_id=organisation_id,
-        email=email,
-        name=name,
-        password_hash=hash_password(password),
-        role=role,
-    )
-    session.add(user)
-    session.commit()
+    with unit_of_work(session):
+        if session.exec(select(User).where(User.email == email)).first() is not None:
+            raise Conflict(f"A user with e-mail {email} already exists.", code="user.email_taken")
+        user = User(
+            organisation_id=organisation_id,
+            email=email,
+            name=name,
+            password_hash=hash_password(password),
+            role=role,
+        )
+        session.add(user)
     return user

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
+from app.infra.unit_of_work import unit_of_work
 from app.models import RateLimitHit, utcnow
 
 
@@ -38,25 +38,23 @@ def hit(session: Session, *, bucket: str, window_seconds: int, now: datetime | N
 
     Hits that fell out of the window are deleted on the way, so the table stays small.
     """
-    begin_write(session)
-    now = now or utcnow()
-    session.exec(
-        delete(RateLimitHit)
-        .where(col(RateLimitHit.bucket) == bucket)
-        .where(col(RateLimitHit.created_at) <= _since(window_seconds, now))
-    )
-    session.add(RateLimitHit(bucket=bucket, created_at=now))
-    session.flush()
-    attempts = count(session, bucket=bucket, window_seconds=window_seconds, now=now)
-    session.commit()
+    with unit_of_work(session):
+        now = now or utcnow()
+        session.exec(
+            delete(RateLimitHit)
+            .where(col(RateLimitHit.bucket) == bucket)
+            .where(col(RateLimitHit.created_at) <= _since(window_seconds, now))
+        )
+        session.add(RateLimitHit(bucket=bucket, created_at=now))
+        session.flush()
+        attempts = count(session, bucket=bucket, window_seconds=window_seconds, now=now)
     return attempts
 
 
 def reset(session: Session, *, bucket: str) -> None:
     """Forget a bucket's attempts (after a successful login, say)."""
-    begin_write(session)
-    session.exec(delete(RateLimitHit).where(col(RateLimitHit.bucket) == bucket))
-    session.commit()
+    with unit_of_work(session):
+        session.exec(delete(RateLimitHit).where(col(RateLimitHit.bucket) == bucket))
 
 
 def retry_after(window_seconds: int) -> int:

@@ -2,8 +2,8 @@
 
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
 from app.errors import Conflict, NotFound
+from app.infra.unit_of_work import unit_of_work
 from app.models import Role, User
 from app.services.identity import auth, organisations
 
@@ -49,14 +49,15 @@ def _active_admins(session: Session, organisation_id: int) -> int:
 def change_role(session: Session, *, organisation_id: int, user_id: int, role: Role) -> User:
     """Give a user another role (it applies from their next page); the last active
     administrator cannot step down."""
-    begin_write(session)
-    user = _user_of(session, organisation_id, user_id)
-    leaving_admin = user.role == Role.ADMIN and role != Role.ADMIN and user.is_active
-    if leaving_admin and _active_admins(session, organisation_id) <= 1:
-        raise Conflict("An organisation keeps at least one administrator.")
-    user.role = role
-    session.add(user)
-    session.commit()
+    with unit_of_work(session):
+        user = _user_of(session, organisation_id, user_id)
+        leaving_admin = user.role == Role.ADMIN and role != Role.ADMIN and user.is_active
+        if leaving_admin and _active_admins(session, organisation_id) <= 1:
+            raise Conflict(
+                "An organisation keeps at least one administrator.", code="user.last_admin"
+            )
+        user.role = role
+        session.add(user)
     return user
 
 
@@ -64,24 +65,22 @@ def set_active(
     session: Session, *, organisation_id: int, user_id: int, active: bool, acting_user_id: int
 ) -> User:
     """Deactivate (signing them out everywhere) or reactivate a user; never yourself."""
-    begin_write(session)
-    user = _user_of(session, organisation_id, user_id)
-    if user_id == acting_user_id:
-        raise Conflict("You cannot deactivate your own account.")
-    user.is_active = active
-    session.add(user)
-    if not active:
-        auth.end_sessions_of(session, user_id=user_id)
-    session.commit()
+    with unit_of_work(session):
+        user = _user_of(session, organisation_id, user_id)
+        if user_id == acting_user_id:
+            raise Conflict("You cannot deactivate your own account.", code="user.deactivate_self")
+        user.is_active = active
+        session.add(user)
+        if not active:
+            auth.end_sessions_of(session, user_id=user_id)
     return user
 
 
 def set_language(session: Session, *, user_id: int, language: str) -> None:
     """The language the user's pages are shown in (nl or en)."""
-    begin_write(session)
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"No user {user_id}.")
-    user.language = language
-    session.add(user)
-    session.commit()
+    with unit_of_work(session):
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound(f"No user {user_id}.")
+        user.language = language
+        session.add(user)

@@ -1,6 +1,5 @@
 """Deliver queued outbox jobs (e-mail, webhooks): claim, send, retry with backoff, give up."""
 
-import importlib
 import logging
 import threading
 from collections import Counter
@@ -12,12 +11,13 @@ from sqlalchemy import Engine, and_, or_
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.db import begin_write, is_sqlite, new_session
+from app.db import new_session
 from app.infra import smtp
 from app.infra.outbox_lease import LeaseHeartbeat
+from app.infra.unit_of_work import is_sqlite, unit_of_work
 from app.infra.worker_lock import WorkerAlreadyRunning, single_sqlite_worker
 from app.models import JobKind, JobStatus, OutboxJob, utcnow
-from app.services.messaging import mail, reminders
+from app.services.messaging import mail, reminders, webhooks
 from app.services.messaging.delivery import DeliveryAbandoned, DeliverySkipped
 
 log = logging.getLogger("trustmeter.worker")
@@ -70,8 +70,6 @@ def _deliver_email(
 def _deliver_webhook(
     session: Session, job: OutboxJob, settings: Settings, accepted: Accepted
 ) -> None:
-    # Imported when first needed: webhooks live in their own module, owned elsewhere.
-    webhooks = importlib.import_module("app.services.messaging.webhooks")
     webhooks.deliver_webhook(session, job=job, settings=settings)
 
 
@@ -88,25 +86,24 @@ def claim_due_jobs(session: Session, *, now: datetime, options: WorkerOptions) -
     job. SQLite: the claim runs under the database's single write lock (BEGIN IMMEDIATE),
     so claims are serialised and the lease keeps a claimed job away from other workers.
     """
-    begin_write(session)
-    due = or_(
-        and_(col(OutboxJob.status) == JobStatus.PENDING, col(OutboxJob.next_attempt_at) <= now),
-        and_(col(OutboxJob.status) == JobStatus.SENDING, col(OutboxJob.locked_until) < now),
-    )
-    query = (
-        select(OutboxJob)
-        .where(due)
-        .order_by(col(OutboxJob.next_attempt_at), col(OutboxJob.id))
-        .limit(options.batch_size)
-    )
-    if not is_sqlite(session):
-        query = query.with_for_update(skip_locked=True)
-    jobs = list(session.exec(query))
-    for job in jobs:
-        job.status = JobStatus.SENDING
-        job.locked_until = now + options.lease
-        session.add(job)
-    session.commit()
+    with unit_of_work(session):
+        due = or_(
+            and_(col(OutboxJob.status) == JobStatus.PENDING, col(OutboxJob.next_attempt_at) <= now),
+            and_(col(OutboxJob.status) == JobStatus.SENDING, col(OutboxJob.locked_until) < now),
+        )
+        query = (
+            select(OutboxJob)
+            .where(due)
+            .order_by(col(OutboxJob.next_attempt_at), col(OutboxJob.id))
+            .limit(options.batch_size)
+        )
+        if not is_sqlite(session):
+            query = query.with_for_update(skip_locked=True)
+        jobs = list(session.exec(query))
+        for job in jobs:
+            job.status = JobStatus.SENDING
+            job.locked_until = now + options.lease
+            session.add(job)
     return [job.id for job in jobs if job.id is not None]
 
 
@@ -168,27 +165,25 @@ def _record(
     options: WorkerOptions,
     now: datetime,
 ) -> str:
-    begin_write(session)
-    job = session.get(OutboxJob, job_id, populate_existing=True)
-    if job is None:
-        session.commit()
-        return "gone"
-    job.attempts += 1
-    job.locked_until = None
-    job.last_error = error[:2000] if error else None
-    if outcome == "retry" and job.attempts >= options.max_attempts:
-        outcome = "failed"
-    if outcome in ("done", "skipped"):
-        job.status = JobStatus.DONE
-        if outcome == "done" and job.kind == JobKind.EMAIL:
-            mail.record_sent(session, job=job, now=now)
-    elif outcome == "failed":
-        job.status = JobStatus.FAILED
-    else:
-        job.status = JobStatus.PENDING
-        job.next_attempt_at = now + backoff(job.attempts, options)
-    session.add(job)
-    session.commit()
+    with unit_of_work(session):
+        job = session.get(OutboxJob, job_id, populate_existing=True)
+        if job is None:
+            return "gone"
+        job.attempts += 1
+        job.locked_until = None
+        job.last_error = error[:2000] if error else None
+        if outcome == "retry" and job.attempts >= options.max_attempts:
+            outcome = "failed"
+        if outcome in ("done", "skipped"):
+            job.status = JobStatus.DONE
+            if outcome == "done" and job.kind == JobKind.EMAIL:
+                mail.record_sent(session, job=job, now=now)
+        elif outcome == "failed":
+            job.status = JobStatus.FAILED
+        else:
+            job.status = JobStatus.PENDING
+            job.next_attempt_at = now + backoff(job.attempts, options)
+        session.add(job)
     _log_outcome(job, outcome)
     return outcome
 

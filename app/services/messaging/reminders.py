@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
 from app.errors import RoundNotOpen
+from app.infra.unit_of_work import unit_of_work
 from app.models import (
     Collaboration,
     Invitation,
@@ -34,17 +34,21 @@ def send_reminders(
     session: Session, *, organisation_id: int, round_id: int, now: datetime
 ) -> RemindersQueued:
     """Queue a reminder for everyone in an open round who has not submitted yet."""
-    begin_write(session)
-    round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
-    if round_.status != RoundStatus.OPEN:
-        raise RoundNotOpen(f"Round '{round_.label}' is not open; there is nobody to remind.")
-    waiting = _waiting(session, round_id)
-    recent = [i for i in waiting if i.reminded_at and now - i.reminded_at < MIN_REMINDER_INTERVAL]
-    due = [i for i in waiting if i not in recent]
-    queued = mail.queue_reminders(
-        session, organisation_id=organisation_id, invitations=due, now=now
-    )
-    session.commit()
+    with unit_of_work(session):
+        round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
+        if round_.status != RoundStatus.OPEN:
+            raise RoundNotOpen(
+                f"Round '{round_.label}' is not open; there is nobody to remind.",
+                code="reminders.round_not_open",
+            )
+        waiting = _waiting(session, round_id)
+        recent = [
+            i for i in waiting if i.reminded_at and now - i.reminded_at < MIN_REMINDER_INTERVAL
+        ]
+        due = [i for i in waiting if i not in recent]
+        queued = mail.queue_reminders(
+            session, organisation_id=organisation_id, invitations=due, now=now
+        )
     return RemindersQueued(queued, len(due) - queued, len(recent))
 
 
@@ -57,18 +61,17 @@ def queue_due_reminders(session: Session, *, now: datetime) -> int:
     if not _due_rounds(session, now):
         session.rollback()
         return 0
-    begin_write(session)
-    queued = 0
-    for round_, collaboration, window_start in _due_rounds(session, now):
-        due = [
-            i
-            for i in _waiting(session, round_.id or 0)
-            if i.reminded_at is None or i.reminded_at < window_start
-        ]
-        queued += mail.queue_reminders(
-            session, organisation_id=collaboration.organisation_id, invitations=due, now=now
-        )
-    session.commit()
+    with unit_of_work(session):
+        queued = 0
+        for round_, collaboration, window_start in _due_rounds(session, now):
+            due = [
+                i
+                for i in _waiting(session, round_.id or 0)
+                if i.reminded_at is None or i.reminded_at < window_start
+            ]
+            queued += mail.queue_reminders(
+                session, organisation_id=collaboration.organisation_id, invitations=due, now=now
+            )
     return queued
 
 

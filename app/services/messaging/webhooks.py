@@ -23,9 +23,9 @@ import httpx
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.db import begin_write
 from app.errors import FieldProblem, InvalidInput, NotFound
 from app.infra import outbound
+from app.infra.unit_of_work import unit_of_work
 from app.models import OutboxJob, Webhook, utcnow
 from app.models.outbox import WebhookCreate
 from app.security import derive_secret, hmac_sha256
@@ -74,17 +74,16 @@ def create_webhook(
     session: Session, *, organisation_id: int, data: WebhookCreate, settings: Settings
 ) -> CreatedWebhook:
     _check_url(data.url, settings)
-    begin_write(session)
-    webhook = Webhook(
-        organisation_id=organisation_id,
-        url=data.url,
-        events=list(data.events),
-        secret_salt=secrets.token_hex(16),
-    )
-    session.add(webhook)
-    session.flush()  # the id is part of the secret
-    secret = signing_secret(settings, webhook)
-    session.commit()
+    with unit_of_work(session):
+        webhook = Webhook(
+            organisation_id=organisation_id,
+            url=data.url,
+            events=list(data.events),
+            secret_salt=secrets.token_hex(16),
+        )
+        session.add(webhook)
+        session.flush()  # the id is part of the secret
+        secret = signing_secret(settings, webhook)
     return CreatedWebhook(webhook, secret)
 
 
@@ -130,12 +129,11 @@ def list_webhooks(
 
 def deactivate_webhook(session: Session, *, organisation_id: int, webhook_id: int) -> Webhook:
     """Stop deliveries: no new events are queued, and queued ones are skipped."""
-    begin_write(session)
-    webhook = get_webhook(session, organisation_id=organisation_id, webhook_id=webhook_id)
-    if webhook.is_active:
-        webhook.is_active = False
-        session.add(webhook)
-    session.commit()
+    with unit_of_work(session):
+        webhook = get_webhook(session, organisation_id=organisation_id, webhook_id=webhook_id)
+        if webhook.is_active:
+            webhook.is_active = False
+            session.add(webhook)
     return webhook
 
 
@@ -219,10 +217,9 @@ def _body(job: OutboxJob) -> bytes:
 
 
 def _record_status(session: Session, *, webhook_id: int | None, status: str) -> None:
-    begin_write(session)
-    webhook = session.get(Webhook, webhook_id, populate_existing=True)
-    if webhook is not None:
-        webhook.last_status = status[:200]
-        webhook.last_delivery_at = utcnow()
-        session.add(webhook)
-    session.commit()
+    with unit_of_work(session):
+        webhook = session.get(Webhook, webhook_id, populate_existing=True)
+        if webhook is not None:
+            webhook.last_status = status[:200]
+            webhook.last_delivery_at = utcnow()
+            session.add(webhook)

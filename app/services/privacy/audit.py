@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
+from app.infra.unit_of_work import unit_of_work
 from app.models import AuditEvent, utcnow
 
 MAX_SUBJECT = 200
@@ -23,22 +23,22 @@ def record(
     user_id: int | None = None,
     api_key_id: int | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the caller's transaction; the caller commits.
+    """Add an audit event: in the caller's unit of work, or as a short one of its own.
 
-    Starts the write transaction if the caller has not (a read use case that audits becomes a
-    short write), so on SQLite the insert can never fail half-way with "database is locked".
+    A read use case that audits becomes a short write; one that writes anyway records the
+    event in its own transaction, so the event and what it reports commit together.
     `action` is a dotted verb such as `scores.viewed`; `subject` names the thing, such as
     `round:12`.
     """
-    begin_write(session)
-    event = AuditEvent(
-        organisation_id=organisation_id,
-        user_id=user_id,
-        api_key_id=api_key_id,
-        action=action,
-        subject=subject[:MAX_SUBJECT],
-    )
-    session.add(event)
+    with unit_of_work(session):
+        event = AuditEvent(
+            organisation_id=organisation_id,
+            user_id=user_id,
+            api_key_id=api_key_id,
+            action=action,
+            subject=subject[:MAX_SUBJECT],
+        )
+        session.add(event)
     return event
 
 
@@ -52,7 +52,7 @@ def record_view(
     api_key_id: int | None = None,
     now: datetime | None = None,
 ) -> bool:
-    """Note that a user or API key viewed `subject`, at most once per VIEW_RESOLUTION; commits.
+    """Note that a user or API key viewed `subject`, at most once per VIEW_RESOLUTION.
 
     Returns whether an event was written. Call it after the view was built, so a refused
     request (404, 403) leaves no trace of access that never happened.
@@ -66,18 +66,18 @@ def record_view(
         _same(col(AuditEvent.api_key_id), api_key_id),
         col(AuditEvent.created_at) > now - VIEW_RESOLUTION,
     )
-    if session.exec(recent.limit(1)).first() is not None:
-        return False
-    event = record(
-        session,
-        organisation_id=organisation_id,
-        action=action,
-        subject=subject,
-        user_id=user_id,
-        api_key_id=api_key_id,
-    )
-    event.created_at = now
-    session.commit()
+    with unit_of_work(session):
+        if session.exec(recent.limit(1)).first() is not None:
+            return False
+        event = record(
+            session,
+            organisation_id=organisation_id,
+            action=action,
+            subject=subject,
+            user_id=user_id,
+            api_key_id=api_key_id,
+        )
+        event.created_at = now
     return True
 
 

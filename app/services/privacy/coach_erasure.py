@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.db import begin_write
 from app.errors import Conflict, NotFound
+from app.infra.unit_of_work import unit_of_work
 from app.models import Participant, Party
 from app.services.access.lookups import get_collaboration
 from app.services.privacy import erasure as privacy
@@ -47,17 +47,16 @@ def erase_from_collaboration(
 
     Checked inside the write transaction, so two clicks erase once and the second is told.
     """
-    begin_write(session)
-    try:
+    with unit_of_work(session):
         erasure_candidate(
             session,
             organisation_id=organisation_id,
             collaboration_id=collaboration_id,
             participant_id=participant_id,
         )
-    except (NotFound, AlreadyErased):
-        session.rollback()  # let go of the write lock before the refusal is rendered
-        raise
-    return privacy.erase_participant(
-        session, participant_id=participant_id, organisation_id=organisation_id, user_id=user_id
-    )
+        return privacy.erase_participant(
+            session,
+            participant_id=participant_id,
+            organisation_id=organisation_id,
+            user_id=user_id,
+        )

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
 from app.errors import InvalidInput, NotFound
+from app.infra.unit_of_work import unit_of_work
 from app.models import (
     Collaboration,
     Invitation,
@@ -47,25 +47,24 @@ def erase_participant(
     api_key_id: int | None = None,
 ) -> Participant:
     """Erase one participant (idempotent). `organisation_id` None: an operator, from the CLI."""
-    begin_write(session)
-    participant = session.get(Participant, participant_id)
-    collaboration = _collaboration_of(session, participant)
-    if (
-        participant is None
-        or collaboration is None
-        or (organisation_id is not None and collaboration.organisation_id != organisation_id)
-    ):
-        raise NotFound(f"No participant {participant_id} in your organisation.")
-    _erase(session, [participant], now=utcnow())
-    audit.record(
-        session,
-        organisation_id=collaboration.organisation_id,
-        user_id=user_id,
-        api_key_id=api_key_id,
-        action="participant.erased",
-        subject=f"participant:{participant.pseudonym}",
-    )
-    session.commit()
+    with unit_of_work(session):
+        participant = session.get(Participant, participant_id)
+        collaboration = _collaboration_of(session, participant)
+        if (
+            participant is None
+            or collaboration is None
+            or (organisation_id is not None and collaboration.organisation_id != organisation_id)
+        ):
+            raise NotFound(f"No participant {participant_id} in your organisation.")
+        _erase(session, [participant], now=utcnow())
+        audit.record(
+            session,
+            organisation_id=collaboration.organisation_id,
+            user_id=user_id,
+            api_key_id=api_key_id,
+            action="participant.erased",
+            subject=f"participant:{participant.pseudonym}",
+        )
     return participant
 
 
@@ -80,24 +79,23 @@ def purge_expired(
     """
     if retention_months < 1:
         raise InvalidInput("The retention period must be at least one month.")
-    begin_write(session)
-    now = utcnow()
-    cutoff = months_before(now, retention_months)
-    expired = [c for c in session.exec(select(Collaboration)) if _expired(session, c, cutoff)]
-    erased = purged = 0
-    for collaboration in expired:
-        count = _erase(session, _participants_of(session, collaboration), now=now)
-        dropped = _drop_answers(session, collaboration) if drop_answers else 0
-        if count or dropped:
-            audit.record(
-                session,
-                organisation_id=collaboration.organisation_id,
-                action="retention.purged",
-                subject=f"collaboration:{collaboration.id}",
-            )
-            erased += count
-            purged += 1
-    session.commit()
+    with unit_of_work(session):
+        now = utcnow()
+        cutoff = months_before(now, retention_months)
+        expired = [c for c in session.exec(select(Collaboration)) if _expired(session, c, cutoff)]
+        erased = purged = 0
+        for collaboration in expired:
+            count = _erase(session, _participants_of(session, collaboration), now=now)
+            dropped = _drop_answers(session, collaboration) if drop_answers else 0
+            if count or dropped:
+                audit.record(
+                    session,
+                    organisation_id=collaboration.organisation_id,
+                    action="retention.purged",
+                    subject=f"collaboration:{collaboration.id}",
+                )
+                erased += count
+                purged += 1
     return PurgeReport(collaborations=purged, participants=erased)
 
 

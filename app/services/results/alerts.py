@@ -2,8 +2,8 @@
 
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
 from app.errors import NotFound
+from app.infra.unit_of_work import unit_of_work
 from app.models import Alert, AlertKind, Collaboration, Round, utcnow
 from app.scoring import AlertRules, AlertSignal, participation_signal, zone_move_signal
 from app.scoring import decline_alerts as decline_signals
@@ -121,16 +121,15 @@ def list_alerts(
 def acknowledge_alert(
     session: Session, *, organisation_id: int, alert_id: int, user_id: int | None
 ) -> Alert:
-    begin_write(session)
-    alert = session.get(Alert, alert_id)
-    if alert is None:
-        raise NotFound(f"No alert {alert_id} in your organisation.")
-    get_collaboration(
-        session, organisation_id=organisation_id, collaboration_id=alert.collaboration_id
-    )
-    if alert.acknowledged_at is None:
-        alert.acknowledged_at = utcnow()
-        alert.acknowledged_by_id = user_id
-        session.add(alert)
-        session.commit()
+    with unit_of_work(session):
+        alert = session.get(Alert, alert_id)
+        if alert is None:
+            raise NotFound(f"No alert {alert_id} in your organisation.")
+        get_collaboration(
+            session, organisation_id=organisation_id, collaboration_id=alert.collaboration_id
+        )
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at = utcnow()
+            alert.acknowledged_by_id = user_id
+            session.add(alert)
     return alert

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
 from app.errors import Conflict, FieldProblem, InvalidInput
+from app.infra.unit_of_work import unit_of_work
 from app.models import (
     Alert,
     Collaboration,
@@ -167,16 +167,17 @@ def add_participant(
     session: Session, *, organisation_id: int, party_id: int, data: ParticipantCreate
 ) -> Participant:
     """Add one person; an e-mail address can be in a collaboration only once."""
-    begin_write(session)
-    party = get_party(session, organisation_id=organisation_id, party_id=party_id)
-    if data.email and str(data.email).lower() in emails_in(session, party.collaboration_id):
-        raise Conflict(
-            "This e-mail address is already in the collaboration.",
-            problems=[FieldProblem("email", "duplicate")],
+    with unit_of_work(session):
+        party = get_party(session, organisation_id=organisation_id, party_id=party_id)
+        if data.email and str(data.email).lower() in emails_in(session, party.collaboration_id):
+            raise Conflict(
+                "This e-mail address is already in the collaboration.",
+                problems=[FieldProblem("email", "duplicate")],
+                code="participant.email_taken",
+            )
+        return collaborations.add_participant(
+            session, organisation_id=organisation_id, party_id=party_id, data=data
         )
-    return collaborations.add_participant(
-        session, organisation_id=organisation_id, party_id=party_id, data=data
-    )
 
 
 def emails_in(session: Session, collaboration_id: int) -> set[str]:
@@ -206,23 +207,23 @@ def update_settings(
             "Reminder days must be between 0 and 60.",
             problems=[FieldProblem("reminder_days_before_close", "out of range")],
         )
-    begin_write(session)
-    collaboration = get_collaboration(
-        session, organisation_id=organisation_id, collaboration_id=collaboration_id
-    )
-    rules_before = _zone_settings(collaboration)
-    for name, value in data.model_dump(exclude_unset=True).items():
-        if value is not None:
-            setattr(collaboration, name, value)
-    collaboration.reminder_days_before_close = reminder_days
-    session.add(collaboration)
-    session.commit()
-    if _zone_settings(collaboration) != rules_before:
-        round_ids = session.exec(
-            select(Round.id).where(Round.collaboration_id == collaboration_id)
-        ).all()
-        for round_id in round_ids:
-            responses.rescore_round(session, round_id=round_id or 0)
+    with unit_of_work(session):
+        collaboration = get_collaboration(
+            session, organisation_id=organisation_id, collaboration_id=collaboration_id
+        )
+        rules_before = _zone_settings(collaboration)
+        for name, value in data.model_dump(exclude_unset=True).items():
+            if value is not None:
+                setattr(collaboration, name, value)
+        collaboration.reminder_days_before_close = reminder_days
+        session.add(collaboration)
+        # The setting and the rescoring it implies commit together or not at all.
+        if _zone_settings(collaboration) != rules_before:
+            round_ids = session.exec(
+                select(Round.id).where(Round.collaboration_id == collaboration_id)
+            ).all()
+            for round_id in round_ids:
+                responses.rescore_round(session, round_id=round_id or 0)
     return collaboration
 
 

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from app.db import begin_write
 from app.errors import Conflict, FieldProblem, InvalidInput
+from app.infra.unit_of_work import unit_of_work
 from app.models import Collaboration, Participant, Party
 from app.models.collaboration import (
     CLEARABLE_SETTINGS,
@@ -22,10 +22,9 @@ from app.services.access.paging import fetch_page
 def create_collaboration(
     session: Session, *, organisation_id: int, data: CollaborationCreate
 ) -> Collaboration:
-    begin_write(session)
-    collaboration = Collaboration(organisation_id=organisation_id, **data.model_dump())
-    session.add(collaboration)
-    session.commit()
+    with unit_of_work(session):
+        collaboration = Collaboration(organisation_id=organisation_id, **data.model_dump())
+        session.add(collaboration)
     return collaboration
 
 
@@ -46,40 +45,43 @@ def list_collaborations(
 def update_collaboration(
     session: Session, *, organisation_id: int, collaboration_id: int, data: CollaborationUpdate
 ) -> Collaboration:
-    begin_write(session)
-    collaboration = get_collaboration(
-        session, organisation_id=organisation_id, collaboration_id=collaboration_id
-    )
-    changes = data.model_dump(exclude_unset=True)
-    refused = [
-        FieldProblem(field, "may not be null")
-        for field, value in changes.items()
-        if value is None and field not in CLEARABLE_SETTINGS
-    ]
-    if refused:
-        raise InvalidInput(
-            "Some settings cannot be emptied; nothing was changed.", problems=refused
+    with unit_of_work(session):
+        collaboration = get_collaboration(
+            session, organisation_id=organisation_id, collaboration_id=collaboration_id
         )
-    for field, value in changes.items():
-        setattr(collaboration, field, value)
-    session.add(collaboration)
-    session.commit()
+        changes = data.model_dump(exclude_unset=True)
+        refused = [
+            FieldProblem(field, "may not be null")
+            for field, value in changes.items()
+            if value is None and field not in CLEARABLE_SETTINGS
+        ]
+        if refused:
+            raise InvalidInput(
+                "Some settings cannot be emptied; nothing was changed.", problems=refused
+            )
+        for field, value in changes.items():
+            setattr(collaboration, field, value)
+        session.add(collaboration)
     return collaboration
 
 
 def create_party(
     session: Session, *, organisation_id: int, collaboration_id: int, data: PartyCreate
 ) -> Party:
-    begin_write(session)
-    get_collaboration(session, organisation_id=organisation_id, collaboration_id=collaboration_id)
-    duplicate = session.exec(
-        select(Party).where(Party.collaboration_id == collaboration_id, Party.name == data.name)
-    ).first()
-    if duplicate is not None:
-        raise Conflict(f"This collaboration already has a party called '{data.name}'.")
-    party = Party(collaboration_id=collaboration_id, name=data.name, kind=data.kind)
-    session.add(party)
-    session.commit()
+    with unit_of_work(session):
+        get_collaboration(
+            session, organisation_id=organisation_id, collaboration_id=collaboration_id
+        )
+        duplicate = session.exec(
+            select(Party).where(Party.collaboration_id == collaboration_id, Party.name == data.name)
+        ).first()
+        if duplicate is not None:
+            raise Conflict(
+                f"This collaboration already has a party called '{data.name}'.",
+                code="party.name_taken",
+            )
+        party = Party(collaboration_id=collaboration_id, name=data.name, kind=data.kind)
+        session.add(party)
     return party
 
 
@@ -102,32 +104,31 @@ def list_parties(
 def add_participant(
     session: Session, *, organisation_id: int, party_id: int, data: ParticipantCreate
 ) -> Participant:
-    begin_write(session)
-    party = get_party(session, organisation_id=organisation_id, party_id=party_id)
-    if data.external_ref:
-        clash = session.exec(
-            select(Participant)
-            .join(Party)
-            .where(
-                Party.collaboration_id == party.collaboration_id,
-                Participant.external_ref == data.external_ref,
-            )
-        ).first()
-        if clash is not None:
-            raise Conflict(
-                f"A participant with external_ref '{data.external_ref}' already exists in this"
-                " collaboration."
-            )
-    participant = Participant(
-        party_id=party_id,
-        pseudonym=new_pseudonym(),
-        name=data.name,
-        email=str(data.email).lower() if data.email else None,
-        external_ref=data.external_ref,
-        language=data.language,
-    )
-    session.add(participant)
-    session.commit()
+    with unit_of_work(session):
+        party = get_party(session, organisation_id=organisation_id, party_id=party_id)
+        if data.external_ref:
+            clash = session.exec(
+                select(Participant)
+                .join(Party)
+                .where(
+                    Party.collaboration_id == party.collaboration_id,
+                    Participant.external_ref == data.external_ref,
+                )
+            ).first()
+            if clash is not None:
+                raise Conflict(
+                    f"A participant with external_ref '{data.external_ref}' already exists in this"
+                    " collaboration."
+                )
+        participant = Participant(
+            party_id=party_id,
+            pseudonym=new_pseudonym(),
+            name=data.name,
+            email=str(data.email).lower() if data.email else None,
+            external_ref=data.external_ref,
+            language=data.language,
+        )
+        session.add(participant)
     return participant
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
 
-from app.db import begin_write
 from app.errors import FieldProblem, InvalidInput
+from app.infra.unit_of_work import unit_of_work
 from app.models import Participant, Party
 from app.models.base import has_control_characters
 from app.services.access.lookups import get_collaboration
@@ -97,27 +97,30 @@ def import_participants(
 ) -> int:
     """Add every row, or none: any problem is reported per line and nothing is stored."""
     rows = parse_csv(text)
-    begin_write(session)
-    get_collaboration(session, organisation_id=organisation_id, collaboration_id=collaboration_id)
-    parties = {
-        party.name.strip().lower(): party
-        for party in session.exec(select(Party).where(Party.collaboration_id == collaboration_id))
-    }
-    problems = _problems(rows, parties, emails_in(session, collaboration_id))
-    if problems:
-        raise ImportRefused(problems)
-    for row in rows:
-        party = parties[row.party.lower()]
-        assert party.id is not None
-        session.add(
-            Participant(
-                party_id=party.id,
-                pseudonym=new_pseudonym(),
-                name=row.name,
-                email=_normalised(row.email) if row.email else None,
-            )
+    with unit_of_work(session):
+        get_collaboration(
+            session, organisation_id=organisation_id, collaboration_id=collaboration_id
         )
-    session.commit()
+        parties = {
+            party.name.strip().lower(): party
+            for party in session.exec(
+                select(Party).where(Party.collaboration_id == collaboration_id)
+            )
+        }
+        problems = _problems(rows, parties, emails_in(session, collaboration_id))
+        if problems:
+            raise ImportRefused(problems)
+        for row in rows:
+            party = parties[row.party.lower()]
+            assert party.id is not None
+            session.add(
+                Participant(
+                    party_id=party.id,
+                    pseudonym=new_pseudonym(),
+                    name=row.name,
+                    email=_normalised(row.email) if row.email else None,
+                )
+            )
     return len(rows)
 
 

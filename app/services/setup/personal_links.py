@@ -87,7 +87,6 @@ def links_csv(
         action="links.downloaded",
         subject=f"round:{round_id} rows:{'all' if everyone else 'without-email'}",
     )
-    session.commit()
     rows = [
         {"name": link.name, "party": link.party, "link": link.url}
         for link in found.links

@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from app.db import begin_write
 from app.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from app.infra.unit_of_work import unit_of_work
 from app.models import Questionnaire
 from app.scoring.questionnaire import DefinitionError, QuestionnaireDefinition, load_definition
 from app.scoring.smart_trust_v1 import smart_trust_v1
@@ -21,22 +21,21 @@ _definitions: dict[int, QuestionnaireDefinition] = {}
 
 def ensure_builtin_questionnaires(session: Session) -> list[Questionnaire]:
     """Store every built-in questionnaire version that is not stored yet (idempotent)."""
-    begin_write(session)
-    stored = []
-    for build in BUILTIN_DEFINITIONS:
-        definition = build()
-        existing = session.exec(
-            select(Questionnaire).where(
-                Questionnaire.organisation_id.is_(None),  # type: ignore[union-attr]
-                Questionnaire.key == definition.key,
-                Questionnaire.version == definition.version,
-            )
-        ).first()
-        if existing is None:
-            existing = _new_row(definition, organisation_id=None)
-            session.add(existing)
-        stored.append(existing)
-    session.commit()
+    with unit_of_work(session):
+        stored = []
+        for build in BUILTIN_DEFINITIONS:
+            definition = build()
+            existing = session.exec(
+                select(Questionnaire).where(
+                    Questionnaire.organisation_id.is_(None),  # type: ignore[union-attr]
+                    Questionnaire.key == definition.key,
+                    Questionnaire.version == definition.version,
+                )
+            ).first()
+            if existing is None:
+                existing = _new_row(definition, organisation_id=None)
+                session.add(existing)
+            stored.append(existing)
     return stored
 
 
@@ -102,22 +101,22 @@ def create_questionnaire(
     except DefinitionError as exc:
         problems = [FieldProblem(p.path or "definition", p.message) for p in exc.problems]
         raise InvalidInput("The questionnaire definition is invalid.", problems=problems) from exc
-    begin_write(session)
-    clash = session.exec(
-        select(Questionnaire).where(
-            _visible(organisation_id),
-            Questionnaire.key == definition.key,
-            Questionnaire.version == definition.version,
-        )
-    ).first()
-    if clash is not None:
-        raise Conflict(
-            f"Questionnaire '{definition.key}' version {definition.version} is already published;"
-            " published versions are immutable, so publish a new version number."
-        )
-    row = _new_row(definition, organisation_id=organisation_id)
-    session.add(row)
-    session.commit()
+    with unit_of_work(session):
+        clash = session.exec(
+            select(Questionnaire).where(
+                _visible(organisation_id),
+                Questionnaire.key == definition.key,
+                Questionnaire.version == definition.version,
+            )
+        ).first()
+        if clash is not None:
+            raise Conflict(
+                f"Questionnaire '{definition.key}' version {definition.version} is already"
+                " published;"
+                " published versions are immutable, so publish a new version number."
+            )
+        row = _new_row(definition, organisation_id=organisation_id)
+        session.add(row)
     return row
 
 

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.db import begin_write
 from app.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from app.infra.unit_of_work import unit_of_work
 from app.models import (
     Collaboration,
     Invitation,
@@ -35,19 +35,20 @@ class IssuedInvitation:
 def create_round(
     session: Session, *, organisation_id: int, collaboration_id: int, data: RoundCreate
 ) -> Round:
-    begin_write(session)
-    get_collaboration(session, organisation_id=organisation_id, collaboration_id=collaboration_id)
-    try:
-        questionnaires.get_questionnaire(
-            session, organisation_id=organisation_id, questionnaire_id=data.questionnaire_id
+    with unit_of_work(session):
+        get_collaboration(
+            session, organisation_id=organisation_id, collaboration_id=collaboration_id
         )
-    except NotFound as exc:
-        raise InvalidInput(
-            exc.message, problems=[FieldProblem("questionnaire_id", "unknown questionnaire")]
-        ) from exc
-    round_ = Round(collaboration_id=collaboration_id, **data.model_dump())
-    session.add(round_)
-    session.commit()
+        try:
+            questionnaires.get_questionnaire(
+                session, organisation_id=organisation_id, questionnaire_id=data.questionnaire_id
+            )
+        except NotFound as exc:
+            raise InvalidInput(
+                exc.message, problems=[FieldProblem("questionnaire_id", "unknown questionnaire")]
+            ) from exc
+        round_ = Round(collaboration_id=collaboration_id, **data.model_dump())
+        session.add(round_)
     return round_
 
 
@@ -74,77 +75,87 @@ def open_round(
 
     Tokens are returned only for invitations made now; earlier ones come back without.
     """
-    begin_write(session)
-    round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
-    if round_.status == RoundStatus.CLOSED:
-        raise Conflict(f"Round '{round_.label}' is closed and cannot be opened again.")
-    parties = session.exec(
-        select(Party)
-        .where(Party.collaboration_id == round_.collaboration_id)
-        .order_by(col(Party.id))
-    ).all()
-    if len(parties) < 2:
-        raise Conflict("A round needs at least two parties, so they can rate each other.")
-    participants = session.exec(
-        select(Participant)
-        .where(col(Participant.party_id).in_([p.id for p in parties]))
-        .where(col(Participant.erased_at).is_(None))
-        .order_by(col(Participant.id))
-    ).all()
-    if not participants:
-        raise Conflict("Add participants to the parties before opening the round.")
-    existing = {
-        inv.participant_id: inv
-        for inv in session.exec(select(Invitation).where(Invitation.round_id == round_id))
-    }
-    issued: list[IssuedInvitation] = []
-    for participant in participants:
-        if participant.id in existing:
-            issued.append(IssuedInvitation(existing[participant.id], token=None))
-            continue
-        assert participant.id is not None
-        salt = new_salt()
-        invitation = Invitation(
-            round_id=round_id,
-            participant_id=participant.id,
-            party_id=participant.party_id,
-            token_salt=salt,
-            token_hash=token_hash_for(settings.secret_key, salt),
-            target_party_ids=[p.id for p in parties if p.id and p.id != participant.party_id],
-            language=participant.language,
-        )
-        session.add(invitation)
-        issued.append(IssuedInvitation(invitation, token=token_for(settings.secret_key, salt)))
-    if round_.status == RoundStatus.DRAFT:
-        round_.status = RoundStatus.OPEN
-        round_.opened_at = utcnow()
-        session.add(round_)
-    session.flush()
-    mail.queue_invitations(session, round_=round_, issued=issued, settings=settings)
-    session.commit()
+    with unit_of_work(session):
+        round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
+        if round_.status == RoundStatus.CLOSED:
+            raise Conflict(
+                f"Round '{round_.label}' is closed and cannot be opened again.",
+                code="round.closed",
+            )
+        parties = session.exec(
+            select(Party)
+            .where(Party.collaboration_id == round_.collaboration_id)
+            .order_by(col(Party.id))
+        ).all()
+        if len(parties) < 2:
+            raise Conflict(
+                "A round needs at least two parties, so they can rate each other.",
+                code="round.too_few_parties",
+            )
+        participants = session.exec(
+            select(Participant)
+            .where(col(Participant.party_id).in_([p.id for p in parties]))
+            .where(col(Participant.erased_at).is_(None))
+            .order_by(col(Participant.id))
+        ).all()
+        if not participants:
+            raise Conflict(
+                "Add participants to the parties before opening the round.",
+                code="round.no_participants",
+            )
+        existing = {
+            inv.participant_id: inv
+            for inv in session.exec(select(Invitation).where(Invitation.round_id == round_id))
+        }
+        issued: list[IssuedInvitation] = []
+        for participant in participants:
+            if participant.id in existing:
+                issued.append(IssuedInvitation(existing[participant.id], token=None))
+                continue
+            assert participant.id is not None
+            salt = new_salt()
+            invitation = Invitation(
+                round_id=round_id,
+                participant_id=participant.id,
+                party_id=participant.party_id,
+                token_salt=salt,
+                token_hash=token_hash_for(settings.secret_key, salt),
+                target_party_ids=[p.id for p in parties if p.id and p.id != participant.party_id],
+                language=participant.language,
+            )
+            session.add(invitation)
+            issued.append(IssuedInvitation(invitation, token=token_for(settings.secret_key, salt)))
+        if round_.status == RoundStatus.DRAFT:
+            round_.status = RoundStatus.OPEN
+            round_.opened_at = utcnow()
+            session.add(round_)
+        session.flush()
+        mail.queue_invitations(session, round_=round_, issued=issued, settings=settings)
     return issued
 
 
 def close_round(session: Session, *, organisation_id: int, round_id: int) -> Round:
-    begin_write(session)
-    round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
-    if round_.status == RoundStatus.CLOSED:
-        return round_
-    if round_.status == RoundStatus.DRAFT:
-        raise Conflict(f"Round '{round_.label}' was never opened; there is nothing to close.")
-    round_.status = RoundStatus.CLOSED
-    round_.closed_at = utcnow()
-    session.add(round_)
-    collaboration = session.get(Collaboration, round_.collaboration_id)
-    assert collaboration is not None
-    alerts.raise_round_alerts(session, collaboration=collaboration, round_=round_)
-    events.emit(
-        session,
-        organisation_id=organisation_id,
-        event="round.closed",
-        data={"round_id": round_.id, "collaboration_id": round_.collaboration_id},
-    )
-    session.commit()
+    with unit_of_work(session):
+        round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
+        if round_.status == RoundStatus.CLOSED:
+            return round_
+        if round_.status == RoundStatus.DRAFT:
+            raise Conflict(
+                f"Round '{round_.label}' was never opened; there is nothing to close.",
+                code="round.never_opened",
+            )
+        round_.status = RoundStatus.CLOSED
+        round_.closed_at = utcnow()
+        session.add(round_)
+        collaboration = session.get(Collaboration, round_.collaboration_id)
+        assert collaboration is not None
+        alerts.raise_round_alerts(session, collaboration=collaboration, round_=round_)
+        events.emit(
+            session,
+            organisation_id=organisation_id,
+            event="round.closed",
+            data={"round_id": round_.id, "collaboration_id": round_.collaboration_id},
+        )
     return round_
 
 

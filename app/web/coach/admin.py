@@ -13,6 +13,7 @@ from app.services.identity.auth import Principal
 from app.web.coach.deps import AdminDep, AdminFormDep
 from app.web.coach.forms import Errors, checked, optional, text, translator
 from app.web.coach.pages import page, see_other
+from app.web.coach.refusals import refusal
 from app.web.deps import PathId, SessionDep
 
 router = APIRouter(include_in_schema=False)
@@ -65,8 +66,8 @@ def add_user(
                 name=optional(form, "name"),
             )
             return see_other("/coach/users", "user_added")
-        except Conflict:
-            errors["email"] = _("There is already a user with this e-mail address.")
+        except Conflict as refused:
+            errors["email"] = refusal(refused, _)
         except InvalidInput as refused:
             for problem in refused.problems:
                 if problem.field == "password":
@@ -95,8 +96,8 @@ def change_role(
         users.change_role(
             session, organisation_id=principal.organisation_id, user_id=user_id, role=Role(role)
         )
-    except Conflict:
-        errors = {f"role-{user_id}": _("An organisation keeps at least one administrator.")}
+    except Conflict as refused:
+        errors = {f"role-{user_id}": refusal(refused, _)}
         return _users_page(request, session, principal, errors=errors, status_code=409)
     return see_other("/coach/users", "user_changed")
 
@@ -114,8 +115,8 @@ def set_active(
             active=checked(form, "active"),
             acting_user_id=principal.user_id,
         )
-    except Conflict:
-        errors = {f"active-{user_id}": _("You cannot deactivate your own account.")}
+    except Conflict as refused:
+        errors = {f"active-{user_id}": refusal(refused, _)}
         return _users_page(request, session, principal, errors=errors, status_code=409)
     return see_other("/coach/users", "user_changed")
 

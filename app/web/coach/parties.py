@@ -13,6 +13,7 @@ from app.services.setup import coach, collaborations, participant_import
 from app.web.coach.deps import EditorDep, EditorFormDep
 from app.web.coach.forms import Errors, Translate, optional, text, translator, validate
 from app.web.coach.pages import page, see_other
+from app.web.coach.refusals import refusal
 from app.web.deps import PathId, SessionDep
 
 router = APIRouter(include_in_schema=False)
@@ -54,8 +55,8 @@ def add_party(
                 data=data,
             )
             return see_other(f"/coach/collaborations/{collaboration_id}", "party_added")
-        except Conflict:
-            errors = {"name": _("This collaboration already has a party with this name.")}
+        except Conflict as refused:
+            errors = {"name": refusal(refused, _)}
     party_errors = {f"party_{key}": message for key, message in errors.items()}
     return _overview_again(
         request, session, principal, collaboration_id, party_errors=party_errors, party=values
@@ -86,8 +87,8 @@ def add_participant(
         try:
             _add(session, principal, collaboration_id, int(party_id), data)
             return see_other(f"/coach/collaborations/{collaboration_id}", "participant_added")
-        except Conflict:
-            errors = {"email": _("This e-mail address is already in the collaboration.")}
+        except Conflict as refused:
+            errors = {"email": refusal(refused, _)}
         except NotFound:
             errors = {"party": _("Choose the party this person belongs to.")}
     return _overview_again(

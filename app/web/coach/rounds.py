@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.errors import Conflict, InvalidInput, NotFound, RoundNotOpen
-from app.models import Round, RoundStatus, utcnow
+from app.models import Round, utcnow
 from app.models.round import RoundCreate
 from app.services.identity.auth import Principal
 from app.services.messaging import reminders
@@ -14,6 +14,7 @@ from app.services.setup import coach, questionnaires, rounds
 from app.web.coach.deps import EditorDep, EditorFormDep
 from app.web.coach.forms import Errors, local_moment, text, translator, validate
 from app.web.coach.pages import page, see_other
+from app.web.coach.refusals import refusal
 from app.web.deps import PathId, SessionDep, SettingsDep
 
 router = APIRouter(include_in_schema=False)
@@ -125,29 +126,13 @@ def open_round(
     settings: SettingsDep,
 ) -> Response:
     _ = translator(principal.language)
-    round_ = _round_in(session, principal, collaboration_id, round_id)
-    found = coach.overview(
-        session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
-    )
-    message = None
-    if round_.status == RoundStatus.CLOSED:
-        message = _("This round is closed and cannot be opened again.")
-    elif len(found.parties) < 2:
-        message = _("A round needs at least two parties, so they can rate each other.")
-    elif found.participants == 0:
-        message = _("Add participants to the parties before opening the round.")
-    else:
-        try:
-            rounds.open_round(
-                session,
-                organisation_id=principal.organisation_id,
-                round_id=round_id,
-                settings=settings,
-            )
-        except Conflict:
-            message = _("The round cannot be opened now. Reload the page and try again.")
-    if message:
-        return _refused(request, session, principal, collaboration_id, message)
+    _round_in(session, principal, collaboration_id, round_id)
+    try:
+        rounds.open_round(
+            session, organisation_id=principal.organisation_id, round_id=round_id, settings=settings
+        )
+    except Conflict as refused:
+        return _refused(request, session, principal, collaboration_id, refusal(refused, _))
     return see_other(f"/coach/collaborations/{collaboration_id}", "round_opened")
 
 
@@ -164,8 +149,8 @@ def close_round(
     _round_in(session, principal, collaboration_id, round_id)
     try:
         rounds.close_round(session, organisation_id=principal.organisation_id, round_id=round_id)
-    except Conflict:
-        message = _("This round was never opened, so there is nothing to close.")
+    except Conflict as refused:
+        message = refusal(refused, _)
         return _refused(request, session, principal, collaboration_id, message)
     return see_other(f"/coach/collaborations/{collaboration_id}", "round_closed")
 
@@ -185,8 +170,8 @@ def remind(
         queued = reminders.send_reminders(
             session, organisation_id=principal.organisation_id, round_id=round_id, now=utcnow()
         )
-    except RoundNotOpen:
-        message = _("Reminders can only be sent while the round is open.")
+    except RoundNotOpen as refused:
+        message = refusal(refused, _)
         return _refused(request, session, principal, collaboration_id, message)
     notice = "reminders_queued" if queued.queued else "no_reminders"
     return see_other(f"/coach/collaborations/{collaboration_id}", notice)

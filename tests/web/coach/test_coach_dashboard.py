@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from app.config import Settings
 from app.models import Alert, AuditEvent, Collaboration, Participant, Role
 from app.services import demo
+from app.services.answering import invitation_state
 from app.web.plotly_assets import plotly_assets
 from tests.factories import make_open_collaboration
 from tests.web.coach.conftest import Browser, browser_for
@@ -91,7 +92,7 @@ def test_a_group_under_the_threshold_reads_fewer_than_k(
         session, settings=settings, organisation_id=coach.user.organisation_id
     )
     token = setup.tokens_of(setup.parties[0])[0]
-    context = responses.load_invitation(session, token=token)
+    context = invitation_state.load_invitation(session, token=token)
     answers = [
         AnswerIn(target_party_id=t, item_id=item.id, value=5)
         for t in context.invitation.target_party_ids

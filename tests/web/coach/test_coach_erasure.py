@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 from app.config import Settings
 from app.errors import NotFound
 from app.models import AuditEvent, Participant
-from app.services.answering import responses
+from app.services.answering import invitation_state
 from tests.factories import OpenCollaboration, make_open_collaboration, make_organisation
 from tests.web.coach.conftest import Browser
 
@@ -85,7 +85,7 @@ def test_erasing_removes_who_they_are_kills_their_link_and_is_audited(
     assert erased.erased_at is not None
     assert (erased.name, erased.email, erased.external_ref) == (None, None, None)
     with pytest.raises(NotFound):
-        responses.load_invitation(session, token=token)
+        invitation_state.load_invitation(session, token=token)
     (event,) = _erasures(session)
     assert (event.user_id, event.subject) == (coach.user.id, f"participant:{erased.pseudonym}")
     overview = coach.get(answer.headers["location"])

@@ -1,0 +1,52 @@
+"""Which way an API submission is written: chosen by a dependency, not by the route.
+
+Without an Idempotency-Key a submission joins its process's group commit (many per
+transaction). With one, it runs alone in a unit of work that also stores the key's record,
+so a retry replays the first answer. Both end in the same core: `app.services.answering`.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from app.api.idempotency import Idempotency, IdempotencyDep
+from app.models.response import AnswerIn
+from app.services.answering import responses
+from app.services.answering.submission_batches import SubmissionWriter
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionPath:
+    idempotency: Idempotency
+    writer: SubmissionWriter
+
+    async def submit(
+        self, *, token: str, answers: Sequence[AnswerIn], final: bool, organisation_id: int
+    ) -> Response:
+        if self.idempotency.key is None:
+            result = await self.writer.submit(
+                token=token, answers=answers, final=final, organisation_id=organisation_id
+            )
+            # Already the response model: serialised directly, not validated again.
+            return Response(result.model_dump_json(), media_type="application/json")
+        return await run_in_threadpool(
+            self.idempotency.respond,
+            lambda session: responses.submit_answers(
+                session,
+                token=token,
+                answers=answers,
+                final=final,
+                organisation_id=organisation_id,
+            ),
+        )
+
+
+def _submission_path(request: Request, idempotency: IdempotencyDep) -> Any:
+    return SubmissionPath(idempotency, request.app.state.submission_writer)
+
+
+SubmissionPathDep = Annotated[SubmissionPath, Depends(_submission_path)]
