@@ -22,6 +22,10 @@ router = APIRouter(include_in_schema=False)
 # Before sign-in there is no session to bind the form token to: a random value in a cookie
 # is, and the form carries this server's keyed token of it (a signed double submit).
 LOGIN_NONCE_COOKIE = "trustmeter_login"
+# Marks a browser where someone signed in before: strangers' failed guesses never slow its
+# sign-in down (app.services.identity.sign_in_limits). Sent only to /login, kept a year.
+DEVICE_COOKIE = "trustmeter_device"
+DEVICE_MAX_AGE_SECONDS = 365 * 24 * 3600
 NOTICES = ("signed_out", "expired")
 
 
@@ -130,13 +134,25 @@ def login(
             client_address=client_address(request),
             settings=settings,
             previous_token=token,
+            device_token=request.cookies.get(DEVICE_COOKIE),
         )
     except RateLimited as exc:
         message = _("Too many failed attempts. Wait a few minutes and try again.")
         return again(message, 429, {"Retry-After": str(exc.retry_after)})
     except auth.SignInFailed:
         return again(_("The e-mail address or the password is not right."), 401)
-    return _signed_in_response(signed_in.token, next_url, settings)
+    response = _signed_in_response(signed_in.token, next_url, settings)
+    if signed_in.device_token:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            signed_in.device_token,
+            max_age=DEVICE_MAX_AGE_SECONDS,
+            httponly=True,
+            samesite="strict",
+            secure=settings.secure_cookies,
+            path="/login",
+        )
+    return response
 
 
 def _from_our_login_page(request: Request, form: FormData, settings: Settings) -> bool:
