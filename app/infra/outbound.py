@@ -44,7 +44,10 @@ def parse_url(url: str) -> SplitResult:
     """Parse an http(s) URL strictly: a host, a valid port, no credentials, no odd characters."""
     if any(ch.isspace() or ch == "\\" or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
         raise UrlProblem("must not contain spaces, backslashes or control characters")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a bracketed host that is no IPv6 address, among others
+        raise UrlProblem("has a host that is not a valid name or IP address") from None
     if parts.scheme not in ("http", "https"):
         raise UrlProblem("must start with https:// (or http://)")
     if not parts.hostname:

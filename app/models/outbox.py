@@ -82,9 +82,10 @@ class WebhookCreate(StrictInput):
         json_schema_extra={"pattern": URL_PATTERN},
         description=(
             "Where deliveries are POSTed: http(s)://host[:port][/path], the host a DNS name "
-            "(IDNA names in their xn-- form) or an IP literal; no user name or password. In "
-            "production only https, and only hosts that resolve to public addresses (checked "
-            "again at every delivery)."
+            "(IDNA names in their xn-- form, at most 253 characters) or an IP literal that is "
+            "a valid address; no user name or password. In production only https, and only "
+            "hosts that resolve to public addresses (checked again at every delivery). The "
+            "pattern cannot express all of this: such URLs are refused with 422 naming `url`."
         ),
     )
     events: list[WebhookEvent] = PydField(
