@@ -120,34 +120,40 @@ def process_job(
     job = session.get(OutboxJob, job_id, populate_existing=True)
     if job is None:
         return "gone"
-    sent: list[str] = []
-
-    def accepted() -> None:
-        if not sent:
-            sent.append(
-                _record(
-                    session, job_id=job_id, outcome="done", error=None, options=options, now=clock()
-                )
-            )
-
+    receipt = _Receipt(
+        lambda: _record(
+            session, job_id=job_id, outcome="done", error=None, options=options, now=clock()
+        )
+    )
     error: str | None = None
     outcome = "done"
     try:
-        dispatchers[job.kind](session, job, settings, accepted)
+        dispatchers[job.kind](session, job, settings, receipt.accept)
     except DeliverySkipped as exc:
         outcome, error = "skipped", f"not sent: {exc}"
     except DeliveryAbandoned as exc:
         outcome, error = "failed", f"not sent: {exc}"
     except Exception as exc:  # any other failure is worth another try
-        if sent:  # the receiver has it: what failed afterwards cannot unsend it
-            log.warning("outbox job %s: error after delivery: %s", job_id, type(exc).__name__)
-            return sent[0]
         outcome, error = "retry", _describe(job.kind, exc)
-    if sent:
-        return sent[0]
+    if receipt.outcome is not None:  # the receiver has it: nothing after that can unsend it
+        if error:
+            log.warning("outbox job %s: error after delivery: %s", job_id, error)
+        return receipt.outcome
     return _record(
         session, job_id=job_id, outcome=outcome, error=error, options=options, now=clock()
     )
+
+
+class _Receipt:
+    """Records a job as sent once, the moment the receiver accepts it (see Dispatcher)."""
+
+    def __init__(self, record: Callable[[], str]) -> None:
+        self._record = record
+        self.outcome: str | None = None
+
+    def accept(self) -> None:
+        if self.outcome is None:
+            self.outcome = self._record()
 
 
 def _describe(kind: JobKind, exc: Exception) -> str:

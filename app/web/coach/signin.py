@@ -141,18 +141,7 @@ def login(
         return again(message, 429, {"Retry-After": str(exc.retry_after)})
     except auth.SignInFailed:
         return again(_("The e-mail address or the password is not right."), 401)
-    response = _signed_in_response(signed_in.token, next_url, settings)
-    if signed_in.device_token:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            signed_in.device_token,
-            max_age=DEVICE_MAX_AGE_SECONDS,
-            httponly=True,
-            samesite="strict",
-            secure=settings.secure_cookies,
-            path="/login",
-        )
-    return response
+    return _signed_in_response(signed_in, next_url, settings)
 
 
 def _from_our_login_page(request: Request, form: FormData, settings: Settings) -> bool:
@@ -164,13 +153,13 @@ def _from_our_login_page(request: Request, form: FormData, settings: Settings) -
     return token_matches(expected, text(form, FIELD))
 
 
-def _signed_in_response(token: str, next_url: str, settings: Settings) -> Response:
+def _signed_in_response(signed_in: auth.SignedIn, next_url: str, settings: Settings) -> Response:
     """On to the page asked for, with the session cookie (HttpOnly, SameSite=Lax, Secure
-    and `__Host-` over https)."""
+    and `__Host-` over https) and, on a browser new to this account, its device cookie."""
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
         auth.cookie_name(settings),
-        token,
+        signed_in.token,
         max_age=settings.session_max_age_seconds,
         httponly=True,
         samesite="lax",
@@ -178,6 +167,16 @@ def _signed_in_response(token: str, next_url: str, settings: Settings) -> Respon
         path="/",
     )
     response.delete_cookie(LOGIN_NONCE_COOKIE, path="/login")
+    if signed_in.device_token:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            signed_in.device_token,
+            max_age=DEVICE_MAX_AGE_SECONDS,
+            httponly=True,
+            samesite="strict",
+            secure=settings.secure_cookies,
+            path="/login",
+        )
     return response
 
 
