@@ -21,9 +21,12 @@ DESCRIPTION = """For paper rounds and legacy data. Send either
 * **CSV** (`Content-Type: text/csv`), UTF-8, long format: one answer per line, `;` or `,`
   between fields, a header line naming the columns `external_ref` or `invitation_id` (or
   both), `target_party` (the party's id or exact name), `item_id` and `value` (empty for
-  "don't know"); or
+  "don't know"); the header line is at most 1,000 characters; or
 * **JSON** (`Content-Type: application/json`): `{"answers": [{...}, ...]}` with the same
-  fields.
+  fields, nested at most 32 levels deep.
+
+The body is read only after the API key is checked (a key with the `write` scope), so an
+unauthorised upload costs nothing but its 401 or 403.
 
 Every row is checked: unknown participant, unknown item, value out of range, wrong target
 (the participant's own party, a party outside the collaboration) and duplicate rows. By
