@@ -2,25 +2,37 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Two stamps: `make run` needs only the runtime packages; tests and dev tools come with `make test`.
+RUNTIME := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The address the demo's printed links and e-mails point at; set it yourself behind a proxy.
+TRUSTMETER_BASE_URL ?= http://$(HOST):$(PORT)
 # Two test processes by default (CI has two cores); every test is bounded in time.
 PYTEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --timeout 900
 
-.PHONY: run test test-sqlite test-postgres lint install system-deps migration bench clean
+.PHONY: run test test-sqlite test-postgres lint install install-runtime system-deps migration bench clean
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV) || { bash scripts/install-system-deps.sh python && $(PYTHON) -m venv $(VENV); }
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME)
 	$(BIN)/pip install --quiet -e '.[dev,postgres]'
 	touch $(STAMP)
 
+install-runtime: $(RUNTIME)
+
 install: $(STAMP)
 
-## Run Trustmeter with the demo collaboration on SQLite at http://127.0.0.1:8000
-run: $(STAMP)
-	$(BIN)/trustmeter demo
-	TRUSTMETER_IN_PROCESS_WORKER=true $(BIN)/trustmeter serve --host 127.0.0.1 --port 8000
+## Run Trustmeter with the demo collaboration on SQLite at http://127.0.0.1:8000 (PORT=, HOST=)
+run: $(RUNTIME)
+	TRUSTMETER_BASE_URL=$(TRUSTMETER_BASE_URL) $(BIN)/trustmeter demo
+	TRUSTMETER_BASE_URL=$(TRUSTMETER_BASE_URL) TRUSTMETER_IN_PROCESS_WORKER=true \
+		$(BIN)/trustmeter serve --host $(HOST) --port $(PORT)
 
 system-deps:
 	bash scripts/install-system-deps.sh
@@ -29,19 +41,21 @@ system-deps:
 test: $(STAMP) system-deps lint test-sqlite test-postgres
 
 # The same suite twice, browser tests included. Tests marked `postgres` need PostgreSQL
-# itself (crashing it, SKIP LOCKED), so they run once, in the PostgreSQL pass.
+# itself (crashing it, SKIP LOCKED), so they run once, in the PostgreSQL pass; tests marked
+# `once` do not depend on the database (a fresh clone's install), so they run in the first.
 test-sqlite: $(STAMP)
 	TRUSTMETER_TEST_DATABASE=sqlite $(PYTEST) -m "not postgres"
 
 test-postgres: $(STAMP)
-	TRUSTMETER_TEST_DATABASE=postgres $(PYTEST)
+	TRUSTMETER_TEST_DATABASE=postgres $(PYTEST) -m "not once"
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench
 	$(BIN)/mypy
 
+## Add a migration for a change to app/models: make migration MESSAGE="what changed"
 migration: $(STAMP)
-	bash scripts/regenerate-initial-migration.sh
+	bash scripts/new-migration.sh "$(MESSAGE)"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all

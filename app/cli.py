@@ -86,6 +86,7 @@ def serve(
         "host": host,
         "port": port,
         "access_log": False,
+        "log_level": settings.log_level.lower(),
         "proxy_headers": True,
         "forwarded_allow_ips": settings.forwarded_allow_ips,
         "timeout_graceful_shutdown": 20,
@@ -111,6 +112,14 @@ def demo() -> None:
     typer.echo(f"Sign in at {settings.base_url}/login")
     typer.echo(f"  e-mail:   {login.email}")
     typer.echo(f"  password: {login.password}")
+    if login.links:
+        typer.echo("Answer the open round as a partner (one personal link per party):")
+        for link in login.links:
+            typer.echo(f"  {link.party} ({link.participant}): {link.url}")
+    if settings.catches_mail:
+        typer.echo(
+            f"E-mails are not sent in development: read them at {settings.base_url}/coach/mail"
+        )
 
 
 @user_app.command("create")

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "change-me-in-production"  # noqa: S105 - the sentinel we refuse outside development
@@ -41,8 +41,16 @@ class Settings(BaseSettings):
     # connection is closed after `keep_alive_seconds`.
     header_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     keep_alive_seconds: float = Field(default=5.0, gt=0, le=300)
-    log_json: bool = True
-    log_level: str = "INFO"
+    log_json: bool | None = None  # None: readable lines in development, JSON elsewhere
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Development only: e-mails are kept in the database and shown at /coach/mail instead of
+    # going to SMTP. None: on in development, off elsewhere; refused in production.
+    mail_catcher: bool | None = None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> "Settings":
@@ -50,6 +58,8 @@ class Settings(BaseSettings):
             raise ValueError(
                 "TRUSTMETER_SECRET_KEY must be set to a long random value outside development"
             )
+        if self.environment == "production" and self.mail_catcher:
+            raise ValueError("TRUSTMETER_MAIL_CATCHER keeps e-mails unsent: not in production")
         if len(self.secret_key) < 16:
             raise ValueError("TRUSTMETER_SECRET_KEY must be at least 16 characters")
         return self
@@ -63,6 +73,18 @@ class Settings(BaseSettings):
         if self.docs_enabled is not None:
             return self.docs_enabled
         return self.environment != "production"
+
+    @property
+    def json_logs(self) -> bool:
+        if self.log_json is not None:
+            return self.log_json
+        return self.environment != "development"
+
+    @property
+    def catches_mail(self) -> bool:
+        if self.mail_catcher is not None:
+            return self.mail_catcher
+        return self.environment == "development"
 
     @property
     def secure_cookies(self) -> bool:

@@ -90,3 +90,11 @@ class WriteUnavailable(TrustmeterError):
     title = "Service unavailable"
     code = "write_unavailable"
     retry_after = 2
+
+
+class Gone(TrustmeterError):
+    """Something that existed and no longer works, such as a revoked or expired share link."""
+
+    status_code = 410
+    title = "Gone"
+    code = "gone"

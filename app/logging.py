@@ -1,4 +1,4 @@
-"""Structured JSON logs with a request id; survey tokens never reach a log line."""
+"""Logs: JSON lines with a request id, or readable lines in development; no token is ever logged."""
 
 import json
 import logging
@@ -44,12 +44,34 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+class ConsoleFormatter(RedactingFormatter):
+    """One short line per event for a developer's terminal; requests read like an access log."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(message)s", datefmt="%H:%M:%S")
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        if hasattr(record, "status") and hasattr(record, "path"):
+            method, path = getattr(record, "method", ""), redact(str(record.path))
+            line = line.replace(
+                "request", f"{method} {path} {record.status} {getattr(record, 'duration_ms', 0)} ms"
+            )
+        elif record.name.startswith("trustmeter.") and record.name != "trustmeter.access":
+            line = f"{line}  [{record.name.removeprefix('trustmeter.')}]"
+        return line
+
+
 def configure_logging(settings: Settings) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    if settings.log_json:
-        handler.setFormatter(JsonFormatter())
+    formatter: logging.Formatter
+    if settings.json_logs:
+        formatter = JsonFormatter()
+    elif settings.environment == "development":
+        formatter = ConsoleFormatter()
     else:
-        handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s %(message)s"))
+        formatter = RedactingFormatter("%(levelname)s %(name)s %(message)s")
+    handler.setFormatter(formatter)
     for name in ("trustmeter", "uvicorn", "uvicorn.error"):
         # Uvicorn's own lines (startup, shutdown, protocol errors) get the same format.
         logger = logging.getLogger(name)

@@ -15,6 +15,7 @@ from app.middleware import install_middleware
 from app.paths import STATIC_DIR
 from app.services.messaging.outbox_worker import InProcessWorker
 from app.unexpected_errors import quiet_server_repeats
+from app.web.api_docs import install_api_docs
 from app.web.main import install_web
 
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     install_middleware(app, settings)
     app.include_router(health_router)
+    install_api_docs(app, settings)
     app.mount("/api/v1", create_api(settings, engine))
     app.include_router(beyond_api)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

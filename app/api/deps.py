@@ -49,6 +49,8 @@ PartyId = Annotated[int, _id_path("party")]
 RoundId = Annotated[int, _id_path("round")]
 QuestionnaireId = Annotated[int, _id_path("questionnaire")]
 WebhookId = Annotated[int, _id_path("webhook")]
+AgreementId = Annotated[int, _id_path("agreement")]
+ShareId = Annotated[int, _id_path("share")]
 InvitationToken = Annotated[
     str,
     Path(

@@ -32,6 +32,12 @@ PARTICIPANT_CREATE = {
     "email": "anouk@example.org",
     "external_ref": "hr-0412",
 }
+PARTICIPANT_BATCH = {
+    "participants": [
+        {"name": "Anouk de Vries", "email": "anouk@example.org", "external_ref": "hr-0412"},
+        {"name": "Bram Jansen", "email": "bram@example.org", "external_ref": "hr-0413"},
+    ]
+}
 PARTICIPANT = {
     "id": 31,
     "party_id": 12,

@@ -8,6 +8,7 @@ from app.api.deps import refuse_nul_characters, refuse_unknown_query_parameters
 from app.api.errors import install_api_error_handlers
 from app.api.problems import problem_response
 from app.api.v1 import (
+    agreements,
     collaborations,
     exports,
     imports,
@@ -15,6 +16,7 @@ from app.api.v1 import (
     questionnaires,
     results,
     rounds,
+    shares,
     webhooks,
 )
 from app.config import Settings
@@ -36,6 +38,8 @@ TAGS = [
     {"name": "rounds", "description": "Measurement rounds, invitations and results."},
     {"name": "responses", "description": "Partners' answers, submitted through an integration."},
     {"name": "results", "description": "Scores, reliability and trends (anonymity respected)."},
+    {"name": "agreements", "description": "Agreements made after a round, and their follow-up."},
+    {"name": "shares", "description": "Read-only links for the feedback session with partners."},
     {
         "name": "webhooks",
         "description": "Signed callbacks when rounds close, answers arrive or alerts rise.",
@@ -50,7 +54,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         openapi_url="/openapi.json",
-        docs_url="/docs" if settings.show_docs else None,
+        docs_url=None,  # served from a packaged Swagger UI by app.web.api_docs
         redoc_url=None,
         dependencies=[
             Depends(refuse_unknown_query_parameters),
@@ -63,7 +67,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     install_api_error_handlers(api)
     # Routes are matched in order: the busiest (partners' submissions) is tried first.
     routers = (invitations, questionnaires, collaborations, rounds, imports, results, exports)
-    for module in (*routers, webhooks):
+    for module in (*routers, agreements, shares, webhooks):
         api.include_router(module.router)
     return api
 

@@ -1,7 +1,9 @@
 """Every table, imported in one place so Alembic and the app see the whole schema."""
 
+from app.models.agreement import Agreement, AgreementCheck, AgreementStatus, RoundNote
 from app.models.alert import Alert, AlertKind
 from app.models.base import metadata, utcnow
+from app.models.caught_mail import CaughtMail
 from app.models.collaboration import Collaboration, Participant, Party, PartyKind
 from app.models.organisation import (
     ApiKey,
@@ -17,12 +19,17 @@ from app.models.outbox import JobKind, JobStatus, OutboxJob, Webhook
 from app.models.questionnaire import Questionnaire
 from app.models.response import Response
 from app.models.round import Invitation, InvitationStatus, Phase, Round, RoundStatus
+from app.models.share import Share, ShareSection
 
 __all__ = [
+    "Agreement",
+    "AgreementCheck",
+    "AgreementStatus",
     "Alert",
     "AlertKind",
     "ApiKey",
     "AuditEvent",
+    "CaughtMail",
     "Collaboration",
     "IdempotencyRecord",
     "Invitation",
@@ -40,7 +47,10 @@ __all__ = [
     "Response",
     "Role",
     "Round",
+    "RoundNote",
     "RoundStatus",
+    "Share",
+    "ShareSection",
     "User",
     "WebSession",
     "Webhook",

@@ -168,3 +168,20 @@ class ParticipantPublic(SQLModel):
     erased: bool = False
     created_at: datetime
     updated_at: datetime
+
+
+MAX_BATCH_PARTICIPANTS = 5000
+
+
+class ParticipantBatch(StrictInput):
+    participants: list[ParticipantCreate] = PydField(
+        min_length=1,
+        max_length=MAX_BATCH_PARTICIPANTS,
+        description=f"1 to {MAX_BATCH_PARTICIPANTS} participants, added all together or not at"
+        " all. A problem in any row is reported per row (`participants.<index>.<field>`).",
+    )
+
+
+class ParticipantBatchPublic(SQLModel):
+    created: int = PydField(description="How many participants were added.")
+    items: list[ParticipantPublic] = PydField(description="The new participants, in body order.")

@@ -62,7 +62,7 @@ class Webhook(Timestamped, table=True):
 # --- API shapes -------------------------------------------------------------------------------
 
 # The same names as app.services.messaging.events.EVENTS (a test keeps them equal).
-WebhookEvent = Literal["response.submitted", "round.closed", "alert.raised"]
+WebhookEvent = Literal["response.submitted", "round.closed", "alert.raised", "agreement.changed"]
 
 
 # The URL's shape as a pattern (a host name or IP literal, a port from 1 to 65535, a path
@@ -90,7 +90,7 @@ class WebhookCreate(StrictInput):
     )
     events: list[WebhookEvent] = PydField(
         min_length=1,
-        max_length=3,
+        max_length=4,
         description="The events to receive, each once.",
         json_schema_extra={"uniqueItems": True},
     )

@@ -1,7 +1,7 @@
 """The demo: a circular-asphalt collaboration in Utrecht, measured over four rounds (seeded)."""
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
@@ -14,6 +14,12 @@ from app.models.response import AnswerIn
 from app.models.round import Phase, RoundCreate
 from app.scoring.questionnaire import QuestionnaireDefinition
 from app.services.answering import responses
+from app.services.demo_walkthrough import (
+    PartnerLink,
+    add_email_addresses,
+    open_walkthrough_round,
+    partner_links,
+)
 from app.services.identity import organisations
 from app.services.setup import collaborations, questionnaires, rounds
 
@@ -71,17 +77,19 @@ class DemoLogin:
     collaboration: str
     email: str
     password: str
+    links: list[PartnerLink] = field(default_factory=list)  # the open round's, one per party
 
 
 def load_demo(session: Session, *, settings: Settings) -> DemoLogin:
-    """Create the demo once, all of it or nothing; running it again changes nothing."""
-    login = DemoLogin(COLLABORATION, COACH_EMAIL, COACH_PASSWORD)
+    """Create the demo once, all of it or nothing; running it again changes nothing but
+    gives the open round's links again."""
     with unit_of_work(session):
-        _load(session, settings=settings)
-    return login
+        collaboration = _load(session, settings=settings)
+    links = partner_links(session, collaboration=collaboration, settings=settings)
+    return DemoLogin(COLLABORATION, COACH_EMAIL, COACH_PASSWORD, links)
 
 
-def _load(session: Session, *, settings: Settings) -> None:
+def _load(session: Session, *, settings: Settings) -> Collaboration:
     organisation = organisations.get_or_create_organisation(session, name=ORGANISATION)
     assert organisation.id is not None
     if session.exec(select(User).where(User.email == COACH_EMAIL)).first() is None:
@@ -99,10 +107,11 @@ def _load(session: Session, *, settings: Settings) -> None:
         )
     ).first()
     if exists is None:
-        _build(session, organisation_id=organisation.id, settings=settings)
+        exists = _build(session, organisation_id=organisation.id, settings=settings)
+    return exists
 
 
-def _build(session: Session, *, organisation_id: int, settings: Settings) -> None:
+def _build(session: Session, *, organisation_id: int, settings: Settings) -> Collaboration:
     rng = random.Random(20260112)  # noqa: S311 - deterministic demo data, not security
     collaboration = collaborations.create_collaboration(
         session,
@@ -144,6 +153,17 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Non
             responses.submit_answers(session, token=item.token, answers=answers, final=True)
         rounds.close_round(session, organisation_id=organisation_id, round_id=round_.id)
         _backdate(session, round_, opens_at)
+    add_email_addresses(session, collaboration_id=collaboration.id)
+    latest = {party_id: PARTIES[i][2][-1] for i, party_id in enumerate(party_ids)}
+    open_walkthrough_round(
+        session,
+        organisation_id=organisation_id,
+        collaboration_id=collaboration.id,
+        questionnaire_id=questionnaire.id or 0,
+        settings=settings,
+        answers_for=lambda party_id, targets: _answers(definition, targets, latest[party_id], rng),
+    )
+    return collaboration
 
 
 def _add_parties(

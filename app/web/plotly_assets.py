@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import plotly
 
@@ -138,3 +138,15 @@ def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def page_context() -> dict[str, Any]:
+    """What a page's plotly_head/plotly_scripts includes need (the share page uses it)."""
+    assets = plotly_assets()
+    return {
+        "js_url": f"/vendor/plotly-{assets.version}.min.js",
+        "css_url": f"/vendor/plotly-{assets.version}.css",
+        "global_id": GLOBAL_STYLE_ID,
+        "no_inline_class": NO_INLINE_CLASS,
+        "guarded_ids": assets.guarded_style_ids,
+    }

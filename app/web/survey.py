@@ -9,9 +9,10 @@ from starlette.responses import Response
 
 from app.errors import Conflict, FieldProblem, InvalidSubmission, RoundNotOpen
 from app.infra.messages import N_
+from app.services.agreements import follow_up
 from app.services.answering import survey, survey_views
 from app.services.answering.survey import SurveyState
-from app.web import csrf, i18n
+from app.web import csrf, i18n, survey_follow_up
 from app.web.deps import FormDep, SessionDep, SettingsDep
 from app.web.errors import error_page
 from app.web.survey_deps import Survey, SurveyDep, form_is_ours, redirect, unavailable
@@ -129,7 +130,10 @@ def save_page(
         return redirect(current.urls.thanks)
     except RoundNotOpen:  # closed in the meantime; the entry page says so
         return redirect(current.urls.root)
-    return redirect(_destination(current, number, action=str(action), switched=bool(language)))
+    end = survey_follow_up.after_items(session, current)
+    return redirect(
+        _destination(current, number, action=str(action), switched=bool(language), end=end)
+    )
 
 
 def _answer_fields(form: FormData) -> tuple[list[tuple[str, str]], list[FieldProblem]]:
@@ -163,13 +167,13 @@ def _refused(
     return _page_response(request, current, page, problems=problems, status_code=status_code)
 
 
-def _destination(current: Survey, number: int, *, action: str, switched: bool) -> str:
+def _destination(current: Survey, number: int, *, action: str, switched: bool, end: str) -> str:
     total = len(survey.page_plan(current.context))
     if switched:
         return current.urls.page(number)
     if action == "previous":
         return current.urls.page(number - 1) if number > 1 else current.urls.welcome
-    return current.urls.page(number + 1) if number < total else current.urls.review
+    return current.urls.page(number + 1) if number < total else end
 
 
 @router.get("/review")
@@ -183,6 +187,8 @@ def show_review(request: Request, current: SurveyDep, session: SessionDep) -> Re
         "targets": targets,
         "last_page": len(survey.page_plan(current.context)),
         "all_answered": all(not target.unanswered for target in targets),
+        "follow_up": follow_up.follow_up_items(session, current.context),
+        "follow_up_url": survey_follow_up.follow_up_url(current),
     }
     return render(request, "survey/review.html", context)
 

@@ -9,8 +9,12 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
+from app.models.agreement import AgreementCreate
 from app.models.outbox import WebhookCreate
+from app.models.share import ShareCreate, ShareSection
+from app.services.agreements import agreements
 from app.services.messaging import webhooks
+from app.services.results import shares
 from app.services.setup import questionnaires
 from tests.api.routes import ROUTE_EXAMPLE_QUESTIONNAIRE
 from tests.factories import (
@@ -39,6 +43,8 @@ class World:
     open: OpenCollaboration
     questionnaire_id: int
     webhook_id: int
+    agreement_id: int
+    share_id: int
 
     def ids(self) -> dict[str, object]:
         """A value for every path parameter the API has."""
@@ -49,6 +55,8 @@ class World:
             "round_id": self.open.round.id,
             "questionnaire_id": self.questionnaire_id,
             "webhook_id": self.webhook_id,
+            "agreement_id": self.agreement_id,
+            "share_id": self.share_id,
             "token": token,
         }
 
@@ -76,7 +84,37 @@ def make_world(session: Session, settings: Settings, caller: Caller) -> World:
         settings=settings,
     ).webhook
     assert questionnaire.id is not None and webhook.id is not None
-    return World(caller, opened, questionnaire.id, webhook.id)
+    agreement_id, share_id = make_agreement_and_share(session, settings, opened)
+    return World(caller, opened, questionnaire.id, webhook.id, agreement_id, share_id)
+
+
+def make_agreement_and_share(
+    session: Session, settings: Settings, opened: OpenCollaboration
+) -> tuple[int, int]:
+    """An agreement after the open round, and a share link to that round."""
+    assert opened.collaboration.id is not None and opened.round.id is not None
+    first, second = opened.parties[0], opened.parties[1]
+    assert first.id is not None and second.id is not None
+    agreement = agreements.create_agreement(
+        session,
+        organisation_id=opened.organisation_id,
+        collaboration_id=opened.collaboration.id,
+        data=AgreementCreate(
+            title="Afspraken nakomen",
+            committing_party_ids=[first.id],
+            target_party_id=second.id,
+            round_id=opened.round.id,
+        ),
+    )
+    share = shares.create_share(
+        session,
+        organisation_id=opened.organisation_id,
+        round_id=opened.round.id,
+        data=ShareCreate(sections=[ShareSection.MATRIX]),
+        settings=settings,
+    ).share
+    assert agreement.id is not None and share.id is not None
+    return agreement.id, share.id
 
 
 def fresh(session: Session) -> None:

@@ -140,9 +140,21 @@ REQUESTS: dict[str, Callable[[dict[str, object]], Request]] = {
         json={"name": "Nieuwe partij", "kind": "partner"}
     ),
     "POST /parties/{party_id}/participants": lambda ids: Request(json={"external_ref": "new-1"}),
+    "POST /parties/{party_id}/participants:batch": lambda ids: Request(
+        json={"participants": [{"external_ref": "batch-1"}, {"email": "b@example.org"}]}
+    ),
     "POST /collaborations/{collaboration_id}/rounds": lambda ids: Request(
         json={"label": "Tweede meting", "questionnaire_id": ids["questionnaire_id"]}
     ),
+    "POST /collaborations/{collaboration_id}/agreements": lambda ids: Request(
+        json={
+            "title": "Sneller terugbellen",
+            "committing_party_ids": [ids["party_id"]],
+            "round_id": ids["round_id"],
+        }
+    ),
+    "PATCH /agreements/{agreement_id}": lambda ids: Request(json={"status": "kept"}),
+    "POST /rounds/{round_id}/shares": lambda ids: Request(json={"sections": ["mirror"]}),
     "POST /invitations/{token}/responses": lambda ids: Request(
         json={"answers": [], "final": False}
     ),

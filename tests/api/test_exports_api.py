@@ -58,3 +58,40 @@ def test_an_unknown_format_is_refused(api: TestClient, world: World) -> None:
     )
     assert response.status_code == 422
     assert response.json()["invalid_params"][0]["name"] == "format"
+
+
+@pytest.mark.parametrize(
+    ("params", "delimiter", "header"),
+    [
+        ({"language": "nl"}, ";", "Meetronde (volgnummer)"),
+        ({"language": "en"}, ",", "Round (sequence number)"),
+        ({"language": "en", "delimiter": "semicolon"}, ";", "Round (sequence number)"),
+        ({"delimiter": "semicolon"}, ";", "Meetronde (volgnummer)"),  # the collaboration's
+    ],
+)
+def test_a_spreadsheet_csv_has_a_bom_its_delimiter_and_labels_in_its_language(
+    api: TestClient, world: World, params: dict[str, str], delimiter: str, header: str
+) -> None:
+    import csv
+    import io
+
+    response = api.get(
+        f"/collaborations/{world.open.collaboration.id}/export",
+        params=params,
+        headers=world.caller.headers,
+    )
+    assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
+    reader = csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=delimiter)
+    columns = next(reader)
+    assert columns[0] == header and len(columns) == 14
+
+
+def test_an_unknown_delimiter_or_language_is_refused(api: TestClient, world: World) -> None:
+    for params in ({"delimiter": "tab"}, {"language": "de"}):
+        response = api.get(
+            f"/collaborations/{world.open.collaboration.id}/export",
+            params=params,
+            headers=world.caller.headers,
+        )
+        assert response.status_code == 422
+        assert response.json()["invalid_params"][0]["name"] == next(iter(params))

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.models.outbox import WebhookCreate
 from app.services.messaging import webhooks
-from tests.api.conftest import World
+from tests.api.conftest import World, make_agreement_and_share
 from tests.api.routes import Operation, operations
 from tests.factories import make_collaboration, make_round
 
@@ -39,6 +39,7 @@ def full_world(session: Session, settings: Settings, world: World) -> World:
         data=WebhookCreate(url="https://hooks.example.org/2", events=["alert.raised"]),
         settings=settings,
     )
+    make_agreement_and_share(session, settings, world.open)
     return world
 
 

@@ -5,6 +5,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.models import (
+    Agreement,
     AuditEvent,
     Collaboration,
     IdempotencyRecord,
@@ -14,6 +15,7 @@ from app.models import (
     Questionnaire,
     Response,
     Round,
+    Share,
     Webhook,
 )
 from tests.api.conftest import World, fresh
@@ -45,6 +47,10 @@ def _snapshot(session: Session, world: World) -> dict[str, object]:
         "round": session.get(Round, world.open.round.id).model_dump(),  # type: ignore[union-attr]
         "webhook": session.get(Webhook, world.webhook_id).model_dump(),  # type: ignore[union-attr]
         "invitations": [i.status for i in session.exec(select(Invitation).order_by(Invitation.id))],
+        "agreements": [
+            a.model_dump() for a in session.exec(select(Agreement).order_by(Agreement.id))
+        ],
+        "shares": [s.model_dump() for s in session.exec(select(Share).order_by(Share.id))],
     }
 
 

@@ -25,7 +25,9 @@ def _answer_all(session: Session, token: str, value: int) -> None:
     responses.submit_answers(session, token=token, answers=answers, final=True)
 
 
-def test_the_demo_tells_its_four_round_story(session: Session, settings: Settings) -> None:
+def test_the_demo_tells_its_four_round_story_and_has_a_round_open(
+    session: Session, settings: Settings
+) -> None:
     demo.load_demo(session, settings=settings)
     collaboration = session.exec(select(Collaboration)).one()
     dashboard = build_dashboard(
@@ -35,11 +37,16 @@ def test_the_demo_tells_its_four_round_story(session: Session, settings: Setting
     )
     province = next(p for p in dashboard.parties if p.name == "Provincie Utrecht")
     rijnland = next(p for p in dashboard.parties if p.name == "Wegenbouw Rijnland")
+    closed, still_open = dashboard.rounds[:4], dashboard.rounds[4]
     zones = {
-        party.name: [dashboard.position(party.id, r.id).zone for r in dashboard.rounds]  # type: ignore[union-attr]
+        party.name: [dashboard.position(party.id, r.id).zone for r in closed]  # type: ignore[union-attr]
         for party in (province, rijnland)
     }
-    assert len(dashboard.rounds) == 4 and len(dashboard.parties) == 4
+    assert len(dashboard.rounds) == 5 and len(dashboard.parties) == 4
+    # Two answers per party so far: under the threshold of three, so nothing shows yet.
+    for party in dashboard.parties:
+        position = dashboard.position(party.id, still_open.id)
+        assert position is None or position.suppressed
     assert zones["Provincie Utrecht"][0] == "distrust"
     assert zones["Provincie Utrecht"][-1] == "smart_trust"
     assert zones["Wegenbouw Rijnland"][0] == "blind_trust"

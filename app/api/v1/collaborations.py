@@ -13,12 +13,14 @@ from app.models.collaboration import (
     CollaborationCreate,
     CollaborationPublic,
     CollaborationUpdate,
+    ParticipantBatch,
+    ParticipantBatchPublic,
     ParticipantCreate,
     ParticipantPublic,
     PartyCreate,
     PartyPublic,
 )
-from app.services.setup import collaborations
+from app.services.setup import collaborations, participant_batch
 
 router = APIRouter(tags=["collaborations"], responses=problem_responses(401, 403, 429))
 
@@ -182,6 +184,45 @@ def create_participant(
             session, organisation_id=principal.organisation_id, party_id=party_id, data=data
         )
     )
+
+
+@router.post(
+    "/parties/{party_id}/participants:batch",
+    status_code=201,
+    response_model=ParticipantBatchPublic,
+    responses={
+        **CREATE_ERRORS,
+        **examples.json_example(201, {"created": 1, "items": [examples.PARTICIPANT]}),
+    },
+    summary="Add many participants at once",
+)
+def create_participants_batch(
+    party_id: PartyId,
+    data: Annotated[
+        ParticipantBatch,
+        Body(openapi_examples={"two": {"value": examples.PARTICIPANT_BATCH}}),
+    ],
+    principal: WriterDep,
+    idempotency: IdempotencyDep,
+) -> Any:
+    """Up to 5,000 participants in one request, all or nothing. Invalid fields give 422 and
+    clashes of `external_ref` with existing participants 409, both with one `invalid_params`
+    entry per row (`participants.<index>.<field>`); nothing is added then. Send an
+    `Idempotency-Key` so that a retry after a lost answer does not add them twice."""
+    return idempotency.respond(
+        lambda session: _batch_created(
+            participant_batch.add_participants(
+                session,
+                organisation_id=principal.organisation_id,
+                party_id=party_id,
+                rows=data.participants,
+            )
+        )
+    )
+
+
+def _batch_created(participants: list[Any]) -> dict[str, Any]:
+    return {"created": len(participants), "items": participants}
 
 
 @router.get(

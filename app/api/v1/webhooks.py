@@ -17,9 +17,10 @@ from app.services.messaging import webhooks
 
 router = APIRouter(tags=["webhooks"], responses=problem_responses(401, 403, 429))
 
-CREATE_DESCRIPTION = """Deliver `response.submitted`, `round.closed` and/or `alert.raised` events
-to `url`. The response holds the signing `secret`, shown this once (a replay with the same
-`Idempotency-Key` shows it again).
+CREATE_DESCRIPTION = """Deliver `response.submitted`, `round.closed`, `alert.raised` and/or
+`agreement.changed` events to `url` (`agreement.changed` comes with `data.change`: `created` or
+`updated`, and the agreement's ids and status). The response holds the signing `secret`,
+shown this once (a replay with the same `Idempotency-Key` shows it again).
 
 Each delivery is a POST with a JSON body `{id, event, occurred_at, data}` and the headers
 `Trustmeter-Event`, `Trustmeter-Delivery` (stable across retries), `Trustmeter-Timestamp`

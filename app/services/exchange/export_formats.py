@@ -73,6 +73,7 @@ AGGREGATE_COLUMNS = [
 ]
 NUMERIC = frozenset(
     {"round_number", "round_id", "party_id", "target_party_id", "value", "n", "mean", "suppressed"}
+    | {"response_rate", "ci_low", "ci_high", "change", "change_ci_low", "change_ci_high"}
 )
 SUPPRESSED_LABELS: dict[str, dict[int | float, str]] = {
     "nl": {0: "getoond", 1: "niet getoond"},
@@ -93,7 +94,8 @@ class Table:
     columns: list[str]
     rows: list[dict[str, Any]]
     labels: dict[str, str]
-    value_labels: dict[str, dict[int | float, str]] = field(default_factory=dict)
+    value_labels: dict[str, dict[Any, str]] = field(default_factory=dict)
+    language: str = "en"
 
 
 def safe_cell(value: Any) -> Any:
@@ -122,37 +124,100 @@ def individual(
     rows: list[dict[str, Any]], definitions: list[QuestionnaireDefinition], language: str
 ) -> Table:
     """Answer rows; `value` carries the anchors of the latest round's questionnaire."""
-    value_labels: dict[str, dict[int | float, str]] = {"round_number": _round_labels(rows)}
+    value_labels: dict[str, dict[Any, str]] = {"round_number": _round_labels(rows)}
     if definitions:
         anchors = definitions[-1].anchors
         value_labels["value"] = {a.value: a.label.get(language) for a in anchors}
-    return Table(INDIVIDUAL_COLUMNS, rows, _labels(INDIVIDUAL_COLUMNS, language), value_labels)
+    return Table(
+        INDIVIDUAL_COLUMNS, rows, _labels(INDIVIDUAL_COLUMNS, language), value_labels, language
+    )
 
 
 def aggregate(rows: list[dict[str, Any]], language: str) -> Table:
-    value_labels: dict[str, dict[int | float, str]] = {
+    value_labels: dict[str, dict[Any, str]] = {
         "round_number": _round_labels(rows),
         "suppressed": dict(SUPPRESSED_LABELS.get(language, SUPPRESSED_LABELS["en"])),
     }
-    return Table(AGGREGATE_COLUMNS, rows, _labels(AGGREGATE_COLUMNS, language), value_labels)
+    return Table(
+        AGGREGATE_COLUMNS, rows, _labels(AGGREGATE_COLUMNS, language), value_labels, language
+    )
 
 
 def _round_labels(rows: list[dict[str, Any]]) -> dict[int | float, str]:
     return {row["round_number"]: row["round"] for row in rows}
 
 
-def write(table: Table, format: str) -> tuple[bytes, str]:
-    writers = {"csv": _csv, "xlsx": _xlsx, "sav": _sav}
+@dataclass(frozen=True, slots=True)
+class CsvStyle:
+    """How a CSV is written: `labelled` puts the column labels and value labels in the
+    export's language instead of the variable names and codes; `bom` lets Excel see UTF-8."""
+
+    delimiter: str = ","
+    bom: bool = False
+    labelled: bool = False
+
+
+# Excel set to Dutch splits columns on ";" (the comma is its decimal separator).
+EXCEL = {"nl": CsvStyle(";", bom=True, labelled=True), "en": CsvStyle(",", bom=True, labelled=True)}
+# Columns whose codes a labelled CSV shows as their label (the rest keep their numbers).
+LABELLED_VALUES = frozenset({"suppressed", "phase"})
+PHASES = {
+    "nl": {
+        "preparation": "voorbereiding",
+        "tender": "aanbesteding",
+        "execution": "uitvoering",
+        "evaluation": "evaluatie",
+        "other": "anders",
+    },
+    "en": {p: p for p in ("preparation", "tender", "execution", "evaluation", "other")},
+}
+
+
+def csv_style_for(language: str | None, delimiter: str | None) -> CsvStyle:
+    """Neither given: the plain CSV for programs. Else a labelled CSV with BOM for people; its
+    delimiter follows the language (";" for Dutch) unless named."""
+    if language is None and delimiter is None:
+        return CsvStyle()
+    chosen = EXCEL.get(language or "en", EXCEL["en"])
+    if delimiter is not None:
+        chosen = CsvStyle(";" if delimiter == "semicolon" else ",", bom=True, labelled=True)
+    return chosen
+
+
+def write(table: Table, format: str, *, csv_style: CsvStyle | None = None) -> tuple[bytes, str]:
+    if format == "csv":
+        return _csv(table, csv_style or CsvStyle()), MEDIA_TYPES["csv"]
+    writers = {"xlsx": _xlsx, "sav": _sav}
     return writers[format](table), MEDIA_TYPES[format]
 
 
-def _csv(table: Table) -> bytes:
+def _csv(table: Table, style: CsvStyle) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(c) for c in table.columns])
+    writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
+    header = [table.labels[c] for c in table.columns] if style.labelled else table.columns
+    writer.writerow([safe_cell(name) for name in header])
     for row in table.rows:
-        writer.writerow(["" if row[c] is None else safe_cell(row[c]) for c in table.columns])
-    return buffer.getvalue().encode("utf-8")
+        writer.writerow([_cell(table, c, row[c], style.labelled) for c in table.columns])
+    return ("\ufeff" if style.bom else "").encode() + buffer.getvalue().encode("utf-8")
+
+
+def _cell(table: Table, column: str, value: Any, labelled: bool) -> Any:
+    if value is None:
+        return ""
+    value = safe_cell(value)
+    if labelled and column == "phase":  # a text column: SPSS keeps no labels for it
+        return safe_cell(PHASES.get(table.language, PHASES["en"]).get(value, value))
+    if labelled and column in LABELLED_VALUES:
+        return safe_cell(table.value_labels.get(column, {}).get(value, value))
+    if labelled and isinstance(value, float):
+        return _decimal(value, table.language)
+    return value
+
+
+def _decimal(value: float, language: str) -> str:
+    """Dutch spreadsheets read 58,3; English ones 58.3."""
+    text = f"{value:.6g}" if abs(value) < 1e15 else repr(value)
+    return text.replace(".", ",") if language == "nl" else text
 
 
 def _xlsx(table: Table) -> bytes:

@@ -18,7 +18,7 @@ from app.models import Collaboration, Participant, Party, Response, Round
 from app.scoring import PairAggregate, QuestionnaireDefinition, Summary
 from app.services.access.lookups import get_collaboration
 from app.services.exchange import export_formats
-from app.services.exchange.export_formats import Table
+from app.services.exchange.export_formats import CsvStyle, Table
 from app.services.privacy import audit
 from app.services.results import results
 from app.services.setup import questionnaires
@@ -41,18 +41,23 @@ def export_collaboration(
     organisation_id: int,
     collaboration_id: int,
     format: ExportFormat,
+    language: str | None = None,
+    csv_style: CsvStyle | None = None,
     api_key_id: int | None = None,
     user_id: int | None = None,
 ) -> ExportFile:
+    """`language` (default: the collaboration's) labels columns and values; a CSV for people
+    (`csv_style`, e.g. EXCEL["nl"]) carries those labels instead of the variable names."""
     collaboration = get_collaboration(
         session, organisation_id=organisation_id, collaboration_id=collaboration_id
     )
+    language = language or collaboration.language
     rounds = results.measured_rounds(session, collaboration_id=collaboration_id)
     if collaboration.identified_mode:
-        table = _individual_table(session, collaboration, rounds)
+        table = _individual_table(session, collaboration, rounds, language)
     else:
-        table = _aggregate_table(session, collaboration, rounds)
-    content, media_type = export_formats.write(table, format)
+        table = _aggregate_table(session, collaboration, rounds, language)
+    content, media_type = export_formats.write(table, format, csv_style=csv_style)
     mode: Literal["individual", "aggregate"] = (
         "individual" if collaboration.identified_mode else "aggregate"
     )
@@ -82,8 +87,9 @@ def _round_fields(number: int, round_: Round) -> dict[str, Any]:
     }
 
 
-def _individual_table(session: Session, collaboration: Collaboration, rounds: list[Round]) -> Table:
-    language = collaboration.language
+def _individual_table(
+    session: Session, collaboration: Collaboration, rounds: list[Round], language: str
+) -> Table:
     names = _party_names(session, collaboration.id)
     by_id = {r.id: (number, r) for number, r in enumerate(rounds, start=1)}
     query = (
@@ -130,7 +136,9 @@ def _definitions(session: Session, rounds: list[Round]) -> list[QuestionnaireDef
     return [questionnaires.definition_by_id(session, r.questionnaire_id) for r in rounds]
 
 
-def _aggregate_table(session: Session, collaboration: Collaboration, rounds: list[Round]) -> Table:
+def _aggregate_table(
+    session: Session, collaboration: Collaboration, rounds: list[Round], language: str
+) -> Table:
     names = _party_names(session, collaboration.id)
     found = results.results_for_rounds(session, collaboration=collaboration, rounds=rounds)
     item_values = _item_values(session, [r.id for r in rounds if r.id is not None])
@@ -149,7 +157,7 @@ def _aggregate_table(session: Session, collaboration: Collaboration, rounds: lis
                 }
                 values = item_values[(result.round.id, pair.truster, pair.target)]
                 rows.extend(_pair_rows(base, pair, definition, values, k))
-    return export_formats.aggregate(rows, collaboration.language)
+    return export_formats.aggregate(rows, language)
 
 
 def _pair_rows(

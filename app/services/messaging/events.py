@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from app.models import JobKind, OutboxJob, Webhook, utcnow
 
-EVENTS = ("response.submitted", "round.closed", "alert.raised")
+EVENTS = ("response.submitted", "round.closed", "alert.raised", "agreement.changed")
 
 
 def emit(session: Session, *, organisation_id: int, event: str, data: dict[str, Any]) -> int:

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 from sqlmodel import Session
 
 from app.config import Settings
-from app.infra import smtp
+from app.infra import mail_catcher, smtp
 from app.models import Collaboration, Invitation, JobKind, OutboxJob, Participant, Round
 from app.services.messaging import mail_render
 from app.services.messaging.delivery import DeliveryAbandoned
@@ -106,6 +106,11 @@ def deliver_email(
     except (ValueError, TypeError, UnicodeError) as exc:
         # The same data builds the same broken message on every try: give up now, visibly.
         raise DeliveryAbandoned(f"the message cannot be built ({type(exc).__name__})") from exc
+    if settings.catches_mail:
+        mail_catcher.keep(
+            session, organisation_id=job.organisation_id, message=message, link=context.url
+        )
+        return
     smtp.send_message(message, smtp_url=settings.smtp_url, on_accepted=on_accepted)
 
 

@@ -8,9 +8,11 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.services.exchange import exports
+from app.services.exchange.export_formats import csv_style_for
+from app.services.exchange.results_export import export_results
 from app.services.identity.auth import Principal
 from app.services.privacy import audit
-from app.services.results import alerts
+from app.services.results import agreement_outcomes, alerts
 from app.services.results import dashboard as dashboard_service
 from app.services.results.dashboard import Dashboard, build_dashboard
 from app.web.charts import Translate, matrix_figure
@@ -133,6 +135,9 @@ def _dashboard_page(
         "pair": pair,
         "charts": charts,
         "plotly": _plotly(),
+        "agreements": agreement_outcomes.agreements_of_collaboration(
+            session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
+        ),
     }
     return page(request, "coach/dashboard.html", principal, context)
 
@@ -194,13 +199,18 @@ def export(
     collaboration_id: PathId,
     principal: PrincipalDep,
     session: SessionDep,
-    format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
+    format: Annotated[Literal["csv", "xlsx", "sav"], Query()] = "csv",
+    content: Annotated[Literal["answers", "results"], Query()] = "answers",
 ) -> Response:
-    exported = exports.export_collaboration(
+    # In the coach's language; a CSV Excel opens in columns (";" and a BOM for Dutch).
+    export = exports.export_collaboration if content == "answers" else export_results
+    exported = export(
         session,
         organisation_id=principal.organisation_id,
         collaboration_id=collaboration_id,
         format=format,
+        language=principal.language,
+        csv_style=csv_style_for(principal.language, None),
         user_id=principal.user_id,
     )
     return Response(

@@ -8,13 +8,25 @@ from app.web.coach import (
     collaborations,
     dashboard,
     links,
+    mail,
     participants,
     parties,
     rounds,
     signin,
 )
 
-ROUTERS = (signin, collaborations, parties, participants, rounds, links, dashboard, admin, assets)
+ROUTERS = (
+    signin,
+    collaborations,
+    parties,
+    participants,
+    rounds,
+    links,
+    dashboard,
+    admin,
+    mail,
+    assets,
+)
 
 
 def install_coach(app: FastAPI) -> None:

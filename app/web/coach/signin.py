@@ -1,4 +1,4 @@
-"""/login and /logout, and the coach's interface language."""
+"""/, /login and /logout, and the coach's interface language."""
 
 import secrets
 from typing import Annotated
@@ -72,6 +72,13 @@ def _login_page(
         path="/login",
     )
     return page
+
+
+@router.get("/")
+def home(session: SessionDep, token: Annotated[str | None, Depends(session_token)]) -> Response:
+    """The address the README gives: a signed-in coach's collaborations, or the sign-in page."""
+    signed_in = auth.authenticate(session, token=token) is not None
+    return RedirectResponse("/coach" if signed_in else "/login", status_code=303)
 
 
 @router.get("/login")

@@ -121,8 +121,12 @@ def test_a_collaboration_without_rounds_explains_the_empty_dashboard(
 def test_the_printable_report_has_print_styles_and_the_rounds_tables(
     demo_coach: Browser, session: Session
 ) -> None:
-    page = demo_coach.get(f"/coach/collaborations/{_collaboration_id(session)}/report")
-    assert page.status_code == 200
+    cid = _collaboration_id(session)
+    page = demo_coach.get(f"/coach/collaborations/{cid}/report")
+    assert page.status_code == 200  # the demo's newest round is the open one
+    assert "Rapport van de ronde: Evaluatie eerste jaar" in page.text
+    fourth = sorted(r.id for r in session.exec(select(demo.Round)))[3]
+    page = demo_coach.get(f"/coach/collaborations/{cid}/report?round={fourth}")
     assert "Rapport van de ronde: Halverwege uitvoering" in page.text
     assert "data-print" in page.text and "coach.css" in page.text
     css = demo_coach.client.get("/static/css/coach.css").text
@@ -134,6 +138,7 @@ def test_the_printable_report_has_print_styles_and_the_rounds_tables(
     [
         ("csv", "text/csv"),
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("sav", "application/x-spss-sav"),
     ],
 )
 def test_exports_are_downloads_and_audited(
@@ -205,3 +210,29 @@ def test_dashboards_asked_for_at_the_same_time_are_all_served(
         pages = list(pool.map(lambda _: demo_coach.get(url), range(4)))
     assert [page.status_code for page in pages] == [200] * 4
     assert all(charts_of(page.text) == charts_of(alone.text) for page in pages)
+
+
+def test_the_dashboard_offers_csv_excel_and_spss(demo_coach: Browser, session: Session) -> None:
+    page = demo_coach.get(f"/coach/collaborations/{_collaboration_id(session)}/dashboard").text
+    for fmt, label in (("csv", "Exporteren als CSV"), ("sav", "SPSS exporteren")):
+        assert f"/export?format={fmt}" in page and label in page
+
+
+def test_a_dutch_coachs_csv_opens_in_columns_in_dutch_excel(
+    demo_coach: Browser, session: Session
+) -> None:
+    import csv
+    import io
+
+    answer = demo_coach.get(f"/coach/collaborations/{_collaboration_id(session)}/export")
+    assert answer.content.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8
+    text = answer.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), dialect=csv.excel, delimiter=";"))
+    assert rows and "Meetronde" in rows[0] and "Fase van de samenwerking" in rows[0]
+    phases = {row["Fase van de samenwerking"] for row in rows}
+    assert phases <= {"voorbereiding", "aanbesteding", "uitvoering", "evaluatie", "anders"}
+    hidden = next(k for k in rows[0] if k.startswith("Niet getoond"))
+    assert {row[hidden] for row in rows} <= {"getoond", "niet getoond"}
+    means = [row["Gemiddelde (schalen 0-100, items zoals beantwoord)"] for row in rows]
+    shown = [m for m in means if m]
+    assert shown and all("." not in m for m in shown) and any("," in m for m in shown)

@@ -1,0 +1,1 @@
+"""The action loop: agreements made after a round, their follow-up, and the coach's notes."""

@@ -1,0 +1,126 @@
+"""The follow-up question in the checking round: "was the agreement kept?", asked after the trust
+items to the partners of the parties involved. Stored apart from the responses, so it never
+changes a trust scale's score."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.errors import FieldProblem, InvalidSubmission
+from app.infra.messages import N_
+from app.infra.unit_of_work import unit_of_work
+from app.models import Agreement, AgreementCheck, AgreementStatus, Party, utcnow
+from app.scoring.agreements import VERDICT_MAX, VERDICT_MIN
+from app.services.answering import responses
+from app.services.answering.responses import InvitationContext
+
+FIELD_PREFIX = "a-"
+DONT_KNOW = "dk"
+FORM_FIELD = ""  # a problem with the form as a whole
+OUT_OF_SCALE = N_('Choose one of the answers from %(min)s to %(max)s, or "Don\'t know".')
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpItem:
+    agreement_id: int
+    title: str
+    description: str
+    committing: list[str]
+    target: str | None
+    chosen: str | None  # the option value saved before
+
+
+def agreements_to_check(session: Session, context: InvitationContext) -> list[Agreement]:
+    """The agreements this partner is asked about: checked in this round, not dropped, and
+    made by their party or about it."""
+    party_id = context.invitation.party_id
+    query = (
+        select(Agreement)
+        .where(Agreement.check_round_id == context.round.id)
+        .where(Agreement.status != AgreementStatus.DROPPED)
+        .order_by(col(Agreement.id))
+    )
+    return [
+        agreement
+        for agreement in session.exec(query)
+        if party_id in agreement.committing_party_ids or party_id == agreement.target_party_id
+    ]
+
+
+def follow_up_items(session: Session, context: InvitationContext) -> list[FollowUpItem]:
+    agreements = agreements_to_check(session, context)
+    if not agreements:
+        return []
+    names = {
+        party.id: party.name
+        for party in session.exec(
+            select(Party).where(Party.collaboration_id == context.collaboration.id)
+        )
+    }
+    saved = _saved(session, context)
+    return [
+        FollowUpItem(
+            agreement_id=a.id or 0,
+            title=a.title,
+            description=a.description,
+            committing=[names.get(p, "") for p in a.committing_party_ids],
+            target=names.get(a.target_party_id) if a.target_party_id else None,
+            chosen=_option(saved[a.id]) if a.id in saved else None,
+        )
+        for a in agreements
+    ]
+
+
+def _saved(session: Session, context: InvitationContext) -> dict[int, int | None]:
+    query = select(AgreementCheck).where(AgreementCheck.invitation_id == context.invitation.id)
+    return {check.agreement_id: check.value for check in session.exec(query)}
+
+
+def _option(value: int | None) -> str:
+    return DONT_KNOW if value is None else str(value)
+
+
+def parse_follow_up(
+    agreements: Sequence[Agreement], fields: Sequence[tuple[str, str]]
+) -> dict[int, int | None]:
+    """The answers a follow-up form carries; problems name the agreement (`a-<id>`)."""
+    asked = {a.id for a in agreements}
+    answers: dict[int, int | None] = {}
+    problems: list[FieldProblem] = []
+    for name, raw in fields:
+        key = name.removeprefix(FIELD_PREFIX)
+        if not (name.startswith(FIELD_PREFIX) and key.isdigit() and int(key) in asked):
+            problems.append(FieldProblem(FORM_FIELD, N_("The form contained an unknown field.")))
+            continue
+        if int(key) in answers:
+            problems.append(FieldProblem(name, N_("Choose only one answer.")))
+        elif raw == DONT_KNOW:
+            answers[int(key)] = None
+        elif raw.isascii() and raw.isdigit() and VERDICT_MIN <= int(raw) <= VERDICT_MAX:
+            answers[int(key)] = int(raw)
+        else:
+            problems.append(FieldProblem(name, OUT_OF_SCALE))
+    if problems:
+        raise InvalidSubmission("Some follow-up answers could not be accepted.", problems=problems)
+    return answers
+
+
+def save_follow_up(session: Session, *, token: str, fields: Sequence[tuple[str, str]]) -> None:
+    """Save this partner's follow-up answers (all or nothing) before they submit."""
+    with unit_of_work(session):
+        context = responses.load_invitation(session, token=token, for_update=True)
+        responses.ensure_accepting(context, now=utcnow())
+        answers = parse_follow_up(agreements_to_check(session, context), fields)
+        existing = {
+            check.agreement_id: check
+            for check in session.exec(
+                select(AgreementCheck).where(AgreementCheck.invitation_id == context.invitation.id)
+            )
+        }
+        for agreement_id, value in answers.items():
+            check = existing.get(agreement_id) or AgreementCheck(
+                agreement_id=agreement_id, invitation_id=context.invitation.id or 0
+            )
+            check.value = value
+            session.add(check)

@@ -1,0 +1,188 @@
+"""Share links: only the chosen sections, no suppressed group, revocation and expiry said plainly,
+bad input refused with problem details naming the field."""
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.models import Share, utcnow
+from app.security import hash_token
+from app.services.setup import questionnaires
+from tests.api.conftest import Caller
+from tests.api.test_agreements_loop import answer_everything, submit
+from tests.factories import make_open_collaboration
+
+
+def _measured(api: TestClient, session: Session, settings: Settings, caller: Caller) -> dict:
+    """Three parties; "Adviseur Klein" has one respondent, fewer than k = 3."""
+    opened = make_open_collaboration(
+        session,
+        settings=settings,
+        organisation_id=caller.organisation_id,
+        party_names=("Gemeente Utrecht", "Aannemer BV"),
+    )
+    items = questionnaires.definition_by_id(session, opened.round.questionnaire_id).item_ids
+    for item in opened.invitations:
+        assert item.token is not None
+        answer_everything(
+            api, caller.headers, item.token, item.invitation.target_party_ids, items, 4
+        )
+        submit(api, caller.headers, item.token)
+    return {"round_id": opened.round.id, "opened": opened}
+
+
+def test_the_share_page_shows_exactly_the_chosen_sections(
+    api: TestClient, client: TestClient, session: Session, settings: Settings, caller: Caller
+) -> None:
+    world = _measured(api, session, settings, caller)
+    made = api.post(
+        f"/rounds/{world['round_id']}/shares",
+        headers=caller.headers,
+        json={"sections": ["mirror", "agreements"]},
+    )
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert body["url"].endswith(f"/r/{body['token']}")
+    session.rollback()  # see what the request committed
+    stored = session.exec(select(Share).where(Share.id == body["id"])).one()
+    assert stored.token_hash == hash_token(body["token"]) and body["token"] not in stored.token_hash
+    page = client.get(f"/r/{body['token']}")
+    assert page.status_code == 200
+    assert "mirror-heading" in page.text and "agreements-heading" in page.text
+    assert "matrix-heading" not in page.text and "changes-heading" not in page.text
+    assert "Gemeente Utrecht" in page.text
+    for person in world["opened"].parties:
+        assert f"{person.name} 1" not in page.text  # participants' names never appear
+    english = client.get(f"/r/{body['token']}?lang=en")
+    assert "The mirror" in english.text
+
+
+def test_a_group_under_k_is_hidden_on_the_share_page(
+    api: TestClient, client: TestClient, session: Session, settings: Settings, caller: Caller
+) -> None:
+    opened = make_open_collaboration(
+        session,
+        settings=settings,
+        organisation_id=caller.organisation_id,
+        party_names=("Gemeente Utrecht", "Aannemer BV"),
+        participants_per_party=3,
+    )
+    items = questionnaires.definition_by_id(session, opened.round.questionnaire_id).item_ids
+    # Only two of the contractor's three partners answer: fewer than k = 3.
+    contractor = opened.parties[1]
+    for item in opened.invitations:
+        assert item.token is not None
+        if (
+            item.invitation.party_id == contractor.id
+            and item.token in opened.tokens_of(contractor)[2:]
+        ):
+            continue
+        answer_everything(
+            api, caller.headers, item.token, item.invitation.target_party_ids, items, 2
+        )
+        submit(api, caller.headers, item.token)
+    token = api.post(
+        f"/rounds/{opened.round.id}/shares",
+        headers=caller.headers,
+        json={"sections": ["matrix", "mirror"]},
+    ).json()["token"]
+    page = client.get(f"/r/{token}").text
+    assert "fewer than 3 answers" in page or "minder dan 3 antwoorden" in page
+    scores = api.get(f"/rounds/{opened.round.id}/scores", headers=caller.headers).json()
+    hidden = [p for p in scores["parties"] if p["suppressed"]]
+    # Hidden on the share page exactly as in the API (complementary suppression included).
+    assert contractor.id in [p["party_id"] for p in hidden]
+    assert page.count("fewer than 3 answers") + page.count("minder dan 3 antwoorden") >= len(hidden)
+
+
+def test_a_revoked_or_expired_link_says_so(
+    api: TestClient, client: TestClient, session: Session, settings: Settings, caller: Caller
+) -> None:
+    world = _measured(api, session, settings, caller)
+    later = (utcnow() + timedelta(days=1)).isoformat()
+    made = api.post(
+        f"/rounds/{world['round_id']}/shares",
+        headers=caller.headers,
+        json={"sections": ["matrix"], "expires_at": later},
+    ).json()
+    assert client.get(f"/r/{made['token']}").status_code == 200
+    assert api.delete(f"/shares/{made['id']}", headers=caller.headers).status_code == 200
+    gone = client.get(f"/r/{made['token']}?lang=en")
+    assert gone.status_code == 410 and "withdrawn" in gone.text
+    assert api.delete(f"/shares/{made['id']}", headers=caller.headers).status_code == 200
+    other = api.post(
+        f"/rounds/{world['round_id']}/shares", headers=caller.headers, json={"sections": ["matrix"]}
+    ).json()
+    session.rollback()
+    share = session.get(Share, other["id"])
+    assert share is not None
+    share.expires_at = utcnow() - timedelta(minutes=1)
+    session.add(share)
+    session.commit()
+    expired = client.get(f"/r/{other['token']}?lang=en")
+    assert expired.status_code == 410 and "expired" in expired.text
+    unknown = client.get("/r/" + "x" * 32)
+    assert unknown.status_code == 404
+
+
+def test_bad_share_and_agreement_input_is_refused_with_problem_details(
+    api: TestClient, session: Session, settings: Settings, caller: Caller
+) -> None:
+    world = _measured(api, session, settings, caller)
+    opened = world["opened"]
+    h = caller.headers
+    cases = [
+        (f"/rounds/{world['round_id']}/shares", {"sections": []}, "sections"),
+        (f"/rounds/{world['round_id']}/shares", {"sections": ["matrix", "matrix"]}, "sections"),
+        (f"/rounds/{world['round_id']}/shares", {"sections": ["secrets"]}, "sections"),
+        (
+            f"/rounds/{world['round_id']}/shares",
+            {"sections": ["matrix"], "expires_at": "2020-01-01T00:00:00Z"},
+            "expires_at",
+        ),
+        (
+            f"/collaborations/{opened.collaboration.id}/agreements",
+            {"title": "x", "committing_party_ids": [999999], "round_id": world["round_id"]},
+            "committing_party_ids",
+        ),
+        (
+            f"/collaborations/{opened.collaboration.id}/agreements",
+            {
+                "title": "x",
+                "committing_party_ids": [opened.parties[0].id],
+                "round_id": world["round_id"],
+                "area": "nonsense",
+            },
+            "area",
+        ),
+        (
+            f"/collaborations/{opened.collaboration.id}/agreements",
+            {
+                "title": "x",
+                "committing_party_ids": [opened.parties[0].id],
+                "target_party_id": opened.parties[0].id,
+                "round_id": world["round_id"],
+            },
+            "target_party_id",
+        ),
+        (
+            f"/collaborations/{opened.collaboration.id}/agreements",
+            {
+                "title": "x",
+                "committing_party_ids": [opened.parties[0].id],
+                "round_id": world["round_id"],
+                "check_round_id": world["round_id"],
+            },
+            "check_round_id",
+        ),
+    ]
+    for path, body, field in cases:
+        refused = api.post(path, headers=h, json=body)
+        assert refused.status_code == 422, (body, refused.text)
+        assert refused.headers["content-type"] == "application/problem+json"
+        fields = [p["name"] for p in refused.json()["invalid_params"]]
+        assert any(field in name for name in fields), (body, fields)
+    session.rollback()
+    assert session.exec(select(Share)).all() == []
