@@ -152,7 +152,12 @@ class PartyPublic(SQLModel):
 
 class ParticipantCreate(StrictInput):
     name: Line | None = PydField(default=None, max_length=200)
-    email: EmailStr | None = None
+    email: EmailStr | None = PydField(
+        default=None,
+        description="The address invitations go to. Beyond the `email` format, its domain must "
+        "be one mail can reach: special-use names (`.test`, `.example`, `.invalid`, `.local`, "
+        "`localhost`) are refused with 422, a rule the schema cannot express.",
+    )
     external_ref: Line | None = PydField(default=None, min_length=1, max_length=200)
     language: Language | None = None
 

@@ -99,6 +99,10 @@ DOMAIN_VALIDATED = {
     # A bracketed IP literal must be a real address and a host at most 253 characters: the
     # URL pattern cannot say so (the operation's description does).
     "POST /webhooks",
+    # E-mail addresses at special-use domains (.test, .local…) fit `format: email` but cannot
+    # receive mail, so they are refused (the field's description says so).
+    "POST /parties/{party_id}/participants",
+    "POST /parties/{party_id}/participants:batch",
 }
 RANDOM_RUNS = 2  # random runs on top of the fixed one: more cases, each CI run a new sample
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
