@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     # connection is closed after `keep_alive_seconds`.
     header_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     keep_alive_seconds: float = Field(default=5.0, gt=0, le=300)
+    # The headless Chromium that draws the PDF report's charts; empty: found on the PATH.
+    chromium_path: str | None = None
     log_json: bool | None = None  # None: readable lines in development, JSON elsewhere
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Development only: e-mails are kept in the database and shown at /coach/mail instead of

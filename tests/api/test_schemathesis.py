@@ -96,6 +96,10 @@ DOMAIN_VALIDATED = {
     "PATCH /agreements/{agreement_id}",
     # A share of a round that was opened, expiring in the future.
     "POST /rounds/{round_id}/shares",
+    # Other parties of the same collaboration, never the own party (tested in
+    # test_questionnaire_forms_api.py).
+    "PUT /participants/{participant_id}/targets",
+    "PUT /parties/{party_id}/targets",
     # A bracketed IP literal must be a real address and a host at most 253 characters: the
     # URL pattern cannot say so (the operation's description does).
     "POST /webhooks",
