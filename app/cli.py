@@ -90,6 +90,9 @@ def serve(
         "proxy_headers": True,
         "forwarded_allow_ips": settings.forwarded_allow_ips,
         "timeout_graceful_shutdown": 20,
+        # Idle and slow clients are cut off (see app.serving.HeadDeadlineProtocol).
+        "http": "app.serving:HeadDeadlineProtocol",
+        "timeout_keep_alive": settings.keep_alive_seconds,
     }
     serving.serve(options, workers=workers)
 

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     # Reverse proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses
     # or networks, "*" for any. Rate limits count per client address, so set this right.
     forwarded_allow_ips: str = "127.0.0.1"
+    # Slow or silent clients: a request's head (request line and headers) must arrive within
+    # this many seconds of the connection opening or the request starting; an idle kept-alive
+    # connection is closed after `keep_alive_seconds`.
+    header_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    keep_alive_seconds: float = Field(default=5.0, gt=0, le=300)
     # The headless Chromium that draws the PDF report's charts; empty: found on the PATH.
     chromium_path: str | None = None
     log_json: bool | None = None  # None: readable lines in development, JSON elsewhere

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.api.health import router as health_router
-from app.api.main import create_api
+from app.api.main import beyond_api, create_api
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.logging import configure_logging
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     install_api_docs(app, settings)
     app.mount("/api/v1", create_api(settings, engine))
+    app.include_router(beyond_api)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_web(app, settings)
     return app

@@ -8,8 +8,12 @@ worker binds the port with SO_REUSEPORT and the kernel spreads new connections e
 
 The supervisor is deliberately small: it starts the workers, replaces one that dies, and on
 SIGTERM or SIGINT passes the signal on and waits for them to finish their requests.
+
+Slow clients: uvicorn closes an idle kept-alive connection, but not one that never sends a
+request or sends its headers a byte at a time; `HeadDeadlineProtocol` closes those.
 """
 
+import asyncio
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -26,6 +30,9 @@ from types import FrameType
 from typing import Any
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from app.config import get_settings
 
 logger = logging.getLogger("trustmeter.serving")
 
@@ -42,6 +49,48 @@ def listening_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     return sock
+
+
+class HeadDeadlineProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP protocol, plus a deadline for each request's head (line and headers).
+
+    The clock starts when the connection opens and when a request's first byte arrives, and
+    stops when its headers are complete: a few hundred silent or slowloris connections are
+    closed in seconds instead of holding a worker's connections for ever.
+    """
+
+    _head_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._start_head_deadline()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._start_head_deadline()
+
+    def on_headers_complete(self) -> None:
+        self._stop_head_deadline()
+        super().on_headers_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_deadline()
+        super().connection_lost(exc)
+
+    def _start_head_deadline(self) -> None:
+        if self._head_deadline is None:
+            seconds = get_settings().header_timeout_seconds
+            self._head_deadline = self.loop.call_later(seconds, self._head_too_late)
+
+    def _stop_head_deadline(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def _head_too_late(self) -> None:
+        self._head_deadline = None
+        if not self.transport.is_closing():
+            self.transport.close()
 
 
 def _worker(options: dict[str, Any], started: EventType) -> None:

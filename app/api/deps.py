@@ -1,6 +1,5 @@
 """Annotated dependencies for the API: session, the calling API key, pagination."""
 
-import json
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from app.config import Settings
 from app.db import new_session, session_scope
 from app.errors import FieldProblem, InvalidInput, PermissionDenied
+from app.infra import json_body
 from app.services.identity import api_keys
 from app.services.identity.api_keys import ApiPrincipal
 
@@ -184,14 +184,24 @@ def _nul_paths(value: Any, path: str = "") -> Iterator[str]:
 
 
 async def refuse_nul_characters(request: Request) -> None:
-    """Text never holds NUL (PostgreSQL cannot store it): refuse it by name, up front."""
-    body = await request.body()
+    """Text never holds NUL (PostgreSQL cannot store it): refuse it by name, up front.
+
+    Only bodies FastAPI has read already (JSON models). A route that reads its body itself
+    (the import, up to 50 MB) checks it there, once it knows the caller may write.
+    """
+    route = request.scope.get("route")
+    if isinstance(route, APIRoute) and route.body_field is None:
+        return
+    refuse_nul_in(await request.body())
+
+
+def refuse_nul_in(body: bytes) -> None:
     if b"\\u0000" not in body:  # the only way JSON can carry a NUL
         return
     try:
-        paths = list(_nul_paths(json.loads(body)))
+        paths = list(_nul_paths(json_body.loads(body)))
     except ValueError:
-        return  # not JSON: the route reports that
+        return  # not JSON (or nested too deep): the route reports that
     if paths:
         raise InvalidInput(
             "Text may not contain NUL characters.",

@@ -1,10 +1,12 @@
 """Assemble the /api/v1 application: its routers, error handlers and OpenAPI document."""
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from app.api.deps import refuse_nul_characters, refuse_unknown_query_parameters
 from app.api.errors import install_api_error_handlers
+from app.api.problems import problem_response
 from app.api.v1 import (
     agreements,
     cadence,
@@ -82,3 +84,17 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     for module in (*routers, agreements, shares, cadence, participants, webhooks):
         api.include_router(module.router)
     return api
+
+
+# Everything under /api that the mounted API does not own (/api, /api/v2, /api/v1;x…): an API
+# client gets problem details there too, never the HTML page meant for people.
+beyond_api = APIRouter(include_in_schema=False)
+
+
+@beyond_api.api_route(
+    "/api{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+)
+def api_path_not_found(request: Request, rest: str) -> JSONResponse:
+    return problem_response(
+        404, "Not Found", "There is nothing at this path; the API lives under /api/v1/."
+    )

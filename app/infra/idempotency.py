@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.errors import Conflict, FieldProblem, InvalidInput
+from app.infra import json_body
 from app.infra.unit_of_work import in_unit_of_work, is_sqlite, unit_of_work
 from app.models import IdempotencyRecord, utcnow
 
@@ -49,7 +50,8 @@ def request_hash(method: str, path: str, body: bytes, *, content_type: str = "")
     canonical = body
     if "json" in content_type:
         try:
-            canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+            value = json_body.loads(body)
+            canonical = json.dumps(value, sort_keys=True, separators=(",", ":")).encode()
         except (ValueError, UnicodeDecodeError):
             canonical = body  # invalid JSON is refused later; hash the bytes meanwhile
     digest = hashlib.sha256(f"{method.upper()} {path}\n".encode())

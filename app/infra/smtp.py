@@ -1,7 +1,9 @@
 """Sending one e-mail message through the SMTP server named by TRUSTMETER_SMTP_URL."""
 
+import contextlib
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -47,8 +49,14 @@ def parse_smtp_url(url: str) -> SmtpTarget:
     )
 
 
-def send_message(message: EmailMessage, *, smtp_url: str) -> None:
-    """Hand the message to the server; raises OSError or smtplib.SMTPException on failure."""
+def send_message(
+    message: EmailMessage, *, smtp_url: str, on_accepted: Callable[[], None] | None = None
+) -> None:
+    """Hand the message to the server; raises OSError or smtplib.SMTPException on failure.
+
+    `on_accepted` runs as soon as the server has taken the message, before the connection is
+    closed: the sender records it while a failure to say goodbye can no longer undo that.
+    """
     target = parse_smtp_url(smtp_url)
     context = ssl.create_default_context()
     client: smtplib.SMTP
@@ -58,12 +66,19 @@ def send_message(message: EmailMessage, *, smtp_url: str) -> None:
         )
     else:
         client = smtplib.SMTP(target.host, target.port, timeout=SMTP_TIMEOUT_SECONDS)
-    with client:
+    try:
         if target.starttls:
             client.starttls(context=context)
         if target.username:
             client.login(target.username, target.password or "")
         client.send_message(message)
+        if on_accepted is not None:
+            on_accepted()
+    finally:
+        # The message is out (or refused) by now; a failed QUIT changes neither.
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            client.quit()
+        client.close()
 
 
 def describe_failure(exc: BaseException) -> str:

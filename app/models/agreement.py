@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
 from pydantic import Field as PydField
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from app.models.base import StrictInput, Timestamped, enum_field, json_field
+from app.models.base import Line, StrictInput, Text, Timestamped, enum_field, json_field
 
 
 class AgreementStatus(StrEnum):
@@ -69,8 +69,8 @@ CLEARABLE_AGREEMENT_FIELDS = frozenset({"area", "target_party_id", "check_round_
 
 
 class AgreementCreate(StrictInput):
-    title: StrictStr = PydField(min_length=1, max_length=200)
-    description: StrictStr = PydField(default="", max_length=4000)
+    title: Line = PydField(min_length=1, max_length=200)
+    description: Text = PydField(default="", max_length=4000)
     area: StrictStr | None = PydField(
         default=None,
         max_length=64,
@@ -106,8 +106,8 @@ def _null_only_where_clearable(schema: dict[str, Any]) -> None:
 class AgreementUpdate(StrictInput):
     model_config = ConfigDict(json_schema_extra=_null_only_where_clearable)
 
-    title: StrictStr | None = PydField(default=None, min_length=1, max_length=200)
-    description: StrictStr | None = PydField(default=None, max_length=4000)
+    title: Line | None = PydField(default=None, min_length=1, max_length=200)
+    description: Text | None = PydField(default=None, max_length=4000)
     area: StrictStr | None = PydField(default=None, max_length=64)
     committing_party_ids: list[Id] | None = PydField(
         default=None, min_length=1, max_length=50, json_schema_extra={"uniqueItems": True}

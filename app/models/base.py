@@ -1,10 +1,13 @@
 """Shared column types and helpers for all tables: aware UTC timestamps, JSON, naming convention."""
 
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr, model_validator
+from pydantic import Field as PydField
+from pydantic_core import PydanticCustomError
 from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
@@ -127,4 +130,44 @@ class StrictInput(StrictFields):
     @model_validator(mode="before")
     @classmethod
     def _json_numbers(cls, data: Any) -> Any:
-        return _integral(data)
+        try:
+            return _integral(data)
+        except RecursionError:
+            raise PydanticCustomError("too_deep", "the body is nested too deeply") from None
+
+
+# Control characters (C0, DEL, C1) and Unicode line/paragraph separators: invisible, they break
+# e-mail headers, CSV rows and spreadsheet files. A name is one line; a text may break lines.
+LINE_PATTERN = "^[^\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$"
+TEXT_PATTERN = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029]*$"
+_NOT_IN_LINE = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]")
+_NOT_IN_TEXT = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029]")
+
+
+def has_control_characters(value: str, *, multiline: bool = False) -> bool:
+    """True when `value` holds a character a name (or, multiline, a text) must not hold."""
+    return bool((_NOT_IN_TEXT if multiline else _NOT_IN_LINE).search(value))
+
+
+def _single_line(value: str) -> str:
+    if has_control_characters(value):
+        raise PydanticCustomError(
+            "control_characters", "must be one line, without line breaks or control characters"
+        )
+    return value
+
+
+def _text(value: str) -> str:
+    if has_control_characters(value, multiline=True):
+        raise PydanticCustomError("control_characters", "must not contain control characters")
+    return value
+
+
+# Names, labels, references: one line of visible text (the pattern documents the rule).
+Line = Annotated[
+    StrictStr, AfterValidator(_single_line), PydField(json_schema_extra={"pattern": LINE_PATTERN})
+]
+# Descriptions: line breaks and tabs allowed, other control characters not.
+Text = Annotated[
+    StrictStr, AfterValidator(_text), PydField(json_schema_extra={"pattern": TEXT_PATTERN})
+]

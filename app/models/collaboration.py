@@ -10,14 +10,13 @@ from pydantic import (
     StrictBool,
     StrictFloat,
     StrictInt,
-    StrictStr,
     StringConstraints,
 )
 from pydantic import Field as PydField
 from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
-from app.models.base import StrictInput, Timestamped, enum_field, timestamp
+from app.models.base import Line, StrictInput, Text, Timestamped, enum_field, timestamp
 
 
 class PartyKind(StrEnum):
@@ -82,8 +81,8 @@ Language = Annotated[str, StringConstraints(pattern="^(nl|en)$")]
 
 
 class CollaborationCreate(StrictInput):
-    name: StrictStr = PydField(min_length=1, max_length=200)
-    description: StrictStr = PydField(default="", max_length=4000)
+    name: Line = PydField(min_length=1, max_length=200)
+    description: Text = PydField(default="", max_length=4000)
     language: Language = "nl"
     anonymity_threshold: StrictInt = PydField(default=3, ge=2, le=50)
     propensity_cutoff: StrictFloat = PydField(default=50, gt=0, lt=100)
@@ -122,8 +121,8 @@ def _null_only_where_clearable(schema: dict[str, Any]) -> None:
 class CollaborationUpdate(StrictInput):
     model_config = ConfigDict(json_schema_extra=_null_only_where_clearable)
 
-    name: StrictStr | None = PydField(default=None, min_length=1, max_length=200)
-    description: StrictStr | None = PydField(default=None, max_length=4000)
+    name: Line | None = PydField(default=None, min_length=1, max_length=200)
+    description: Text | None = PydField(default=None, max_length=4000)
     language: Language | None = None
     anonymity_threshold: StrictInt | None = PydField(default=None, ge=2, le=50)
     propensity_cutoff: StrictFloat | None = PydField(default=None, gt=0, lt=100)
@@ -157,7 +156,7 @@ class CollaborationPublic(SQLModel):
 
 
 class PartyCreate(StrictInput):
-    name: StrictStr = PydField(min_length=1, max_length=200)
+    name: Line = PydField(min_length=1, max_length=200)
     kind: PartyKind = PartyKind.PARTNER
 
 
@@ -171,9 +170,14 @@ class PartyPublic(SQLModel):
 
 
 class ParticipantCreate(StrictInput):
-    name: StrictStr | None = PydField(default=None, max_length=200)
-    email: EmailStr | None = None
-    external_ref: StrictStr | None = PydField(default=None, min_length=1, max_length=200)
+    name: Line | None = PydField(default=None, max_length=200)
+    email: EmailStr | None = PydField(
+        default=None,
+        description="The address invitations go to. Beyond the `email` format, its domain must "
+        "be one mail can reach: special-use names (`.test`, `.example`, `.invalid`, `.local`, "
+        "`localhost`) are refused with 422, a rule the schema cannot express.",
+    )
+    external_ref: Line | None = PydField(default=None, min_length=1, max_length=200)
     language: Language | None = None
 
 

@@ -5,10 +5,10 @@ from enum import StrEnum
 from typing import Self
 
 from pydantic import Field as PydField
-from pydantic import StrictInt, StrictStr, field_validator, model_validator
+from pydantic import StrictInt, field_validator, model_validator
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from app.models.base import StrictInput, Timestamped, enum_field, json_field, timestamp
+from app.models.base import Line, StrictInput, Timestamped, enum_field, json_field, timestamp
 
 
 class Phase(StrEnum):
@@ -81,7 +81,7 @@ class Invitation(Timestamped, table=True):
 
 
 class RoundCreate(StrictInput):
-    label: StrictStr = PydField(min_length=1, max_length=200)
+    label: Line = PydField(min_length=1, max_length=200)
     questionnaire_id: StrictInt = PydField(ge=1, le=2_147_483_647)
     phase: Phase = Phase.OTHER
     opens_at: datetime | None = None

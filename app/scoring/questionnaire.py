@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Self
 
@@ -30,6 +31,8 @@ Role = Literal["propensity", "analysis", "area", "meta"]
 TargetKind = Literal["client", "contractor", "partner", "other"]
 
 _CONFIG = ConfigDict(strict=True, extra="forbid", frozen=True)
+# Texts may break lines; other control characters would break e-mails and exported files.
+_CONTROL = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029]")
 
 
 class LocalizedText(BaseModel):
@@ -45,6 +48,8 @@ class LocalizedText(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("translation is empty")
+        if _CONTROL.search(value):
+            raise ValueError("translation contains control characters")
         return value
 
     def get(self, language: str) -> str:

@@ -51,7 +51,10 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
-    return error_page(request, 422)
+    assert isinstance(exc, RequestValidationError)
+    # A path that names no possible record (an id beyond any the database holds) is not found.
+    in_path = all(error.get("loc", ("",))[0] == "path" for error in exc.errors())
+    return error_page(request, 404 if in_path else 422)
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:

@@ -29,6 +29,10 @@ def test_subscribing_returns_the_secret_once(api: TestClient, caller: Caller) ->
     [
         ({"url": "ftp://portal.example.org/x", "events": ["round.closed"]}, "url"),
         ({"url": "portal.example.org/x", "events": ["round.closed"]}, "url"),
+        ({"url": "http:///hooks", "events": ["round.closed"]}, "url"),
+        ({"url": "http://\\/hooks", "events": ["round.closed"]}, "url"),
+        ({"url": "https://portal.example.org:99999/x", "events": ["round.closed"]}, "url"),
+        ({"url": "https://[not:an:ip]/x", "events": ["round.closed"]}, "url"),
         ({"url": "https://portal.example.org/x", "events": []}, "events"),
         ({"url": "https://portal.example.org/x", "events": ["round.opened"]}, "events.0"),
         (

@@ -213,7 +213,7 @@ def test_webhook_jobs_go_to_the_webhooks_module(
 def test_a_failing_webhook_is_retried_like_an_email(
     session: Session, engine: Engine, settings: Settings
 ) -> None:
-    def failing(session: Session, job: OutboxJob, settings: Settings) -> None:
+    def failing(session: Session, job: OutboxJob, settings: Settings, accepted: object) -> None:
         raise ConnectionError("partner portal down")
 
     session.add(OutboxJob(organisation_id=make_organisation(session), kind=JobKind.WEBHOOK))

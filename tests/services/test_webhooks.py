@@ -152,7 +152,7 @@ def test_an_unreachable_receiver_raises_and_is_recorded(
     (job,) = _emit(session, created.webhook.organisation_id)
     with pytest.raises(webhooks.WebhookDeliveryFailed):
         webhooks.deliver_webhook(session, job=job, settings=settings)
-    assert _webhook(session, created.webhook.id).last_status == "error: ConnectError"
+    assert _webhook(session, created.webhook.id).last_status == "error: no answer"
 
 
 def test_a_deleted_webhook_is_skipped_and_nothing_is_sent(

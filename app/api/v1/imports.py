@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import HTTPException
 
 from app.api import examples
-from app.api.deps import RoundId, SettingsDep, WriterDep
+from app.api.deps import RoundId, SettingsDep, WriterDep, refuse_nul_in
 from app.api.idempotency import IdempotencyDep
 from app.api.problems import ImportProblem, problem_responses
 from app.api.schemas import inline_schema
@@ -21,9 +21,12 @@ DESCRIPTION = """For paper rounds and legacy data. Send either
 * **CSV** (`Content-Type: text/csv`), UTF-8, long format: one answer per line, `;` or `,`
   between fields, a header line naming the columns `external_ref` or `invitation_id` (or
   both), `target_party` (the party's id or exact name), `item_id` and `value` (empty for
-  "don't know"); or
+  "don't know"); the header line is at most 1,000 characters; or
 * **JSON** (`Content-Type: application/json`): `{"answers": [{...}, ...]}` with the same
-  fields.
+  fields, nested at most 32 levels deep.
+
+The body is read only after the API key is checked (a key with the `write` scope), so an
+unauthorised upload costs nothing but its 401 or 403.
 
 Every row is checked: unknown participant, unknown item, value out of range, wrong target
 (the participant's own party, a party outside the collaboration) and duplicate rows. By
@@ -52,8 +55,11 @@ OPENAPI_BODY = {
 }
 
 
-async def _body(request: Request) -> bytes:
-    return await request.body()
+async def _body(request: Request, principal: WriterDep) -> bytes:
+    """The body, read only once the caller's key is known to be a writer's (it may be 50 MB)."""
+    body = await request.body()
+    refuse_nul_in(body)
+    return body
 
 
 @router.post(

@@ -27,7 +27,12 @@ Each delivery is a POST with a JSON body `{id, event, occurred_at, data}` and th
 (Unix seconds) and `Trustmeter-Signature: v1=<hex>`, the HMAC-SHA256 of
 `"<timestamp>.<raw body>"` keyed with the webhook's secret. Compare it in constant time and
 refuse timestamps older than a few minutes. Answer 2xx within 5 seconds; anything else is
-retried with growing delays."""
+retried with growing delays.
+
+Rules the schema cannot express, answered 422 naming `url`: an IP literal must be a valid
+address and a host name at most 253 characters; in production the URL must use https and its
+host must not be (or resolve to) a loopback, private, link-local, multicast or reserved
+address."""
 
 
 def _create(

@@ -1,7 +1,13 @@
-"""Export tables and their files: CSV, Excel (.xlsx) and SPSS (.sav) with variable/value labels."""
+"""Export tables and their files: CSV, Excel (.xlsx) and SPSS (.sav) with variable/value labels.
+
+Every cell of every export passes `safe_cell`: text a spreadsheet would run as a formula gets a
+quote in front, and control characters a file format cannot hold are replaced, so whatever a
+name or label holds, the file is written and opens as plain text.
+"""
 
 import csv
 import io
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +81,14 @@ SUPPRESSED_LABELS: dict[str, dict[int | float, str]] = {
 }
 
 
+# Spreadsheets (Excel, LibreOffice, Google Sheets) run a cell that starts like a formula, also
+# after leading blanks and in the full-width forms some of them fold to ASCII.
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+# What XML 1.0 (so .xlsx) cannot hold: C0 controls except tab, line feed and carriage return.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+REPLACEMENT = "\ufffd"
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     columns: list[str]
@@ -82,6 +96,24 @@ class Table:
     labels: dict[str, str]
     value_labels: dict[str, dict[Any, str]] = field(default_factory=dict)
     language: str = "en"
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell every export format writes as inert data: numbers as they are, text neutralised."""
+    if isinstance(value, bool):
+        return int(value)
+    if not isinstance(value, str):
+        return value
+    text = UNWRITABLE.sub(REPLACEMENT, value)
+    stripped = text.lstrip(" \u00a0\u3000")
+    if stripped[:1] in FORMULA_STARTS:
+        return "'" + text
+    return text
+
+
+def plain_table(columns: list[str], rows: list[dict[str, Any]]) -> Table:
+    """A table without variable labels (a mail merge list): the labels are the column names."""
+    return Table(columns, rows, {c: c for c in columns})
 
 
 def _labels(columns: list[str], language: str) -> dict[str, str]:
@@ -159,14 +191,11 @@ def write(table: Table, format: str, *, csv_style: CsvStyle | None = None) -> tu
     return writers[format](table), MEDIA_TYPES[format]
 
 
-def _plain(value: Any) -> Any:
-    return int(value) if isinstance(value, bool) else value
-
-
 def _csv(table: Table, style: CsvStyle) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
-    writer.writerow([table.labels[c] for c in table.columns] if style.labelled else table.columns)
+    header = [table.labels[c] for c in table.columns] if style.labelled else table.columns
+    writer.writerow([safe_cell(name) for name in header])
     for row in table.rows:
         writer.writerow([_cell(table, c, row[c], style.labelled) for c in table.columns])
     return ("\ufeff" if style.bom else "").encode() + buffer.getvalue().encode("utf-8")
@@ -175,11 +204,11 @@ def _csv(table: Table, style: CsvStyle) -> bytes:
 def _cell(table: Table, column: str, value: Any, labelled: bool) -> Any:
     if value is None:
         return ""
-    value = _plain(value)
+    value = safe_cell(value)
     if labelled and column == "phase":  # a text column: SPSS keeps no labels for it
-        return PHASES.get(table.language, PHASES["en"]).get(value, value)
+        return safe_cell(PHASES.get(table.language, PHASES["en"]).get(value, value))
     if labelled and column in LABELLED_VALUES:
-        return table.value_labels.get(column, {}).get(value, value)
+        return safe_cell(table.value_labels.get(column, {}).get(value, value))
     if labelled and isinstance(value, float):
         return _decimal(value, table.language)
     return value
@@ -197,18 +226,31 @@ def _xlsx(table: Table) -> bytes:
 
     workbook = Workbook(write_only=True)
     data = workbook.create_sheet("data")
-    data.append(table.columns)
+    data.append(_xlsx_row(data, table.columns))
     for row in table.rows:
-        data.append([_plain(row[c]) for c in table.columns])
+        data.append(_xlsx_row(data, [row[c] for c in table.columns]))
     labels = workbook.create_sheet("labels")
     labels.append(["variable", "label", "value", "value label"])
     for column in table.columns:
-        labels.append([column, table.labels[column], None, None])
+        labels.append(_xlsx_row(labels, [column, table.labels[column], None, None]))
         for value, label in table.value_labels.get(column, {}).items():
-            labels.append([column, None, value, label])
+            labels.append(_xlsx_row(labels, [column, None, value, label]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_row(sheet: Any, values: list[Any]) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=safe_cell(value))
+        if isinstance(cell.value, str):
+            # openpyxl turns any text starting with "=" into a formula; text stays text here.
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
 
 
 def _sav(table: Table) -> bytes:
@@ -216,7 +258,7 @@ def _sav(table: Table) -> bytes:
     import pyreadstat
 
     frame = pd.DataFrame(
-        [[_plain(row[c]) for c in table.columns] for row in table.rows], columns=table.columns
+        [[safe_cell(row[c]) for c in table.columns] for row in table.rows], columns=table.columns
     )
     for column in table.columns:
         if column in NUMERIC:
@@ -229,6 +271,9 @@ def _sav(table: Table) -> bytes:
             frame,
             str(path),
             column_labels=dict[str, str | None](table.labels),
-            variable_value_labels=table.value_labels,
+            variable_value_labels={
+                column: {value: safe_cell(label) for value, label in labels.items()}
+                for column, labels in table.value_labels.items()
+            },
         )
         return path.read_bytes()

@@ -2,16 +2,18 @@
 
 import csv
 import io
-import json
+from collections import Counter
 from dataclasses import dataclass
 
 from pydantic import ValidationError
 
 from app.errors import FieldProblem, InvalidInput, TrustmeterError
+from app.infra import json_body
 from app.models.imports import MAX_IMPORT_ROWS, ImportRequest, ImportRowError
 
 COLUMNS = ("external_ref", "invitation_id", "target_party", "item_id", "value")
 REQUIRED = ("target_party", "item_id", "value")
+MAX_HEADER_CHARS = 1_000
 
 
 class MalformedImport(TrustmeterError):
@@ -40,7 +42,11 @@ def parse_csv(data: bytes) -> ParsedFile:
     """UTF-8 CSV, long format, `;` or `,` between fields (whichever the header uses)."""
     text = _decode(data)
     lines = io.StringIO(text, newline="")
-    header_line = text.split("\n", 1)[0]
+    header_line = text[: MAX_HEADER_CHARS + 1].split("\n", 1)[0]
+    if len(header_line) > MAX_HEADER_CHARS:
+        # The five columns fit in far less; a longer first line is not our header (and the
+        # delimiter sniffer's time grows faster than the line).
+        raise _bad_file(f"The header line is longer than {MAX_HEADER_CHARS} characters.")
     reader = csv.reader(lines, delimiter=_delimiter(header_line), strict=True)
     try:
         header = [cell.strip().lower() for cell in next(reader)]
@@ -89,10 +95,11 @@ def _check_header(header: list[str]) -> None:
     problems = [
         FieldProblem(f"header.{name}", "unknown column") for name in header if name not in COLUMNS
     ]
+    counts = Counter(header)
     problems += [
         FieldProblem(f"header.{name}", "column appears twice")
-        for name in set(header)
-        if header.count(name) > 1
+        for name, times in counts.items()
+        if times > 1
     ]
     problems += [
         FieldProblem(f"header.{name}", "column missing") for name in REQUIRED if name not in header
@@ -125,7 +132,9 @@ def _raw_row(number: int, cells: dict[str, str]) -> RawRow:
 def parse_json(data: bytes) -> ParsedFile:
     """`{"answers": [{external_ref | invitation_id, target_party, item_id, value}, ...]}`."""
     try:
-        payload = json.loads(data)
+        payload = json_body.loads(data)
+    except json_body.TooDeep as exc:
+        raise MalformedImport(f"The request body is {exc}; answers are a flat list.") from None
     except (ValueError, UnicodeDecodeError):
         raise MalformedImport("The request body is not valid JSON.") from None
     try:

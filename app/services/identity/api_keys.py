@@ -12,6 +12,7 @@ from app.errors import NotFound, TrustmeterError
 from app.infra.unit_of_work import end_read, unit_of_work
 from app.models import ApiKey, utcnow
 from app.security import hash_token, new_api_key
+from app.services.identity.organisations import refuse_control_characters
 
 # Recording every use would turn each read into a write; once a minute is enough to audit.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -48,6 +49,7 @@ def create_api_key(
     unknown = set(scopes) - set(VALID_SCOPES)
     if unknown:
         raise TrustmeterError(f"Unknown scopes: {', '.join(sorted(unknown))}.")
+    refuse_control_characters(name=name)
     with unit_of_work(session):
         secret = new_api_key()
         api_key = ApiKey(

@@ -1,7 +1,6 @@
 """Coach sign-in: passwords (argon2id), rate limits, server-side sessions and roles."""
 
-import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -9,11 +8,11 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.errors import PermissionDenied, RateLimited, TrustmeterError
+from app.errors import PermissionDenied, TrustmeterError
 from app.infra.unit_of_work import unit_of_work
 from app.models import Role, User, WebSession, utcnow
 from app.security import hash_password, hash_token, new_token, verify_and_update_password
-from app.services.identity import rate_limits
+from app.services.identity import sign_in_limits
 
 # Browsers refuse `__Host-` cookies without Secure, so plain http (development) gets a plain name.
 SECURE_COOKIE_NAME = "__Host-trustmeter_session"
@@ -54,16 +53,11 @@ class SignedIn:
     principal: Principal
     token: str  # the cookie value; only its hash is stored
     expires_at: datetime
+    device_token: str | None = None  # a new known-device token for this browser, if any
 
 
 def cookie_name(settings: Settings) -> str:
     return SECURE_COOKIE_NAME if settings.secure_cookies else PLAIN_COOKIE_NAME
-
-
-def _buckets(email: str, client_address: str) -> tuple[str, str]:
-    # The address book of who tried to sign in is nobody's business: buckets hold a hash.
-    digest = hashlib.sha256(email.encode()).hexdigest()[:32]
-    return f"login:email:{digest}", f"login:client:{client_address}"
 
 
 @lru_cache
@@ -80,34 +74,32 @@ def sign_in(
     client_address: str,
     settings: Settings,
     previous_token: str | None = None,
+    device_token: str | None = None,
 ) -> SignedIn:
     """Check the password and start a new session (a new id: no fixation of an old one).
 
-    Failed attempts count per e-mail address and per client address; at the limit every
-    further attempt is refused without looking at the password.
+    The attempt is counted before the password is looked at (sign_in_limits): refused at
+    the limit per client address, slowed per account, never slowed by strangers on a
+    browser that carries this account's known-device token.
     """
     email = email.strip().lower()
-    window = settings.login_rate_window_seconds
-    buckets = _buckets(email, client_address)
-    for bucket in buckets:
-        if rate_limits.is_limited(
-            session, bucket=bucket, limit=settings.login_rate_limit, window_seconds=window
-        ):
-            raise RateLimited(
-                "Too many failed sign-in attempts; wait a few minutes and try again.",
-                retry_after=rate_limits.retry_after(window),
-            )
+    device = sign_in_limits.known_device(settings, email, device_token)
+    reservation = sign_in_limits.reserve(
+        session, email=email, client_address=client_address, device=device, settings=settings
+    )
     user = session.exec(select(User).where(User.email == email)).first()
     valid, new_hash = verify_and_update_password(
         password, user.password_hash if user else _decoy_hash()
     )
     if user is None or not valid or not user.is_active:
-        for bucket in buckets:
-            rate_limits.hit(session, bucket=bucket, window_seconds=window)
         raise SignInFailed("The e-mail address or the password is not right.")
-    return _start_session(
+    sign_in_limits.succeeded(session, reservation)
+    signed_in = _start_session(
         session, user=user, settings=settings, previous_token=previous_token, new_hash=new_hash
     )
+    if device is None:
+        signed_in = replace(signed_in, device_token=sign_in_limits.device_token(settings, email))
+    return signed_in
 
 
 def _start_session(
@@ -141,8 +133,6 @@ def _start_session(
         )
         user.last_login_at = now
         session.add_all([web_session, user])
-    # Success forgets the failed attempts on this account (the client's count stays).
-    rate_limits.reset(session, bucket=_buckets(user.email, "")[0])
     return SignedIn(_principal(user, web_session), token, expires_at)
 
 

@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 from app.errors import Conflict, FieldProblem, InvalidInput
 from app.infra.unit_of_work import unit_of_work
 from app.models import Organisation, Role, User
+from app.models.base import has_control_characters
 from app.security import hash_password
 from app.services.identity.common_passwords import is_common_password
 
@@ -17,6 +18,7 @@ def get_or_create_organisation(session: Session, *, name: str) -> Organisation:
         raise InvalidInput(
             "An organisation needs a name.", problems=[FieldProblem("name", "required")]
         )
+    refuse_control_characters(name=name)
     with unit_of_work(session):
         query = select(Organisation).where(Organisation.name == name)
         organisation = session.exec(query).first()
@@ -24,6 +26,16 @@ def get_or_create_organisation(session: Session, *, name: str) -> Organisation:
             organisation = Organisation(name=name)
             session.add(organisation)
     return organisation
+
+
+def refuse_control_characters(**names: str | None) -> None:
+    """Names are one line of visible text: a line break in one breaks e-mail headers and files."""
+    for field, value in names.items():
+        if value and has_control_characters(value):
+            raise InvalidInput(
+                f"The {field} must be one line, without line breaks or control characters.",
+                problems=[FieldProblem(field, "control characters")],
+            )
 
 
 def password_problems(password: str) -> list[str]:
@@ -46,10 +58,11 @@ def create_user(
     name: str | None = None,
 ) -> User:
     email = email.strip().lower()
-    if "@" not in email or len(email) > 320:
+    if "@" not in email or len(email) > 320 or has_control_characters(email):
         raise InvalidInput(
             "That is not an e-mail address.", problems=[FieldProblem("email", "invalid")]
         )
+    refuse_control_characters(name=name)
     problems = password_problems(password)
     if problems:
         raise InvalidInput(

@@ -1,6 +1,6 @@
 """E-mail to participants, queued in the outbox and rendered when the worker sends it."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any, Protocol
@@ -77,16 +77,24 @@ def queue_reminders(
     return queued
 
 
-def deliver_email(session: Session, *, job: OutboxJob, settings: Settings) -> None:
+def deliver_email(
+    session: Session,
+    *,
+    job: OutboxJob,
+    settings: Settings,
+    on_accepted: Callable[[], None] | None = None,
+) -> None:
     """Render the job's e-mail from the current data and hand it to the SMTP server.
 
-    Only reads from the session (the worker records the outcome), except in development,
-    where the mail catcher keeps the message instead. Raises on failure.
+    Only reads from the session: the worker records the outcome (`on_accepted`, called before
+    the SMTP connection closes). Raises on failure; DeliveryAbandoned when no retry can help.
     """
     template = str(job.payload.get("template", ""))
     if template in alert_mail.TEMPLATES:
         alert = alert_mail_render.render_alert_email(session, job=job, settings=settings)
-        _hand_over(session, job, settings, alert.message, link=alert.url)
+        if "Message-ID" not in alert.message:
+            alert.message["Message-ID"] = _message_id(job, settings)
+        _send(session, job, settings, alert.message, link=alert.url, on_accepted=on_accepted)
         return
     invitation_id = job.payload.get("invitation_id")
     if not isinstance(invitation_id, int):
@@ -94,17 +102,37 @@ def deliver_email(session: Session, *, job: OutboxJob, settings: Settings) -> No
     context = mail_render.load_context(
         session, invitation_id=invitation_id, template=template, settings=settings
     )
-    message = mail_render.compose(template, context, mail_from=settings.mail_from)
-    _hand_over(session, job, settings, message, link=context.url)
+    try:
+        message = mail_render.compose(
+            template, context, mail_from=settings.mail_from, message_id=_message_id(job, settings)
+        )
+    except (ValueError, TypeError, UnicodeError) as exc:
+        # The same data builds the same broken message on every try: give up now, visibly.
+        raise DeliveryAbandoned(f"the message cannot be built ({type(exc).__name__})") from exc
+    _send(session, job, settings, message, link=context.url, on_accepted=on_accepted)
 
 
-def _hand_over(
-    session: Session, job: OutboxJob, settings: Settings, message: EmailMessage, link: str
+def _message_id(job: OutboxJob, settings: Settings) -> str:
+    """The same Message-ID on every attempt of a job, so a resend can be recognised."""
+    assert job.id is not None
+    return mail_render.message_id_for(
+        job.id, secret=settings.secret_key, mail_from=settings.mail_from
+    )
+
+
+def _send(
+    session: Session,
+    job: OutboxJob,
+    settings: Settings,
+    message: EmailMessage,
+    *,
+    link: str,
+    on_accepted: Callable[[], None] | None,
 ) -> None:
     if settings.catches_mail:
         mail_catcher.keep(session, organisation_id=job.organisation_id, message=message, link=link)
         return
-    smtp.send_message(message, smtp_url=settings.smtp_url)
+    smtp.send_message(message, smtp_url=settings.smtp_url, on_accepted=on_accepted)
 
 
 def record_sent(session: Session, *, job: OutboxJob, now: datetime) -> None:

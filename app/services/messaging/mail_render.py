@@ -1,5 +1,6 @@
 """Invitation and reminder e-mails: plain text and HTML from templates/email, Dutch or English."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -25,11 +26,13 @@ from app.models import (
     Round,
 )
 from app.paths import TEMPLATES_DIR
+from app.security import hmac_sha256
 from app.services.messaging.delivery import DeliveryAbandoned, DeliverySkipped
 from app.services.setup.invitation_tokens import survey_url, token_for
 
 DISPLAY_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 TEMPLATES = ("invitation", "reminder")
+_CONTROL = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +118,17 @@ def subject_of(template: str, context: EmailContext) -> str:
     return text % {"round": context.round_label, "collaboration": context.collaboration}
 
 
-def compose(template: str, context: EmailContext, *, mail_from: str) -> EmailMessage:
-    """The e-mail as a multipart/alternative message (plain text first, then HTML)."""
+def compose(
+    template: str, context: EmailContext, *, mail_from: str, message_id: str | None = None
+) -> EmailMessage:
+    """The e-mail as a multipart/alternative message (plain text first, then HTML).
+
+    `message_id`: the same for every attempt of one job, so a resent message is recognisable.
+    """
     if template not in TEMPLATES:
         raise DeliveryAbandoned(f"unknown e-mail template '{template}'")
     env = _environment(context.language)
-    subject = subject_of(template, context)
+    subject = _one_line(subject_of(template, context))
     values = {
         "language": context.language,
         "subject": subject,
@@ -137,15 +145,26 @@ def compose(template: str, context: EmailContext, *, mail_from: str) -> EmailMes
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = mail_from
-    message["To"] = Address(display_name=context.name or "", addr_spec=context.address)
+    message["To"] = Address(display_name=_one_line(context.name or ""), addr_spec=context.address)
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = make_msgid(domain=_domain_of(mail_from))
+    message["Message-ID"] = message_id or make_msgid(domain=_domain_of(mail_from))
     message.set_content(env.get_template(f"email/{template}.txt").render(values))
     message.add_alternative(
         env.get_template(f"email/{template}.html").render(values), subtype="html"
     )
     message["Content-Language"] = context.language  # set_content clears Content-* headers
     return message
+
+
+def message_id_for(job_id: int, *, secret: str, mail_from: str) -> str:
+    """A Message-ID fixed per outbox job (unguessable, so it says nothing about volumes)."""
+    digest = hmac_sha256(secret, f"message-id:{job_id}".encode())[:20]
+    return f"<{job_id}.{digest}@{_domain_of(mail_from)}>"
+
+
+def _one_line(text: str) -> str:
+    # Names stored before control characters were refused must not break a header.
+    return _CONTROL.sub(" ", text)
 
 
 def _format_moment(moment: datetime | None, language: str) -> str | None:

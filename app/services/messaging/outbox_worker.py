@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app.config import Settings
 from app.db import new_session
 from app.infra import smtp
+from app.infra.outbox_lease import LeaseHeartbeat
 from app.infra.unit_of_work import is_sqlite, unit_of_work
 from app.infra.worker_lock import WorkerAlreadyRunning, single_sqlite_worker
 from app.models import JobKind, JobStatus, OutboxJob, utcnow
@@ -22,7 +23,10 @@ from app.services.schedule import runner
 
 log = logging.getLogger("trustmeter.worker")
 
-Dispatcher = Callable[[Session, OutboxJob, Settings], None]
+# A dispatcher calls `accepted` once the receiver has the message (before it hangs up), so the
+# job is recorded as sent at the earliest moment; after that no error can make it retry.
+Accepted = Callable[[], None]
+Dispatcher = Callable[[Session, OutboxJob, Settings, Accepted], None]
 Clock = Callable[[], datetime]
 
 
@@ -33,8 +37,10 @@ class WorkerOptions:
     max_attempts: int = 8
     first_backoff: timedelta = timedelta(seconds=30)
     max_backoff: timedelta = timedelta(hours=6)
-    # A claimed job whose worker died becomes due again when its lease runs out.
-    lease: timedelta = timedelta(minutes=5)
+    # A claimed job whose worker died becomes due again when its lease runs out; a live
+    # worker's heartbeat renews the lease of the jobs it holds every `heartbeat_seconds`.
+    lease: timedelta = timedelta(seconds=30)
+    heartbeat_seconds: float = 5.0
     batch_size: int = 20
     poll_seconds: float = 5.0
 
@@ -56,11 +62,15 @@ def backoff(attempts: int, options: WorkerOptions) -> timedelta:
     return min(delay, options.max_backoff)
 
 
-def _deliver_email(session: Session, job: OutboxJob, settings: Settings) -> None:
-    mail.deliver_email(session, job=job, settings=settings)
+def _deliver_email(
+    session: Session, job: OutboxJob, settings: Settings, accepted: Accepted
+) -> None:
+    mail.deliver_email(session, job=job, settings=settings, on_accepted=accepted)
 
 
-def _deliver_webhook(session: Session, job: OutboxJob, settings: Settings) -> None:
+def _deliver_webhook(
+    session: Session, job: OutboxJob, settings: Settings, accepted: Accepted
+) -> None:
     webhooks.deliver_webhook(session, job=job, settings=settings)
 
 
@@ -111,19 +121,40 @@ def process_job(
     job = session.get(OutboxJob, job_id, populate_existing=True)
     if job is None:
         return "gone"
+    receipt = _Receipt(
+        lambda: _record(
+            session, job_id=job_id, outcome="done", error=None, options=options, now=clock()
+        )
+    )
     error: str | None = None
     outcome = "done"
     try:
-        dispatchers[job.kind](session, job, settings)
+        dispatchers[job.kind](session, job, settings, receipt.accept)
     except DeliverySkipped as exc:
         outcome, error = "skipped", f"not sent: {exc}"
     except DeliveryAbandoned as exc:
         outcome, error = "failed", f"not sent: {exc}"
     except Exception as exc:  # any other failure is worth another try
         outcome, error = "retry", _describe(job.kind, exc)
+    if receipt.outcome is not None:  # the receiver has it: nothing after that can unsend it
+        if error:
+            log.warning("outbox job %s: error after delivery: %s", job_id, error)
+        return receipt.outcome
     return _record(
         session, job_id=job_id, outcome=outcome, error=error, options=options, now=clock()
     )
+
+
+class _Receipt:
+    """Records a job as sent once, the moment the receiver accepts it (see Dispatcher)."""
+
+    def __init__(self, record: Callable[[], str]) -> None:
+        self._record = record
+        self.outcome: str | None = None
+
+    def accept(self) -> None:
+        if self.outcome is None:
+            self.outcome = self._record()
 
 
 def _describe(kind: JobKind, exc: Exception) -> str:
@@ -194,16 +225,20 @@ def deliver_due_jobs(
         reminders.queue_due_reminders(session, now=clock())
         while True:
             job_ids = claim_due_jobs(session, now=clock(), options=options)
-            for job_id in job_ids:
-                outcome = process_job(
-                    session,
-                    job_id=job_id,
-                    settings=settings,
-                    dispatchers=dispatchers,
-                    options=options,
-                    clock=clock,
-                )
-                report.outcomes[outcome] += 1
+            heartbeat = LeaseHeartbeat(
+                engine, job_ids, lease=options.lease, every=options.heartbeat_seconds, clock=clock
+            )
+            with heartbeat:
+                for job_id in job_ids:
+                    outcome = process_job(
+                        session,
+                        job_id=job_id,
+                        settings=settings,
+                        dispatchers=dispatchers,
+                        options=options,
+                        clock=clock,
+                    )
+                    report.outcomes[outcome] += 1
             if len(job_ids) < options.batch_size:
                 return report
 

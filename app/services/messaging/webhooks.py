@@ -12,20 +12,19 @@ when the webhook is made and never stored. Nothing is ever sent unsigned.
 """
 
 import hmac
-import ipaddress
 import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from sqlmodel import Session, select
 
 from app.config import Settings
 from app.errors import FieldProblem, InvalidInput, NotFound
+from app.infra import outbound
 from app.infra.unit_of_work import unit_of_work
 from app.models import OutboxJob, Webhook, utcnow
 from app.models.outbox import WebhookCreate
@@ -36,6 +35,8 @@ from app.services.messaging.delivery import DeliverySkipped
 TIMEOUT_SECONDS = 5.0
 SIGNATURE_VERSION = "v1"
 USER_AGENT = "Trustmeter-Webhooks/1"
+NO_ANSWER = "error: no answer"
+NOT_ALLOWED = "error: the address is not allowed"
 
 
 class WebhookDeliveryFailed(Exception):
@@ -87,26 +88,22 @@ def create_webhook(
 
 
 def _check_url(url: str, settings: Settings) -> None:
-    """In production: https only, and never an address inside our own network."""
-    if settings.environment != "production":
-        return
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    """A real http(s) URL; in production https only, to a host outside our own network.
+
+    The host is resolved again at each delivery: what it points at may change.
+    """
     problem = None
-    if parts.scheme != "https":
-        problem = "must use https"
-    elif host == "localhost" or host.endswith(".localhost") or _is_internal_address(host):
-        problem = "must not point at a local or private address"
+    try:
+        parts = outbound.parse_url(url)
+    except outbound.UrlProblem as exc:
+        problem = str(exc)
+    else:
+        if settings.environment == "production" and parts.scheme != "https":
+            problem = "must use https"
+        elif settings.environment == "production" and outbound.is_local_host(parts.hostname or ""):
+            problem = "must not point at a local or private address"
     if problem:
         raise InvalidInput(f"The webhook URL {problem}.", problems=[FieldProblem("url", problem)])
-
-
-def _is_internal_address(host: str) -> bool:
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return not address.is_global
 
 
 def get_webhook(session: Session, *, organisation_id: int, webhook_id: int) -> Webhook:
@@ -143,8 +140,14 @@ def deactivate_webhook(session: Session, *, organisation_id: int, webhook_id: in
 Post = Callable[..., httpx.Response]
 
 
+def http_post(url: str, **options: Any) -> httpx.Response:
+    """One POST on a fresh connection (the top-level httpx.post takes no `extensions`)."""
+    with httpx.Client(trust_env=False) as client:
+        return client.post(url, **options)
+
+
 def deliver_webhook(
-    session: Session, *, job: OutboxJob, settings: Settings, post: Post = httpx.post
+    session: Session, *, job: OutboxJob, settings: Settings, post: Post = http_post
 ) -> None:
     """POST one signed delivery; record the outcome on the webhook; raise unless 2xx.
 
@@ -166,16 +169,41 @@ def deliver_webhook(
     }
     webhook_id, url = webhook.id, webhook.url
     session.rollback()  # end the read transaction: nothing is held open while we wait
-    try:
-        answer = post(
-            url, content=body, headers=headers, timeout=TIMEOUT_SECONDS, follow_redirects=False
-        )
-        status, ok = f"{answer.status_code} {answer.reason_phrase}".strip(), answer.is_success
-    except httpx.HTTPError as exc:
-        status, ok = f"error: {type(exc).__name__}", False
+    status, ok = _post(url, body, headers, settings, post)
     _record_status(session, webhook_id=webhook_id, status=status)
     if not ok:
         raise WebhookDeliveryFailed(f"webhook {webhook_id} answered {status}")
+
+
+def _post(
+    url: str, body: bytes, headers: dict[str, str], settings: Settings, post: Post
+) -> tuple[str, bool]:
+    """Send one delivery; the status says what the receiver answered and nothing else.
+
+    In production the host is resolved now and the connection goes to the checked address.
+    A failure to connect reads the same whatever the cause, so the status cannot be used to
+    probe which hosts and ports exist.
+    """
+    extensions: dict[str, Any] = {}
+    if settings.environment == "production":
+        try:
+            target = outbound.public_target(url)
+        except (outbound.AddressRefused, outbound.UrlProblem):
+            return NOT_ALLOWED, False
+        url, headers = target.url, {**headers, "Host": target.host_header}
+        extensions["sni_hostname"] = target.server_name
+    try:
+        answer = post(
+            url,
+            content=body,
+            headers=headers,
+            timeout=TIMEOUT_SECONDS,
+            follow_redirects=False,
+            extensions=extensions,
+        )
+    except httpx.HTTPError:
+        return NO_ANSWER, False
+    return f"{answer.status_code} {answer.reason_phrase}".strip(), answer.is_success
 
 
 def _body(job: OutboxJob) -> bytes:

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from app.errors import FieldProblem, InvalidInput
 from app.infra.unit_of_work import unit_of_work
 from app.models import Participant, Party
+from app.models.base import has_control_characters
 from app.services.access.lookups import get_collaboration
 from app.services.setup.coach import emails_in
 from app.services.setup.collaborations import new_pseudonym
@@ -135,6 +136,8 @@ def _problems(rows: list[Row], parties: dict[str, Party], known: set[str]) -> li
             problems.append(RowProblem(row.line, "no_name_or_email"))
         if row.name and len(row.name) > 200:
             problems.append(RowProblem(row.line, "name_too_long"))
+        if any(has_control_characters(cell or "") for cell in (row.name, row.email, row.party)):
+            problems.append(RowProblem(row.line, "control_characters"))
         if row.email:
             email = _normalised(row.email)
             if email is None:

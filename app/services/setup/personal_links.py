@@ -5,8 +5,6 @@ questionnaire. What is shown never says who answered: every live invitation gets
 submitted or not.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -23,11 +21,9 @@ from app.models import (
     RoundStatus,
 )
 from app.services.access.lookups import get_collaboration, get_round
+from app.services.exchange import export_formats
 from app.services.privacy import audit
 from app.services.setup.invitation_tokens import survey_url, token_for, token_hash_for
-
-# A spreadsheet runs a cell that starts like a formula; a quote in front keeps it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +87,16 @@ def links_csv(
         action="links.downloaded",
         subject=f"round:{round_id} rows:{'all' if everyone else 'without-email'}",
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "party", "link"])
-    for link in found.links:
-        if link.url:
-            writer.writerow([_as_text(link.name), _as_text(link.party), link.url])
-    return out.getvalue()
+    rows = [
+        {"name": link.name, "party": link.party, "link": link.url}
+        for link in found.links
+        if link.url
+    ]
+    # The export writer neutralises formulas in names, as in every other export.
+    content, _ = export_formats.write(
+        export_formats.plain_table(["name", "party", "link"], rows), "csv"
+    )
+    return content.decode("utf-8")
 
 
 def _links(
@@ -141,7 +140,3 @@ def _link(
         url = survey_url(settings.base_url, token_for(settings.secret_key, invitation.token_salt))
     name = person.name or person.email or person.external_ref or person.pseudonym
     return PersonalLink(name=name, party=party.name, has_email=bool(person.email), url=url)
-
-
-def _as_text(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value

@@ -7,13 +7,14 @@ from fastapi.responses import Response
 
 from app.errors import Conflict, InvalidInput
 from app.models import Role
+from app.models.base import has_control_characters
 from app.services.identity import api_keys, users
 from app.services.identity.auth import Principal
 from app.web.coach.deps import AdminDep, AdminFormDep
 from app.web.coach.forms import Errors, checked, optional, text, translator
 from app.web.coach.pages import page, see_other
 from app.web.coach.refusals import refusal
-from app.web.deps import SessionDep
+from app.web.deps import PathId, SessionDep
 
 router = APIRouter(include_in_schema=False)
 ROLES = tuple(role.value for role in Role)
@@ -73,6 +74,10 @@ def add_user(
                     errors["password"] = _(
                         "Use at least 12 characters, and not a password that is common."
                     )
+                elif problem.field == "name":
+                    errors["name"] = _(
+                        "Use one line of text, without line breaks or invisible control characters."
+                    )
                 else:
                     errors[problem.field] = _("This value is not valid.")
     return _users_page(request, session, principal, values=values, errors=errors, status_code=422)
@@ -80,7 +85,7 @@ def add_user(
 
 @router.post("/coach/users/{user_id}/role")
 def change_role(
-    request: Request, user_id: int, principal: AdminDep, form: AdminFormDep, session: SessionDep
+    request: Request, user_id: PathId, principal: AdminDep, form: AdminFormDep, session: SessionDep
 ) -> Response:
     _ = translator(principal.language)
     role = text(form, "role")
@@ -99,7 +104,7 @@ def change_role(
 
 @router.post("/coach/users/{user_id}/active")
 def set_active(
-    request: Request, user_id: int, principal: AdminDep, form: AdminFormDep, session: SessionDep
+    request: Request, user_id: PathId, principal: AdminDep, form: AdminFormDep, session: SessionDep
 ) -> Response:
     _ = translator(principal.language)
     try:
@@ -149,6 +154,9 @@ def create_key(
     if not name or len(name) > 200:
         errors = {"name": _("Give the key a name of at most 200 characters, such as its use.")}
         return _keys_page(request, session, principal, errors=errors, status_code=422)
+    if has_control_characters(name):
+        message = _("Use one line of text, without line breaks or invisible control characters.")
+        return _keys_page(request, session, principal, errors={"name": message}, status_code=422)
     scopes = ("read",) if checked(form, "read_only") else ("read", "write")
     created = api_keys.create_api_key(
         session, organisation_id=principal.organisation_id, name=name, scopes=scopes
@@ -158,7 +166,7 @@ def create_key(
 
 @router.post("/coach/api-keys/{key_id}/revoke")
 def revoke_key(
-    key_id: int, principal: AdminDep, form: AdminFormDep, session: SessionDep
+    key_id: PathId, principal: AdminDep, form: AdminFormDep, session: SessionDep
 ) -> Response:
     api_keys.revoke_api_key(session, organisation_id=principal.organisation_id, api_key_id=key_id)
     return see_other("/coach/api-keys", "key_revoked")

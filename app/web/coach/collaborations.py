@@ -15,7 +15,7 @@ from app.web import i18n
 from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
 from app.web.coach.forms import Errors, checked, number, text, translator, validate
 from app.web.coach.pages import page, see_other
-from app.web.deps import SessionDep
+from app.web.deps import PathId, SessionDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -101,7 +101,7 @@ def create_collaboration(
 
 @router.get("/coach/collaborations/{collaboration_id}")
 def show_collaboration(
-    request: Request, collaboration_id: int, principal: PrincipalDep, session: SessionDep
+    request: Request, collaboration_id: PathId, principal: PrincipalDep, session: SessionDep
 ) -> Response:
     found = coach.overview(
         session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
@@ -111,7 +111,7 @@ def show_collaboration(
 
 @router.get("/coach/collaborations/{collaboration_id}/edit")
 def edit_collaboration(
-    request: Request, collaboration_id: int, principal: EditorDep, session: SessionDep
+    request: Request, collaboration_id: PathId, principal: EditorDep, session: SessionDep
 ) -> Response:
     found = collaborations.get_collaboration(
         session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
@@ -123,7 +123,7 @@ def edit_collaboration(
 @router.post("/coach/collaborations/{collaboration_id}/edit")
 def update_collaboration(
     request: Request,
-    collaboration_id: int,
+    collaboration_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,

@@ -23,7 +23,7 @@ from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
 from app.web.coach.forms import text, translator
 from app.web.coach.pages import page
 from app.web.coach.refusals import refusal
-from app.web.deps import SessionDep
+from app.web.deps import PathId, QueryId, SessionDep
 from app.web.plotly_assets import GLOBAL_STYLE_ID, NO_INLINE_CLASS, plotly_assets
 
 router = APIRouter(include_in_schema=False)
@@ -63,12 +63,12 @@ def _plotly() -> dict[str, Any]:
 @router.get("/coach/collaborations/{collaboration_id}/dashboard")
 def show_dashboard(
     request: Request,
-    collaboration_id: int,
+    collaboration_id: PathId,
     principal: PrincipalDep,
     session: SessionDep,
-    round: Annotated[int | None, Query()] = None,
-    a: Annotated[int | None, Query()] = None,
-    b: Annotated[int | None, Query()] = None,
+    round: QueryId = None,
+    a: QueryId = None,
+    b: QueryId = None,
 ) -> Response:
     with _heavy_page:
         return _dashboard_page(request, collaboration_id, principal, session, round, (a, b))
@@ -143,10 +143,10 @@ def _viewed_dashboard(
 @router.get("/coach/collaborations/{collaboration_id}/report")
 def show_report(
     request: Request,
-    collaboration_id: int,
+    collaboration_id: PathId,
     principal: PrincipalDep,
     session: SessionDep,
-    round: Annotated[int | None, Query()] = None,
+    round: QueryId = None,
 ) -> Response:
     with _heavy_page:
         everything = _viewed_dashboard(session, principal, collaboration_id, action="report.viewed")
@@ -180,7 +180,7 @@ def show_report(
 
 @router.get("/coach/collaborations/{collaboration_id}/export")
 def export(
-    collaboration_id: int,
+    collaboration_id: PathId,
     principal: PrincipalDep,
     session: SessionDep,
     format: Annotated[Literal["csv", "xlsx", "sav"], Query()] = "csv",
@@ -207,8 +207,8 @@ def export(
 @router.post("/coach/collaborations/{collaboration_id}/alerts/{alert_id}/acknowledge")
 def acknowledge(
     request: Request,
-    collaboration_id: int,
-    alert_id: int,
+    collaboration_id: PathId,
+    alert_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,

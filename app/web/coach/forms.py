@@ -76,6 +76,8 @@ def _message(error: Mapping[str, Any], _: Translate) -> str:
     context = error.get("ctx") or {}
     if kind in ("missing", "string_too_short") and context.get("min_length", 1) <= 1:
         return _("Fill this in.")
+    if kind == "control_characters":
+        return _("Use one line of text, without line breaks or invisible control characters.")
     if kind == "string_too_long":
         return _("Use at most %(max)s characters.") % {"max": context.get("max_length")}
     bounds = {

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from app.services.setup import personal_links
 from app.web.coach.deps import EditorDep
 from app.web.coach.pages import page
-from app.web.deps import SessionDep, SettingsDep
+from app.web.deps import PathId, SessionDep, SettingsDep
 
 router = APIRouter(include_in_schema=False)
 Shown = Annotated[Literal["without_email", "all"], Query()]
@@ -17,8 +17,8 @@ Shown = Annotated[Literal["without_email", "all"], Query()]
 @router.get("/coach/collaborations/{collaboration_id}/rounds/{round_id}/links")
 def show_links(
     request: Request,
-    collaboration_id: int,
-    round_id: int,
+    collaboration_id: PathId,
+    round_id: PathId,
     principal: EditorDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -38,8 +38,8 @@ def show_links(
 
 @router.get("/coach/collaborations/{collaboration_id}/rounds/{round_id}/links.csv")
 def download_links(
-    collaboration_id: int,
-    round_id: int,
+    collaboration_id: PathId,
+    round_id: PathId,
     principal: EditorDep,
     session: SessionDep,
     settings: SettingsDep,

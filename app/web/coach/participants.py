@@ -9,7 +9,7 @@ from app.services.setup import coach
 from app.web.coach.deps import EditorDep, EditorFormDep
 from app.web.coach.forms import translator
 from app.web.coach.pages import page, see_other
-from app.web.deps import SessionDep
+from app.web.deps import PathId, SessionDep
 
 router = APIRouter(include_in_schema=False)
 ERASE = "/coach/collaborations/{collaboration_id}/participants/{participant_id}/erase"
@@ -18,8 +18,8 @@ ERASE = "/coach/collaborations/{collaboration_id}/participants/{participant_id}/
 @router.get(ERASE)
 def confirm_erasure(
     request: Request,
-    collaboration_id: int,
-    participant_id: int,
+    collaboration_id: PathId,
+    participant_id: PathId,
     principal: EditorDep,
     session: SessionDep,
 ) -> Response:
@@ -39,8 +39,8 @@ def confirm_erasure(
 @router.post(ERASE)
 def erase_participant(
     request: Request,
-    collaboration_id: int,
-    participant_id: int,
+    collaboration_id: PathId,
+    participant_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,

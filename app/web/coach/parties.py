@@ -14,7 +14,7 @@ from app.web.coach.deps import EditorDep, EditorFormDep
 from app.web.coach.forms import Errors, Translate, optional, text, translator, validate
 from app.web.coach.pages import page, see_other
 from app.web.coach.refusals import refusal
-from app.web.deps import SessionDep
+from app.web.deps import PathId, SessionDep
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD_BYTES = 1_000_000
@@ -38,7 +38,7 @@ def _overview_again(
 @router.post("/coach/collaborations/{collaboration_id}/parties")
 def add_party(
     request: Request,
-    collaboration_id: int,
+    collaboration_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
@@ -66,7 +66,7 @@ def add_party(
 @router.post("/coach/collaborations/{collaboration_id}/participants")
 def add_participant(
     request: Request,
-    collaboration_id: int,
+    collaboration_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
@@ -120,7 +120,7 @@ def _add(
 
 @router.get("/coach/collaborations/{collaboration_id}/participants/import")
 def import_form(
-    request: Request, collaboration_id: int, principal: EditorDep, session: SessionDep
+    request: Request, collaboration_id: PathId, principal: EditorDep, session: SessionDep
 ) -> Response:
     found = coach.overview(
         session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
@@ -132,7 +132,7 @@ def import_form(
 @router.post("/coach/collaborations/{collaboration_id}/participants/import")
 def import_participants(
     request: Request,
-    collaboration_id: int,
+    collaboration_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
@@ -185,6 +185,9 @@ def _row_message(problem: participant_import.RowProblem, _: Translate) -> str:
         "unknown_party": _("line %(line)s: there is no party called “%(value)s” here"),
         "no_name_or_email": _("line %(line)s: give a name, an e-mail address or both"),
         "name_too_long": _("line %(line)s: the name is longer than 200 characters"),
+        "control_characters": _(
+            "line %(line)s: the name holds a line break or an invisible control character"
+        ),
         "bad_email": _("line %(line)s: “%(value)s” is not an e-mail address"),
         "duplicate_email": _("line %(line)s: %(value)s is already in the collaboration"),
     }

@@ -15,7 +15,7 @@ from app.web.coach.deps import EditorDep, EditorFormDep
 from app.web.coach.forms import Errors, local_moment, text, translator, validate
 from app.web.coach.pages import page, see_other
 from app.web.coach.refusals import refusal
-from app.web.deps import SessionDep, SettingsDep
+from app.web.deps import PathId, SessionDep, SettingsDep
 
 router = APIRouter(include_in_schema=False)
 PHASES = ("preparation", "tender", "execution", "evaluation", "other")
@@ -48,7 +48,7 @@ def _form(
 
 @router.get("/coach/collaborations/{collaboration_id}/rounds/new")
 def new_round(
-    request: Request, collaboration_id: int, principal: EditorDep, session: SessionDep
+    request: Request, collaboration_id: PathId, principal: EditorDep, session: SessionDep
 ) -> Response:
     # New rounds start on the current full form; the pulse form is one choice away.
     default = questionnaires.builtin_questionnaire(session, key="smart-trust", version=2)
@@ -65,7 +65,7 @@ def new_round(
 @router.post("/coach/collaborations/{collaboration_id}/rounds/new")
 def create_round(
     request: Request,
-    collaboration_id: int,
+    collaboration_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
@@ -119,8 +119,8 @@ def _refused(
 @router.post("/coach/collaborations/{collaboration_id}/rounds/{round_id}/open")
 def open_round(
     request: Request,
-    collaboration_id: int,
-    round_id: int,
+    collaboration_id: PathId,
+    round_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
@@ -142,8 +142,8 @@ def open_round(
 @router.post("/coach/collaborations/{collaboration_id}/rounds/{round_id}/close")
 def close_round(
     request: Request,
-    collaboration_id: int,
-    round_id: int,
+    collaboration_id: PathId,
+    round_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
@@ -161,8 +161,8 @@ def close_round(
 @router.post("/coach/collaborations/{collaboration_id}/rounds/{round_id}/remind")
 def remind(
     request: Request,
-    collaboration_id: int,
-    round_id: int,
+    collaboration_id: PathId,
+    round_id: PathId,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,

@@ -22,6 +22,10 @@ router = APIRouter(include_in_schema=False)
 # Before sign-in there is no session to bind the form token to: a random value in a cookie
 # is, and the form carries this server's keyed token of it (a signed double submit).
 LOGIN_NONCE_COOKIE = "trustmeter_login"
+# Marks a browser where someone signed in before: strangers' failed guesses never slow its
+# sign-in down (app.services.identity.sign_in_limits). Sent only to /login, kept a year.
+DEVICE_COOKIE = "trustmeter_device"
+DEVICE_MAX_AGE_SECONDS = 365 * 24 * 3600
 NOTICES = ("signed_out", "expired")
 
 
@@ -137,13 +141,14 @@ def login(
             client_address=client_address(request),
             settings=settings,
             previous_token=token,
+            device_token=request.cookies.get(DEVICE_COOKIE),
         )
     except RateLimited as exc:
         message = _("Too many failed attempts. Wait a few minutes and try again.")
         return again(message, 429, {"Retry-After": str(exc.retry_after)})
     except auth.SignInFailed:
         return again(_("The e-mail address or the password is not right."), 401)
-    return _signed_in_response(signed_in.token, next_url, settings)
+    return _signed_in_response(signed_in, next_url, settings)
 
 
 def _from_our_login_page(request: Request, form: FormData, settings: Settings) -> bool:
@@ -155,13 +160,13 @@ def _from_our_login_page(request: Request, form: FormData, settings: Settings) -
     return token_matches(expected, text(form, FIELD))
 
 
-def _signed_in_response(token: str, next_url: str, settings: Settings) -> Response:
+def _signed_in_response(signed_in: auth.SignedIn, next_url: str, settings: Settings) -> Response:
     """On to the page asked for, with the session cookie (HttpOnly, SameSite=Lax, Secure
-    and `__Host-` over https)."""
+    and `__Host-` over https) and, on a browser new to this account, its device cookie."""
     response = RedirectResponse(next_url, status_code=303)
     response.set_cookie(
         auth.cookie_name(settings),
-        token,
+        signed_in.token,
         max_age=settings.session_max_age_seconds,
         httponly=True,
         samesite="lax",
@@ -169,6 +174,16 @@ def _signed_in_response(token: str, next_url: str, settings: Settings) -> Respon
         path="/",
     )
     response.delete_cookie(LOGIN_NONCE_COOKIE, path="/login")
+    if signed_in.device_token:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            signed_in.device_token,
+            max_age=DEVICE_MAX_AGE_SECONDS,
+            httponly=True,
+            samesite="strict",
+            secure=settings.secure_cookies,
+            path="/login",
+        )
     return response
 
 

@@ -108,7 +108,7 @@ def test_repeated_failures_are_rate_limited_even_with_the_right_password(
         assert sign_in(client, user.email, "wrong-password-123").status_code == 401
     limited = sign_in(client, user.email)
     assert limited.status_code == 429
-    assert limited.headers["retry-after"] == "300"
+    assert 0 < int(limited.headers["retry-after"]) <= 300
     assert "Te veel mislukte pogingen" in limited.text
 
 
