@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from app.config import Settings
-from app.models import Party, Round
+from app.models import Party, Round, RoundStatus
 from app.services.exchange import export_formats, exports
 from app.services.setup import personal_links
 from tests.factories import OpenCollaboration, make_open_collaboration
@@ -53,6 +53,11 @@ def world(session: Session, settings: Settings) -> OpenCollaboration:
 
 
 def _export(session: Session, world: OpenCollaboration, format: str) -> bytes:
+    round_ = session.get(Round, world.round.id)
+    assert round_ is not None
+    round_.status = RoundStatus.CLOSED  # exports hold closed rounds only (no live figures)
+    session.add(round_)
+    session.commit()
     return exports.export_collaboration(
         session,
         organisation_id=world.organisation_id,
