@@ -146,8 +146,17 @@ def test_the_api_honours_its_own_schema(case: schemathesis.Case, live: Live) -> 
     _check(case, live)
 
 
+# The random runs leave out the two operations whose every valid case does heavy work (a PDF
+# drawn with its charts, a round opened with its invitations): the fixed run covers them, and
+# the random runs stay within CI's time. They run in one pass (SQLite), the fixed run in both.
+RANDOM_SCHEMA = schema.exclude(path_regex=r"/report\.pdf$").exclude(
+    path="/rounds/{round_id}/open", method="POST"
+)
+
+
+@pytest.mark.once
 @pytest.mark.parametrize("run", range(RANDOM_RUNS))
-@schema.parametrize()
+@RANDOM_SCHEMA.parametrize()
 @settings(max_examples=10, derandomize=False, **BOUNDS)  # type: ignore[arg-type]
 def test_the_api_honours_its_own_schema_on_random_cases(
     case: schemathesis.Case, live: Live, run: int
