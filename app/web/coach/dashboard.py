@@ -27,7 +27,7 @@ from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
 from app.web.coach.forms import translator
 from app.web.coach.pages import page, see_other
 from app.web.deps import SessionDep
-from app.web.plotly_assets import GLOBAL_STYLE_ID, NO_INLINE_CLASS, plotly_assets
+from app.web.plotly_assets import page_context
 
 router = APIRouter(include_in_schema=False)
 # A large collaboration's page takes ~12 MB while it is built and rendered. Built side by side
@@ -86,15 +86,8 @@ def figures(
     return found
 
 
-def _plotly() -> dict[str, Any]:
-    assets = plotly_assets()
-    return {
-        "js_url": f"/vendor/plotly-{assets.version}.min.js",
-        "css_url": f"/vendor/plotly-{assets.version}.css",
-        "global_id": GLOBAL_STYLE_ID,
-        "no_inline_class": NO_INLINE_CLASS,
-        "guarded_ids": assets.guarded_style_ids,
-    }
+def _plotly(request: Request) -> dict[str, Any]:
+    return page_context(request.app.state.settings.plotly_bundle)
 
 
 @router.get("/coach/collaborations/{collaboration_id}/dashboard")
@@ -134,7 +127,7 @@ def _dashboard_page(
         "selected": selected,
         "pair": pair,
         "charts": charts,
-        "plotly": _plotly(),
+        "plotly": _plotly(request),
         "agreements": agreement_outcomes.agreements_of_collaboration(
             session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
         ),
@@ -188,7 +181,7 @@ def show_report(
         "dashboard": found,
         "selected": selected,
         "charts": charts,
-        "plotly": _plotly(),
+        "plotly": _plotly(request),
         "round_alerts": round_alerts,
     }
     return page(request, "coach/report.html", principal, context)
