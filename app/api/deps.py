@@ -46,6 +46,7 @@ def _id_path(what: str) -> object:
 
 CollaborationId = Annotated[int, _id_path("collaboration")]
 PartyId = Annotated[int, _id_path("party")]
+ParticipantId = Annotated[int, _id_path("participant")]
 RoundId = Annotated[int, _id_path("round")]
 QuestionnaireId = Annotated[int, _id_path("questionnaire")]
 WebhookId = Annotated[int, _id_path("webhook")]

@@ -12,9 +12,11 @@ from app.api.v1 import (
     imports,
     invitations,
     questionnaires,
+    reports,
     results,
     rounds,
     shares,
+    targets,
     webhooks,
 )
 from app.config import Settings
@@ -64,7 +66,17 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     api.state.submission_writer = SubmissionWriter(engine)
     install_api_error_handlers(api)
     # Routes are matched in order: the busiest (partners' submissions) is tried first.
-    routers = (invitations, questionnaires, collaborations, rounds, imports, results, exports)
+    routers = (
+        invitations,
+        questionnaires,
+        collaborations,
+        targets,
+        rounds,
+        imports,
+        results,
+        reports,
+        exports,
+    )
     for module in (*routers, agreements, shares, webhooks):
         api.include_router(module.router)
     return api

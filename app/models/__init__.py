@@ -5,6 +5,7 @@ from app.models.alert import Alert, AlertKind
 from app.models.base import metadata, utcnow
 from app.models.caught_mail import CaughtMail
 from app.models.collaboration import Collaboration, Participant, Party, PartyKind
+from app.models.comment import Comment, PageTiming
 from app.models.organisation import (
     ApiKey,
     AuditEvent,
@@ -31,6 +32,7 @@ __all__ = [
     "AuditEvent",
     "CaughtMail",
     "Collaboration",
+    "Comment",
     "IdempotencyRecord",
     "Invitation",
     "InvitationStatus",
@@ -38,6 +40,7 @@ __all__ = [
     "JobStatus",
     "Organisation",
     "OutboxJob",
+    "PageTiming",
     "Participant",
     "Party",
     "PartyKind",

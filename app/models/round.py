@@ -59,6 +59,9 @@ class Invitation(Timestamped, table=True):
     # while the database holds nothing that opens the questionnaire.
     token_salt: str = Field(max_length=64)
     target_party_ids: list[int] = json_field(default_factory=list)
+    # Each target's kind (party id as text -> kind) when the invitation was made, so the
+    # items asked about it stay the same for the whole round.
+    target_kinds: dict[str, str] = json_field()
     status: InvitationStatus = enum_field(InvitationStatus, InvitationStatus.PENDING)
     language: str | None = Field(default=None, max_length=5)
     submitted_at: datetime | None = timestamp(nullable=True)

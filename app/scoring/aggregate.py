@@ -66,6 +66,7 @@ class PairAggregate:
     borderline: bool | None
     zone_counts: dict[Zone, int] | None
     unclassified: int | None
+    meta: Summary | None = None  # how the truster thinks the target trusts it
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,7 @@ class PartyAggregate:
     zone_counts: dict[Zone, int] | None
     unclassified: int | None
     targets: list[PairAggregate]
+    meta: Summary | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """The demo: a circular-asphalt collaboration in Utrecht, measured over four rounds (seeded)."""
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -38,11 +39,14 @@ PARTIES: list[tuple[str, PartyKind, list[tuple[float, float]]]] = [
     ("Aannemer Van den Berg BV", PartyKind.CONTRACTOR, [(45, 58), (52, 60), (58, 63), (60, 66)]),
     ("Wegenbouw Rijnland", PartyKind.CONTRACTOR, [(78, 30), (70, 34), (58, 36), (40, 38)]),
 ]
+# A full baseline and a full measurement halfway through the work, short pulses in between:
+# the rhythm issue 17 recommends, so the dashboard shows both forms in one trend.
+FULL, PULSE = ("smart-trust", 2), ("smart-trust-pulse", 1)
 ROUNDS = [
-    ("Nulmeting voorbereiding", Phase.PREPARATION, datetime(2026, 1, 12, 8, tzinfo=UTC)),
-    ("Marktconsultatie", Phase.TENDER, datetime(2026, 3, 23, 8, tzinfo=UTC)),
-    ("Na gunning", Phase.TENDER, datetime(2026, 6, 15, 8, tzinfo=UTC)),
-    ("Halverwege uitvoering", Phase.EXECUTION, datetime(2026, 10, 5, 8, tzinfo=UTC)),
+    ("Nulmeting voorbereiding", Phase.PREPARATION, datetime(2026, 1, 12, 8, tzinfo=UTC), FULL),
+    ("Marktconsultatie", Phase.TENDER, datetime(2026, 3, 23, 8, tzinfo=UTC), PULSE),
+    ("Na gunning", Phase.TENDER, datetime(2026, 6, 15, 8, tzinfo=UTC), PULSE),
+    ("Halverwege uitvoering", Phase.EXECUTION, datetime(2026, 10, 5, 8, tzinfo=UTC), FULL),
 ]
 FIRST_NAMES = [
     "Anouk",
@@ -124,10 +128,10 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Col
         ),
     )
     assert collaboration.id is not None
-    questionnaire = questionnaires.default_questionnaire(session)
-    definition = questionnaires.definition_of(questionnaire)
     party_ids = _add_parties(session, organisation_id, collaboration.id, rng)
-    for index, (label, phase, opens_at) in enumerate(ROUNDS):
+    for index, (label, phase, opens_at, (key, version)) in enumerate(ROUNDS):
+        questionnaire = questionnaires.builtin_questionnaire(session, key=key, version=version)
+        definition = questionnaires.definition_of(questionnaire)
         round_ = rounds.create_round(
             session,
             organisation_id=organisation_id,
@@ -149,19 +153,25 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Col
                 continue
             party_index = party_ids.index(item.invitation.party_id)
             target_means = PARTIES[party_index][2][index]
-            answers = _answers(definition, item.invitation.target_party_ids, target_means, rng)
+            invitation = item.invitation
+            answers = _answers(
+                definition, invitation.target_party_ids, invitation.target_kinds, target_means, rng
+            )
             responses.submit_answers(session, token=item.token, answers=answers, final=True)
         rounds.close_round(session, organisation_id=organisation_id, round_id=round_.id)
         _backdate(session, round_, opens_at)
     add_email_addresses(session, collaboration_id=collaboration.id)
     latest = {party_id: PARTIES[i][2][-1] for i, party_id in enumerate(party_ids)}
+    kinds = {str(party_id): PARTIES[i][1].value for i, party_id in enumerate(party_ids)}
     open_walkthrough_round(
         session,
         organisation_id=organisation_id,
         collaboration_id=collaboration.id,
         questionnaire_id=questionnaire.id or 0,
         settings=settings,
-        answers_for=lambda party_id, targets: _answers(definition, targets, latest[party_id], rng),
+        answers_for=lambda party_id, targets: _answers(
+            definition, targets, kinds, latest[party_id], rng
+        ),
     )
     return collaboration
 
@@ -196,18 +206,26 @@ def _add_parties(
 def _answers(
     definition: QuestionnaireDefinition,
     targets: list[int],
+    kinds: Mapping[str, str],
     means: tuple[float, float],
     rng: random.Random,
 ) -> list[AnswerIn]:
-    """Answers whose propensity and analysis land near `means` (0-100), areas near their mean."""
+    """Answers whose propensity and analysis land near `means` (0-100), areas near their mean.
+
+    The meta items ("I think {party} trusts us") follow the party's own propensity: people
+    expect the trust they give, which is what makes the mirror of expectations worth showing.
+    """
     low, high = definition.range.min, definition.range.max
     propensity_key = definition.propensity_scale.key
     analysis_key = definition.analysis_scale.key
     answers = []
     for target in targets:
+        kind = kinds.get(str(target))
         person_shift = rng.gauss(0, 8)
         for item in definition.items:
-            if item.scale == propensity_key:
+            if not item.fits(kind):
+                continue
+            if item.scale in (propensity_key, "meta"):
                 centre = means[0]
             elif item.scale == analysis_key:
                 centre = means[1]

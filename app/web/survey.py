@@ -1,6 +1,7 @@
 """/s/{token}: the partner's questionnaire, server-rendered; every POST saves, then redirects."""
 
 import re
+import time
 from collections.abc import Sequence
 
 from fastapi import APIRouter, Request
@@ -10,7 +11,7 @@ from starlette.responses import Response
 from app.errors import Conflict, FieldProblem, InvalidSubmission, RoundNotOpen
 from app.infra.messages import N_
 from app.services.agreements import follow_up
-from app.services.answering import survey, survey_views
+from app.services.answering import comments, survey, survey_views
 from app.services.answering.survey import SurveyState
 from app.web import csrf, i18n, survey_follow_up
 from app.web.deps import FormDep, SessionDep, SettingsDep
@@ -79,7 +80,10 @@ def _page_response(
     for problem in problems:
         text = i18n.gettext(current.language, problem.message, min=scale.min, max=scale.max)
         number = numbers.get(problem.field)
-        if number is None:
+        if problem.field == comments.FIELD:
+            summary.append((comments.FIELD, None, text))
+            errors[comments.FIELD] = text
+        elif number is None:
             summary.append(("", None, text))
         else:
             summary.append((f"q-{problem.field}", number, text))
@@ -90,6 +94,8 @@ def _page_response(
         "problems": summary,
         "errors": errors,
         "resumed": resumed,
+        # When the page was shown: its answer adds the difference to the answering time.
+        "shown_at": int(time.time()),
     }
     return render(request, "survey/page.html", context, status_code=status_code)
 
@@ -111,6 +117,12 @@ def save_page(
         return blocked
     fields, problems = _answer_fields(form)
     shown = {name.removeprefix(survey.FIELD_PREFIX): value for name, value in fields}
+    comment, shown_at = (
+        _text_field(form, comments.FIELD, problems),
+        _text_field(form, "shown_at", problems),
+    )
+    if comment is not None:
+        shown[comments.FIELD] = comment
     if not form_is_ours(request, current, form, settings):
         problems = [FieldProblem(survey.PAGE_FIELD, EXPIRED_FORM)]
         return _refused(request, current, session, number, shown, problems, status_code=403)
@@ -122,7 +134,13 @@ def save_page(
         if problems:
             raise InvalidSubmission("The form was changed.", problems=problems)
         survey.save_page(
-            session, context=current.context, number=number, fields=fields, language=language
+            session,
+            context=current.context,
+            number=number,
+            fields=fields,
+            language=language,
+            comment=comment,
+            shown_at=shown_at,
         )
     except InvalidSubmission as exc:
         return _refused(request, current, session, number, shown, exc.problems, status_code=422)
@@ -141,13 +159,22 @@ def _answer_fields(form: FormData) -> tuple[list[tuple[str, str]], list[FieldPro
     fields: list[tuple[str, str]] = []
     problems: list[FieldProblem] = []
     for name, value in form.multi_items():
-        if name in (csrf.FIELD, "action", "language"):
+        if name in (csrf.FIELD, "action", "language", comments.FIELD, "shown_at"):
             continue
         if isinstance(value, str):
             fields.append((name, value))
         else:
             problems.append(FieldProblem(survey.PAGE_FIELD, UNKNOWN_FIELD))
     return fields, problems
+
+
+def _text_field(form: FormData, name: str, problems: list[FieldProblem]) -> str | None:
+    """One plain-text field sent at most once; anything else is a problem with the form."""
+    values = form.getlist(name)
+    if len(values) > 1 or not all(isinstance(value, str) for value in values):
+        problems.append(FieldProblem(survey.PAGE_FIELD, UNKNOWN_FIELD))
+        return None
+    return str(values[0]) if values else None
 
 
 def _refused(

@@ -52,6 +52,8 @@ class World:
         return {
             "collaboration_id": self.open.collaboration.id,
             "party_id": self.open.parties[0].id,
+            "other_party_id": self.open.parties[1].id,
+            "participant_id": self.open.invitations[0].invitation.participant_id,
             "round_id": self.open.round.id,
             "questionnaire_id": self.questionnaire_id,
             "webhook_id": self.webhook_id,

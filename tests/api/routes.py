@@ -161,6 +161,12 @@ REQUESTS: dict[str, Callable[[dict[str, object]], Request]] = {
     "POST /rounds/{round_id}/responses/import": lambda ids: Request(
         content=IMPORT_HEADER, content_type="text/csv"
     ),
+    "PUT /participants/{participant_id}/targets": lambda ids: Request(
+        json={"target_party_ids": [ids["other_party_id"]]}
+    ),
+    "PUT /parties/{party_id}/targets": lambda ids: Request(
+        json={"target_party_ids": [ids["other_party_id"]]}
+    ),
     "POST /webhooks": lambda ids: Request(
         json={"url": "https://hooks.example.org/new", "events": ["alert.raised"]}
     ),

@@ -94,6 +94,10 @@ DOMAIN_VALIDATED = {
     "PATCH /agreements/{agreement_id}",
     # A share of a round that was opened, expiring in the future.
     "POST /rounds/{round_id}/shares",
+    # Other parties of the same collaboration, never the own party (tested in
+    # test_questionnaire_forms_api.py).
+    "PUT /participants/{participant_id}/targets",
+    "PUT /parties/{party_id}/targets",
 }
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 

@@ -76,7 +76,7 @@ def test_a_partner_answers_on_a_phone_in_two_visits_and_two_languages(
     phone.goto(url)
     expect(phone.locator("html")).to_have_attribute("lang", "nl")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Circulaire bruggen")
-    expect(phone.get_by_text("Ongeveer 8 minuten")).to_be_visible()
+    expect(phone.get_by_text("Ongeveer 10 minuten")).to_be_visible()
     axe_scan(phone, "welcome-nl")
     screenshot(phone, "survey-welcome-nl-phone")
     phone.get_by_role("link", name="Begin met de vragenlijst").click()

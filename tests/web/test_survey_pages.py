@@ -42,7 +42,7 @@ def test_the_first_visit_shows_the_welcome_with_privacy_and_time(
     for expected in (
         "Circulaire bruggen",
         "Gemeente Testdorp",  # who runs the measurement
-        "Ongeveer 8 minuten",
+        "Ongeveer 10 minuten",  # 72 statements at 8 seconds until answering times are measured
         "minstens 3 personen",
         "nooit aan iemand in de samenwerking getoond",
         "Ingenieursbureau &lt;Noord&gt;",

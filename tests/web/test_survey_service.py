@@ -288,7 +288,9 @@ def test_welcome_says_who_how_long_and_the_threshold(session: Session, partner: 
     assert welcome.collaboration_name == "Circulaire bruggen"
     assert welcome.organisation_name == "Gemeente Testdorp"
     assert welcome.target_names == ["Aannemer BV", "Ingenieursbureau <Noord>"]
-    assert welcome.minutes == 8  # 2 parties x 36 statements at six seconds each
+    assert welcome.own_party_name == "Gemeente Utrecht"
+    assert welcome.minutes == 10  # 2 parties x 36 statements at 8 s until times are measured
+    assert welcome.measured is False
     assert welcome.anonymity_threshold == 3
     assert (welcome.started, welcome.resume_page) == (False, 1)
 
@@ -299,7 +301,7 @@ def test_question_page_names_the_party_in_every_statement(session: Session, part
     )
     assert page.target_name == "Ingenieursbureau <Noord>"
     assert (page.target_number, page.target_count, page.total) == (2, 2, 18)
-    assert page.scale_title == "Analysis"
+    assert page.heading == ""  # version 1 has no headings: the template words a plain one
     assert all("{party}" not in q.text for q in page.questions)
     assert page.questions[0].text.count("Ingenieursbureau <Noord>") == 1
     assert [o.value for o in page.options] == ["1", "2", "3", "4", "5", "6", "7", "dk"]

@@ -1,4 +1,4 @@
-"""Results: /rounds/{id}/scores, /rounds/{id}/reliability, /collaborations/{id}/trends."""
+"""Results: /rounds/{id}/scores, /reliability, /comments, /collaborations/{id}/trends."""
 
 from typing import Any
 
@@ -7,9 +7,31 @@ from fastapi import APIRouter, Response
 from app.api import examples
 from app.api.deps import CollaborationId, ReaderDep, RoundId, SessionDep
 from app.api.problems import problem_responses
+from app.models.comment import CommentGroupOut, RoundCommentsOut
 from app.models.results import ReliabilityOut, RoundScoresOut, TrendsOut
 from app.services.privacy import audit
-from app.services.results import result_documents, results, trends
+from app.services.results import comments, result_documents, results, trends
+
+COMMENTS_EXAMPLE = {
+    "round_id": 3,
+    "threshold": 5,
+    "groups": [
+        {
+            "truster_party_id": 12,
+            "target_party_id": 13,
+            "shown": True,
+            "count": 5,
+            "comments": ["Eerder de planning delen.", "Samen de risico's doorlopen."],
+        },
+        {
+            "truster_party_id": 13,
+            "target_party_id": 12,
+            "shown": False,
+            "count": None,
+            "comments": [],
+        },
+    ],
+}
 
 router = APIRouter(tags=["results"], responses=problem_responses(401, 403, 404, 422, 429))
 
@@ -74,3 +96,40 @@ def get_trends(collaboration_id: CollaborationId, session: SessionDep, principal
     )
     # Bytes, not the model: large documents are kept serialised (see trends_json).
     return Response(result_documents.trends_json(session, found), media_type="application/json")
+
+
+@router.get(
+    "/rounds/{round_id}/comments",
+    response_model=RoundCommentsOut,
+    responses=examples.json_example(200, COMMENTS_EXAMPLE),
+    summary="Partners' comments",
+)
+def get_round_comments(round_id: RoundId, session: SessionDep, principal: ReaderDep) -> Any:
+    """Per directed pair (truster -> target), the partners' open comments about what would
+    help trust. A pair's comments are shown only when at least `threshold` people commented
+    (the collaboration's `comment_threshold`, never below k); never with the author, sorted
+    alphabetically rather than in the order written."""
+    found = comments.round_comments(
+        session, organisation_id=principal.organisation_id, round_id=round_id
+    )
+    audit.record_view(
+        session,
+        organisation_id=principal.organisation_id,
+        api_key_id=principal.api_key_id,
+        action="comments.viewed",
+        subject=f"round:{round_id}",
+    )
+    return RoundCommentsOut(
+        round_id=found.round_id,
+        threshold=found.threshold,
+        groups=[
+            CommentGroupOut(
+                truster_party_id=group.truster_party_id,
+                target_party_id=group.target_party_id,
+                shown=group.shown,
+                count=group.count,
+                comments=group.texts,
+            )
+            for group in found.groups
+        ],
+    )

@@ -93,7 +93,9 @@ def plan_answers(
     rows = []
     for target in sorted(targets):
         row_id, answers = saved.get(target, (None, {}))
-        values = scored_columns({**answers, **by_target.get(target, {})}, definition, rules)
+        merged = {**answers, **by_target.get(target, {})}
+        kind = target_kind(invitation, target)
+        values = scored_columns(merged, definition, rules, target_kind=kind)
         rows.append(PlannedRow(row_id, target, values))
         progress[target] = (len(values["answers"]), values["zone"])
     return AnswerPlan(invitation, tuple(rows), progress, final)
@@ -137,11 +139,20 @@ def _identity(invitation: Invitation, target: int) -> dict[str, Any]:
     }
 
 
+def target_kind(invitation: Invitation, target: int) -> str | None:
+    """The kind the target party had when the invitation was made (None: made before kinds)."""
+    return invitation.target_kinds.get(str(target))
+
+
 def scored_columns(
-    answers: dict[str, int | None], definition: QuestionnaireDefinition, rules: ZoneRules
+    answers: dict[str, int | None],
+    definition: QuestionnaireDefinition,
+    rules: ZoneRules,
+    *,
+    target_kind: str | None = None,
 ) -> dict[str, Any]:
     """The stored columns of a response with these answers: answers, scores and zone."""
-    scores = score_response(definition, answers)
+    scores = score_response(definition, answers, target_kind=target_kind)
     zone = classify(scores.propensity, scores.analysis, rules)
     return {
         "answers": answers,

@@ -9,7 +9,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.models import Alert, Invitation, InvitationStatus, Party
-from app.scoring import PairAggregate, PartyAggregate, Summary
+from app.scoring import PairAggregate, PartyAggregate, Summary, perception_gaps
+from app.services.answering.durations import RoundDuration, round_durations
 from app.services.results.results import RoundResult
 from app.services.results.trend_types import MeasureChangeResult
 from app.services.results.trends import round_trends
@@ -47,6 +48,19 @@ class RoundView:
     status: str
     moment: datetime  # where the round sits on the time axis
     closes_at: datetime | None
+    form: str = ""  # the questionnaire's key: rounds on a short form are marked as such
+    form_title: dict[str, str] = field(default_factory=dict)  # language -> title
+
+
+@dataclass(frozen=True, slots=True)
+class Mirror:
+    """How the truster thinks the target trusts it, beside how the target does (the gap)."""
+
+    suppressed: bool
+    expected: Estimate | None = None
+    seen_propensity: Estimate | None = None
+    seen_analysis: Estimate | None = None
+    gap: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +121,9 @@ class Dashboard:
     alerts: list[Alert]  # the newest open ones, then the newest seen ones (ALERTS_SHOWN each)
     open_alerts: int  # how many in all
     seen_alerts: int
+    # Rounds whose questionnaire has a meta scale: (truster, target, round) -> the mirror.
+    mirrors: dict[tuple[int, int, int], Mirror] = field(default_factory=dict)
+    durations: dict[int, RoundDuration] = field(default_factory=dict)  # round -> median time
     # The charts look shifts up hundreds of times: an index, not a scan of the list.
     _shifts_by_key: dict[tuple[int, str, int], Shift] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -138,8 +155,10 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
     ).all()
     positions: dict[tuple[int, int], Position] = {}
     pairs: dict[tuple[int, int, int], Position] = {}
+    mirrors: dict[tuple[int, int, int], Mirror] = {}
     for result in trends.rounds:
         round_id = result.round.id or 0
+        mirrors.update(_mirrors(result, round_id))
         for party in result.aggregate.parties:
             positions[(int(party.party), round_id)] = position_of(party)  # type: ignore[call-overload]
             for pair in party.targets:
@@ -153,7 +172,7 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
         k=collaboration.anonymity_threshold,
         propensity_cutoff=collaboration.propensity_cutoff,
         analysis_cutoff=collaboration.analysis_cutoff,
-        rounds=[_round_view(result) for result in trends.rounds],
+        rounds=[_round_view(session, result) for result in trends.rounds],
         parties=[PartyView(p.id or 0, p.name, p.kind.value) for p in parties],
         positions=positions,
         pairs=pairs,
@@ -163,7 +182,25 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
         alerts=alerts,
         open_alerts=open_alerts,
         seen_alerts=seen_alerts,
+        mirrors=mirrors,
+        durations=round_durations(session, round_ids=[r.round.id or 0 for r in trends.rounds]),
     )
+
+
+def _mirrors(result: RoundResult, round_id: int) -> dict[tuple[int, int, int], Mirror]:
+    if result.roles.meta is None:
+        return {}
+    found = {}
+    for (truster, target), gap in perception_gaps(result.aggregate).items():
+        mirror = Mirror(
+            suppressed=gap.suppressed,
+            expected=_estimate(gap.expected),
+            seen_propensity=_estimate(gap.seen_propensity),
+            seen_analysis=_estimate(gap.seen_analysis),
+            gap=gap.gap,
+        )
+        found[(int(truster), int(target), round_id)] = mirror  # type: ignore[call-overload]
+    return found
 
 
 def _alerts(session: Session, collaboration_id: int) -> tuple[list[Alert], int, int]:
@@ -218,8 +255,9 @@ def _estimate(summary: Summary | None) -> Estimate | None:
     return Estimate(summary.mean, summary.ci_low, summary.ci_high, summary.n)
 
 
-def _round_view(result: RoundResult) -> RoundView:
+def _round_view(session: Session, result: RoundResult) -> RoundView:
     round_ = result.round
+    definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
     return RoundView(
         id=round_.id or 0,
         label=round_.label,
@@ -227,6 +265,8 @@ def _round_view(result: RoundResult) -> RoundView:
         status=round_.status.value,
         moment=round_.opens_at or round_.opened_at or round_.created_at,
         closes_at=round_.closes_at or round_.closed_at,
+        form=definition.key,
+        form_title={"nl": definition.title.nl, "en": definition.title.en},
     )
 
 

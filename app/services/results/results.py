@@ -155,11 +155,13 @@ def round_reliability(
     collaboration = session.get(Collaboration, round_.collaboration_id)
     assert collaboration is not None
     definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
-    answers = session.exec(
-        select(Response.answers)
+    found = session.exec(
+        select(Response.answers, Response.target_party_id, Invitation.target_kinds)
+        .join(Invitation, col(Invitation.id) == Response.invitation_id)
         .where(Response.round_id == round_id)
         .where(col(Response.submitted_at).is_not(None))
     ).all()
+    answers = [(answer, kinds.get(str(target))) for answer, target, kinds in found]
     k = collaboration.anonymity_threshold
     return [
         _scale_reliability(definition, scale.key, scale.role, answers, k)
@@ -171,19 +173,30 @@ def _scale_reliability(
     definition: QuestionnaireDefinition,
     key: str,
     role: str,
-    answers: Sequence[Mapping[str, Any]],
+    answers: Sequence[tuple[Mapping[str, Any], str | None]],
     k: int,
 ) -> ScaleReliability:
+    """Alpha over the largest group of responses that were asked the same items.
+
+    Alpha needs one set of items for every row. Where items fit only some kinds of party,
+    responses about a client and about a contractor were asked different items: the scale's
+    alpha is then that of the item set most responses share (all of them, without kinds).
+    """
     low, high = definition.range.min, definition.range.max
-    items = definition.items_of(key)
-    rows = []
-    for answer in answers:
+    by_items: dict[tuple[str, ...], list[list[int | None]]] = defaultdict(list)
+    for answer, kind in answers:
+        items = definition.items_for(key, kind)
         row = []
         for item in items:
             value = answer.get(item.id)
             row.append(None if value is None else (low + high - value if item.reverse else value))
-        rows.append(row)
-    complete = sum(1 for row in rows if all(v is not None for v in row))
+        by_items[tuple(item.id for item in items)].append(row)
+    rows = max(by_items.values(), key=_complete, default=[])
+    complete = _complete(rows)
     if 0 < complete < k:
         return ScaleReliability(key, role, complete, None, suppressed=True)
     return ScaleReliability(key, role, complete, cronbach_alpha(rows), suppressed=False)
+
+
+def _complete(rows: Sequence[Sequence[int | None]]) -> int:
+    return sum(1 for row in rows if all(v is not None for v in row))

@@ -24,6 +24,7 @@ from app.services.messaging import events, mail
 from app.services.results import alerts
 from app.services.setup import questionnaires
 from app.services.setup.invitation_tokens import new_salt, token_for, token_hash_for
+from app.services.setup.targets import invitation_targets
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ def open_round(
                 issued.append(IssuedInvitation(existing[participant.id], token=None))
                 continue
             assert participant.id is not None
+            targets, kinds = invitation_targets(participant, parties)
             salt = new_salt()
             invitation = Invitation(
                 round_id=round_id,
@@ -120,7 +122,8 @@ def open_round(
                 party_id=participant.party_id,
                 token_salt=salt,
                 token_hash=token_hash_for(settings.secret_key, salt),
-                target_party_ids=[p.id for p in parties if p.id and p.id != participant.party_id],
+                target_party_ids=targets,
+                target_kinds=kinds,
                 language=participant.language,
             )
             session.add(invitation)

@@ -28,8 +28,10 @@ DEFAULTS: dict[str, Any] = {
     "show_own_position": False,
     "alert_decline_points": 5,
     "alert_participation_percent": 50,
+    "comment_threshold": 5,
 }
-ALERT_THRESHOLDS = ("alert_decline_points", "alert_participation_percent")
+# Emptying one of these is a mistake, not "keep the old value".
+REQUIRED_NUMBERS = ("alert_decline_points", "alert_participation_percent", "comment_threshold")
 
 
 @router.get("/coach")
@@ -69,6 +71,7 @@ def _values(form: FormData) -> dict[str, Any]:
         "show_own_position": checked(form, "show_own_position"),
         "alert_decline_points": number(form, "alert_decline_points"),
         "alert_participation_percent": number(form, "alert_participation_percent"),
+        "comment_threshold": number(form, "comment_threshold"),
     }
 
 
@@ -131,7 +134,7 @@ def update_collaboration(
         errors["reminder_days_before_close"] = _(
             "Enter a whole number from 0 to 60, or leave it empty."
         )
-    for name in ALERT_THRESHOLDS:  # an emptied threshold is a mistake, not "keep the old one"
+    for name in REQUIRED_NUMBERS:
         if name in form and values[name] is None:
             errors[name] = _("Fill this in.")
     if data is None or errors:

@@ -12,17 +12,17 @@ from app.services.exchange.export_formats import csv_style_for
 from app.services.exchange.results_export import export_results
 from app.services.identity.auth import Principal
 from app.services.privacy import audit
-from app.services.results import agreement_outcomes, alerts
+from app.services.results import agreement_outcomes, alerts, comments
 from app.services.results import dashboard as dashboard_service
-from app.services.results.dashboard import Dashboard, build_dashboard
-from app.web.charts import Translate, matrix_figure
-from app.web.charts_grid import (
+from app.services.results.charts import Translate, matrix_figure
+from app.services.results.charts_grid import (
     areas_heatmap,
     pair_matrix_figure,
     participation_figure,
     perception_gap_figure,
 )
-from app.web.charts_time import trend_figure
+from app.services.results.charts_time import trend_figure
+from app.services.results.dashboard import Dashboard, build_dashboard
 from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
 from app.web.coach.forms import translator
 from app.web.coach.pages import page, see_other
@@ -122,12 +122,18 @@ def _dashboard_page(
         language=principal.language,
         _=translator(principal.language),
     )
+    round_comments = None
+    if selected is not None:
+        round_comments = comments.round_comments(
+            session, organisation_id=principal.organisation_id, round_id=selected
+        )
     context = {
         "dashboard": found,
         "selected": selected,
         "pair": pair,
         "charts": charts,
         "plotly": _plotly(request),
+        "comments": round_comments,
         "agreements": agreement_outcomes.agreements_of_collaboration(
             session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
         ),

@@ -11,8 +11,10 @@ from app.web.coach import (
     mail,
     participants,
     parties,
+    reports,
     rounds,
     signin,
+    targets,
 )
 
 ROUTERS = (
@@ -20,9 +22,11 @@ ROUTERS = (
     collaborations,
     parties,
     participants,
+    targets,
     rounds,
     links,
     dashboard,
+    reports,
     admin,
     mail,
     assets,

@@ -50,7 +50,8 @@ def _form(
 def new_round(
     request: Request, collaboration_id: int, principal: EditorDep, session: SessionDep
 ) -> Response:
-    default = questionnaires.default_questionnaire(session)
+    # New rounds start on the current full form; the pulse form is one choice away.
+    default = questionnaires.builtin_questionnaire(session, key="smart-trust", version=2)
     values = {
         "label": "",
         "phase": "preparation",

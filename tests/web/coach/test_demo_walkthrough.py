@@ -82,10 +82,12 @@ def test_a_partner_answering_makes_their_party_appear_on_the_dashboard(
 
 def _answer_all(session: Session, token: str) -> None:
     context = responses.load_invitation(session, token=token)
+    kinds = context.invitation.target_kinds  # the demo's form asks what fits each party
     answers = [
         AnswerIn(target_party_id=target, item_id=item.id, value=5)
         for target in context.invitation.target_party_ids
         for item in context.definition.items
+        if item.fits(kinds.get(str(target)))
     ]
     responses.submit_answers(session, token=token, answers=answers, final=True)
 

@@ -3,8 +3,16 @@
 from datetime import timedelta
 from typing import Any
 
+from app.services.results.charts import (
+    Figure,
+    Translate,
+    base_layout,
+    identity,
+    measure_of,
+    plain,
+    series_style,
+)
 from app.services.results.dashboard import Dashboard, Estimate, PartyView
-from app.web.charts import Figure, Translate, base_layout, identity, measure_of, plain, series_style
 
 
 def trend_figure(dashboard: Dashboard, *, measure: str, _: Translate = identity) -> Figure:

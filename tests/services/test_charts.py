@@ -6,6 +6,14 @@ from typing import Any
 
 import pytest
 
+from app.services.results.charts import COLOURS, matrix_figure, zone_names
+from app.services.results.charts_grid import (
+    areas_heatmap,
+    pair_matrix_figure,
+    participation_figure,
+    perception_gap_figure,
+)
+from app.services.results.charts_time import trend_figure
 from app.services.results.dashboard import (
     Dashboard,
     Estimate,
@@ -16,14 +24,6 @@ from app.services.results.dashboard import (
     ScaleView,
     Shift,
 )
-from app.web.charts import COLOURS, matrix_figure, zone_names
-from app.web.charts_grid import (
-    areas_heatmap,
-    pair_matrix_figure,
-    participation_figure,
-    perception_gap_figure,
-)
-from app.web.charts_time import trend_figure
 
 A, B = 1, 2
 R1, R2, R3 = 10, 20, 30
