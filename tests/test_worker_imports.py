@@ -6,9 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-# numpy + scipy.special ~45 MB, httpx ~18 MB per worker; pandas/openpyxl for exports, alembic
-# for migrations (run by `trustmeter migrate` and `serve` before the workers start).
-LAZY = ("numpy", "scipy", "httpx", "pandas", "openpyxl", "alembic", "plotly")
+# Per worker: numpy + scipy.special ~45 MB, httpx ~18 MB, WeasyPrint ~40 MB, kaleido + plotly
+# ~23 MB; pandas/openpyxl for exports; alembic for migrations (run by `trustmeter migrate` and
+# by `serve` before the workers start).
+LAZY = ("numpy", "scipy", "httpx", "pandas", "openpyxl", "alembic")
+LAZY += ("plotly", "kaleido", "weasyprint")
 PROBE = "import json, sys; import app.asgi; print(json.dumps(sorted(sys.modules)))"
 
 
