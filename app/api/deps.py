@@ -50,6 +50,7 @@ ParticipantId = Annotated[int, _id_path("participant")]
 RoundId = Annotated[int, _id_path("round")]
 QuestionnaireId = Annotated[int, _id_path("questionnaire")]
 WebhookId = Annotated[int, _id_path("webhook")]
+InvitationId = Annotated[int, _id_path("invitation")]
 AgreementId = Annotated[int, _id_path("agreement")]
 ShareId = Annotated[int, _id_path("share")]
 InvitationToken = Annotated[

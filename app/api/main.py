@@ -7,10 +7,12 @@ from app.api.deps import refuse_nul_characters, refuse_unknown_query_parameters
 from app.api.errors import install_api_error_handlers
 from app.api.v1 import (
     agreements,
+    cadence,
     collaborations,
     exports,
     imports,
     invitations,
+    participants,
     questionnaires,
     reports,
     results,
@@ -77,6 +79,6 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         reports,
         exports,
     )
-    for module in (*routers, agreements, shares, webhooks):
+    for module in (*routers, agreements, shares, cadence, participants, webhooks):
         api.include_router(module.router)
     return api

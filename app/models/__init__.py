@@ -20,6 +20,7 @@ from app.models.outbox import JobKind, JobStatus, OutboxJob, Webhook
 from app.models.questionnaire import Questionnaire
 from app.models.response import Response
 from app.models.round import Invitation, InvitationStatus, Phase, Round, RoundStatus
+from app.models.schedule import AlertMailMode, AlertSubscription, Cadence, CadenceUnit
 from app.models.share import Share, ShareSection
 
 __all__ = [
@@ -28,8 +29,12 @@ __all__ = [
     "AgreementStatus",
     "Alert",
     "AlertKind",
+    "AlertMailMode",
+    "AlertSubscription",
     "ApiKey",
     "AuditEvent",
+    "Cadence",
+    "CadenceUnit",
     "CaughtMail",
     "Collaboration",
     "Comment",

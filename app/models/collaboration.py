@@ -70,6 +70,11 @@ class Participant(Timestamped, table=True):
     # The parties this person rates; None: every other party of the collaboration.
     target_party_ids: list[int] | None = Field(default=None, sa_type=JSON, nullable=True)
 
+    @property
+    def erased(self) -> bool:
+        """What the API reports: ParticipantPublic reads this attribute, not `erased_at`."""
+        return self.erased_at is not None
+
 
 # --- API shapes -------------------------------------------------------------------------------
 
@@ -183,7 +188,9 @@ class ParticipantPublic(SQLModel):
     target_party_ids: list[int] | None = PydField(
         default=None, description="The parties this person rates; null: every other party."
     )
-    erased: bool = False
+    erased: bool = PydField(
+        default=False, description="True once the person was erased: their details are gone."
+    )
     created_at: datetime
     updated_at: datetime
 

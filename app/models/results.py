@@ -10,6 +10,10 @@ from app.scoring import MeasureChange, PairAggregate, PartyAggregate, Perception
 from app.scoring.statistics import Change
 
 SUPPRESSED_NOTE = "Fewer than k respondents: figures are withheld to protect anonymity."
+COMPLEMENTARY_NOTE = (
+    "Withheld so that a smaller group cannot be worked out from the figures that are shown."
+)
+NOTES = {"fewer_than_k": SUPPRESSED_NOTE, "complementary": COMPLEMENTARY_NOTE}
 
 
 class SummaryOut(BaseModel):
@@ -30,6 +34,12 @@ class SummaryOut(BaseModel):
 class GroupScoresOut(BaseModel):
     n: int | None = Field(description="Respondents; null when suppressed.")
     suppressed: bool
+    suppressed_reason: str | None = Field(
+        default=None,
+        description="Why figures are withheld: `fewer_than_k` (this group has fewer than k "
+        "respondents) or `complementary` (it has k or more, but shown beside the other figures "
+        "it would reveal a smaller hidden group).",
+    )
     note: str | None = None
     propensity: SummaryOut | None
     analysis: SummaryOut | None
@@ -44,7 +54,8 @@ def _group_fields(group: PartyAggregate | PairAggregate) -> dict[str, Any]:
     return {
         "n": group.n,
         "suppressed": group.suppressed,
-        "note": SUPPRESSED_NOTE if group.suppressed else None,
+        "suppressed_reason": group.reason if group.suppressed else None,
+        "note": NOTES.get(group.reason or "fewer_than_k") if group.suppressed else None,
         "propensity": SummaryOut.of(group.propensity),
         "analysis": SummaryOut.of(group.analysis),
         "areas": None
@@ -227,6 +238,9 @@ class AlertPublic(BaseModel):
     detail: dict[str, Any]
     created_at: datetime
     acknowledged_at: datetime | None
+    acknowledged_note: str | None = Field(
+        default=None, description="What the coach noted when marking the alert as seen."
+    )
 
 
 class TrendsOut(BaseModel):

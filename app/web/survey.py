@@ -8,20 +8,27 @@ from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from app.errors import Conflict, FieldProblem, InvalidSubmission, RoundNotOpen
+from app.errors import Conflict, FieldProblem, InvalidSubmission, PermissionDenied, RoundNotOpen
 from app.infra.messages import N_
 from app.services.agreements import follow_up
-from app.services.answering import comments, survey, survey_views
+from app.services.answering import comments, resume, survey, survey_views
 from app.services.answering.survey import SurveyState
 from app.web import csrf, i18n, survey_follow_up
 from app.web.deps import FormDep, SessionDep, SettingsDep
 from app.web.errors import error_page
-from app.web.survey_deps import Survey, SurveyDep, form_is_ours, redirect, unavailable
+from app.web.survey_deps import (
+    Survey,
+    SurveyDep,
+    form_is_ours,
+    keep_code,
+    redirect,
+    unavailable,
+)
 from app.web.templating import render
 
 router = APIRouter(prefix="/s/{token}", include_in_schema=False)
 
-_NEXT_PAGE = re.compile(r"^(|welcome|review|thanks|page/\d{1,4})$")
+_NEXT_PAGE = re.compile(r"^(|welcome|review|thanks|resume|page/\d{1,4})$")
 _ACTIONS = ("next", "previous")
 EXPIRED_FORM = N_(
     "Your answers were not saved: this form did not come from this questionnaire, or it was "
@@ -38,8 +45,8 @@ def entry(request: Request, current: SurveyDep, session: SessionDep) -> Response
         return blocked
     if not survey.has_started(session, current.context):
         return show_welcome(request, current, session)
-    resume = survey.resume_page(session, current.context)
-    target = current.urls.page(resume) if resume else current.urls.review
+    furthest = survey.resume_page(session, current.context)
+    target = current.urls.page(furthest) if furthest else current.urls.review
     return redirect(f"{target}?resumed=1")
 
 
@@ -130,6 +137,8 @@ def save_page(
     if action not in _ACTIONS or not (language is None or isinstance(language, str)):
         problems.append(FieldProblem(survey.PAGE_FIELD, UNKNOWN_FIELD))
         language = None
+    # The first save ties the link to a new resume code, which this browser then keeps.
+    code = current.resume_code or resume.new_code()
     try:
         if problems:
             raise InvalidSubmission("The form was changed.", problems=problems)
@@ -139,6 +148,7 @@ def save_page(
             number=number,
             fields=fields,
             language=language,
+            resume_code=code,
             comment=comment,
             shown_at=shown_at,
         )
@@ -148,10 +158,11 @@ def save_page(
         return redirect(current.urls.thanks)
     except RoundNotOpen:  # closed in the meantime; the entry page says so
         return redirect(current.urls.root)
+    except PermissionDenied:  # someone else saved with this link first
+        return redirect(current.urls.resume)
     end = survey_follow_up.after_items(session, current)
-    return redirect(
-        _destination(current, number, action=str(action), switched=bool(language), end=end)
-    )
+    target = _destination(current, number, action=str(action), switched=bool(language), end=end)
+    return keep_code(redirect(target), current, code, settings)
 
 
 def _answer_fields(form: FormData) -> tuple[list[tuple[str, str]], list[FieldProblem]]:
@@ -208,16 +219,29 @@ def show_review(request: Request, current: SurveyDep, session: SessionDep) -> Re
     blocked = unavailable(request, current)
     if blocked is not None:
         return blocked
+    return _review_page(request, current, session)
+
+
+def _review_page(
+    request: Request,
+    current: Survey,
+    session: SessionDep,
+    *,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
     targets = survey_views.review(session, current.context, language=current.language)
     context = {
         "survey": current,
         "targets": targets,
         "last_page": len(survey.page_plan(current.context)),
         "all_answered": all(not target.unanswered for target in targets),
+        "nothing_answered": not any(target.answered for target in targets),
+        "problem": i18n.gettext(current.language, problem) if problem else None,
         "follow_up": follow_up.follow_up_items(session, current.context),
         "follow_up_url": survey_follow_up.follow_up_url(current),
     }
-    return render(request, "survey/review.html", context)
+    return render(request, "survey/review.html", context, status_code=status_code)
 
 
 @router.post("/submit")
@@ -235,7 +259,12 @@ def submit(
     if not form_is_ours(request, current, form, settings):
         return error_page(request, 403)
     try:
-        survey.submit(session, context=current.context)
+        survey.submit(session, context=current.context, resume_code=current.resume_code)
+    except PermissionDenied:
+        return redirect(current.urls.resume)
+    except InvalidSubmission as exc:  # nothing answered: the review says so, nothing changes
+        message = exc.problems[0].message if exc.problems else exc.message
+        return _review_page(request, current, session, problem=message, status_code=422)
     except Conflict:
         pass  # the other tab was first; its submission is the one that counts
     except RoundNotOpen:
@@ -258,7 +287,9 @@ def _thanks_page(
     already_submitted: bool = False,
     status_code: int = 200,
 ) -> Response:
-    thanks = survey_views.thanks(session, current.context)
+    # A partner's own zones are for the browser holding their code, not for any link holder.
+    own = current.resume_code is not None
+    thanks = survey_views.thanks(session, current.context, own_device=own)
     context = {"survey": current, "thanks": thanks, "already_submitted": already_submitted}
     return render(request, "survey/thanks.html", context, status_code=status_code)
 

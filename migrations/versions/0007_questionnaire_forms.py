@@ -14,7 +14,7 @@ import app.models.base
 
 
 revision: str = "0007"
-down_revision: str | None = "0004"  # after main's 0004 (agreements); re-chained by the lead
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -60,6 +60,7 @@ class World:
             "agreement_id": self.agreement_id,
             "share_id": self.share_id,
             "token": token,
+            "invitation_id": self.open.invitations[0].invitation.id,
         }
 
 

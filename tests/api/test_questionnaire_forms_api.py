@@ -169,6 +169,8 @@ def _answer_round(session: Session, forms: FormsWorld, *, client_people: int = 3
         answer_all(session, forms, token, value_of={"propensity": 4, "analysis": 7, "meta": 7})
     for token in forms.tokens[forms.contractor.id]:  # type: ignore[index]
         answer_all(session, forms, token, value_of={"propensity": 7, "analysis": 1, "meta": 1})
+    # Figures exist only once the round is closed (an open round's would give answers away).
+    rounds.close_round(session, organisation_id=forms.organisation_id, round_id=forms.round.id or 0)
 
 
 def _pair(body: dict[str, Any], truster: int | None, target: int | None) -> dict[str, Any]:

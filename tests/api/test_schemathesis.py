@@ -94,6 +94,10 @@ DOMAIN_VALIDATED = {
     "PATCH /agreements/{agreement_id}",
     # A share of a round that was opened, expiring in the future.
     "POST /rounds/{round_id}/shares",
+    # A questionnaire of the organisation and a first opening in the future.
+    "PUT /collaborations/{collaboration_id}/cadence",
+    # A party of the same collaboration.
+    "PATCH /participants/{participant_id}",
     # Other parties of the same collaboration, never the own party (tested in
     # test_questionnaire_forms_api.py).
     "PUT /participants/{participant_id}/targets",

@@ -26,7 +26,7 @@ def test_the_coach_downloads_the_english_report_from_a_phone(
     with page.expect_download(timeout=120_000) as download:
         # The report takes seconds to lay out: the download is awaited, not a navigation.
         page.get_by_role("button", name="Rapport downloaden (pdf)").click(no_wait_after=True)
-    # The dashboard opens on the newest round: the demo's open walkthrough round.
+    # The dashboard opens on the newest round with figures to show (the report of that round).
     assert re.fullmatch(r"trustmeter-report-round-\d+-en\.pdf", download.value.suggested_filename)
     pdf = read_pdf(Path(download.value.path()).read_bytes())
     assert pdf.title is not None and pdf.title.startswith("Trust in ")

@@ -127,6 +127,7 @@ def test_items_that_do_not_fit_the_client_are_not_asked(session: Session, settin
     with pytest.raises(InvalidSubmission):
         survey.save_page(
             session,
+            resume_code="PARTNERCODE1",
             context=invitation_state.load_invitation(session, token=contractor_token),
             number=capabilities.number,
             fields=[("q-capab_1", "5")],
@@ -259,6 +260,7 @@ def test_answering_times_give_the_median_and_the_welcome_estimate(
         fields = [("q-" + i.id, "5") for i in survey.page_items(context, first)]
         survey.save_page(
             session,
+            resume_code="PARTNERCODE1",
             context=invitation_state.load_invitation(session, token=token),
             number=1,
             fields=fields,
@@ -284,6 +286,7 @@ def test_a_bad_time_stamp_never_refuses_answers(session: Session, settings: Sett
     for stamp in ("soon", "-5", str(int(utcnow().timestamp()) + 3600), "9" * 40):
         survey.save_page(
             session,
+            resume_code="PARTNERCODE1",
             context=invitation_state.load_invitation(session, token=token),
             number=1,
             fields=[("q-prop_1", "6")],

@@ -39,14 +39,16 @@ router = APIRouter(tags=["results"], responses=problem_responses(401, 403, 404, 
 @router.get(
     "/rounds/{round_id}/scores",
     response_model=RoundScoresOut,
-    responses=examples.json_example(200, examples.ROUND_SCORES),
+    responses={**problem_responses(409), **examples.json_example(200, examples.ROUND_SCORES)},
     summary="Round scores",
 )
 def get_round_scores(round_id: RoundId, session: SessionDep, principal: ReaderDep) -> Any:
     """Per truster party: respondents `n`, means with SD and 95% CI of propensity, analysis
     and every area, the zone of the means, `borderline`, `zone_counts`, and `targets[]` per
     directed pair. Groups of fewer than k respondents are `suppressed` with no figures, and
-    a second group is hidden where a total would otherwise reveal it."""
+    a second group is hidden only where a figure shown beside it would otherwise reveal the
+    smaller one (`suppressed_reason`). Figures appear once the round is closed: while it is
+    open, 409 (scores that moved with every submission would give one person's score away)."""
     result = results.round_result(
         session, organisation_id=principal.organisation_id, round_id=round_id
     )
@@ -63,11 +65,12 @@ def get_round_scores(round_id: RoundId, session: SessionDep, principal: ReaderDe
 @router.get(
     "/rounds/{round_id}/reliability",
     response_model=list[ReliabilityOut],
-    responses=examples.json_example(200, examples.RELIABILITY),
+    responses={**problem_responses(409), **examples.json_example(200, examples.RELIABILITY)},
     summary="Scale reliability",
 )
 def get_round_reliability(round_id: RoundId, session: SessionDep, principal: ReaderDep) -> Any:
-    """Cronbach's alpha per scale (listwise) with its 95% Feldt confidence interval."""
+    """Cronbach's alpha per scale (listwise) with its 95% Feldt confidence interval; 409
+    while the round is open (figures appear once it is closed)."""
     scales = results.round_reliability(
         session, organisation_id=principal.organisation_id, round_id=round_id
     )
@@ -83,7 +86,7 @@ def get_round_reliability(round_id: RoundId, session: SessionDep, principal: Rea
 def get_trends(collaboration_id: CollaborationId, session: SessionDep, principal: ReaderDep) -> Any:
     """Per party and per directed pair: every round's aggregate, the change between
     consecutive rounds (Welch, and paired for returning participants, with Cohen's d), and
-    the alerts raised."""
+    the alerts raised. Only closed rounds are included: an open round has no figures yet."""
     found = trends.collaboration_trends(
         session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
     )

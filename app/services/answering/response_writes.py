@@ -8,11 +8,16 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
+from app.errors import FieldProblem, InvalidSubmission
+from app.infra.messages import N_
 from app.models import Collaboration, Invitation, InvitationStatus, Response
 from app.scoring.questionnaire import QuestionnaireDefinition
 from app.scoring.scores import score_response
 from app.scoring.zones import ZoneRules, classify
 from app.services.access.scoring_rules import zone_rules
+
+# A respondent who answered nothing would raise n and the response rate without a figure.
+NOTHING_ANSWERED = N_("Answer at least one question before you submit.")
 
 _SAVED = select(
     col(Response.id), col(Response.target_party_id), col(Response.answers), col(Response.zone)
@@ -36,6 +41,11 @@ class AnswerPlan:
     rows: tuple[PlannedRow, ...]
     progress: dict[int, tuple[int, str | None]]  # target -> (items answered, zone)
     final: bool
+
+    @property
+    def empty(self) -> bool:
+        """Saves nothing: the invitation stays as it was (an empty save does not start it)."""
+        return not self.final and not self.rows
 
 
 def store_answers(
@@ -98,6 +108,11 @@ def plan_answers(
         values = scored_columns(merged, definition, rules, target_kind=kind)
         rows.append(PlannedRow(row_id, target, values))
         progress[target] = (len(values["answers"]), values["zone"])
+    if final and not any(row.values["answers"] for row in rows):
+        raise InvalidSubmission(
+            "Nothing is answered: a submission needs at least one answer.",
+            problems=[FieldProblem("answers", NOTHING_ANSWERED)],
+        )
     return AnswerPlan(invitation, tuple(rows), progress, final)
 
 

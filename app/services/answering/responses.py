@@ -78,7 +78,8 @@ def save_answers(
             final=final,
             now=now,
         )
-        mark_saved(invitation, final=final, now=now)
+        if final or by_target:  # an empty save does not start the invitation
+            mark_saved(invitation, final=final, now=now)
         if final:
             events.emit(
                 session,

@@ -11,13 +11,20 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from app.errors import FieldProblem, InvalidSubmission, NotFound, RateLimited
+from app.errors import (
+    Conflict,
+    FieldProblem,
+    InvalidSubmission,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+)
 from app.infra.messages import LANGUAGES, N_
 from app.infra.unit_of_work import unit_of_work
 from app.models import InvitationStatus, RoundStatus, utcnow
 from app.models.response import AnswerIn
 from app.scoring.questionnaire import ItemDefinition
-from app.services.answering import comments, invitation_state, responses, timing
+from app.services.answering import comments, invitation_state, responses, resume, timing
 from app.services.answering.invitation_state import InvitationContext
 from app.services.identity import rate_limits
 
@@ -185,6 +192,7 @@ def save_page(
     number: int,
     fields: Sequence[tuple[str, str]],
     language: str | None = None,
+    resume_code: str,
     comment: str | None = None,
     shown_at: str | None = None,
 ) -> None:
@@ -192,10 +200,13 @@ def save_page(
 
     All or nothing: a refused answer saves nothing, the language choice included. The time
     since the page was shown (`shown_at`, Unix seconds) is added to the page's answering time.
+    The first save ties the link to `resume_code`; later ones need it (PermissionDenied).
     """
     ref = page_ref(context, number)
     answers = {} if ref.is_comment else parse_page(context, ref, fields)
     with unit_of_work(session):
+        invitation_state.refresh_state(session, context)
+        resume.claim(session, context=context, code=resume_code)
         if language is not None:
             _store_language(session, context=context, language=language)
         if ref.is_comment:
@@ -241,6 +252,19 @@ def _store_language(session: Session, *, context: InvitationContext, language: s
     session.add(context.invitation)
 
 
-def submit(session: Session, *, context: InvitationContext) -> None:
-    """Submit every target's answers; Conflict when they were already submitted."""
-    responses.save_answers(session, context=context, answers=[], final=True)
+def submit(session: Session, *, context: InvitationContext, resume_code: str | None) -> None:
+    """Submit every target's answers; Conflict when they were already submitted.
+
+    Only the holder of the resume code submits what was saved (PermissionDenied otherwise).
+    """
+    with unit_of_work(session):
+        invitation_state.refresh_state(session, context)
+        invitation = context.invitation
+        if resume.guarded(invitation) and not resume.holds(invitation, resume_code):
+            if invitation.status == InvitationStatus.SUBMITTED:
+                raise Conflict("These answers were already submitted.")
+            raise PermissionDenied(
+                "Only the partner who saved these answers can submit them.",
+                code="survey.resume_needed",
+            )
+        responses.save_answers(session, context=context, answers=[], final=True)

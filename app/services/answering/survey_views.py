@@ -101,6 +101,7 @@ class Thanks:
     submitted_at: datetime | None
     show_position: bool
     positions: list[TargetPosition]
+    position_elsewhere: bool = False  # shown only on the device that answered
 
 
 def party_names(session: Session, party_ids: list[int]) -> dict[int, str]:
@@ -233,11 +234,13 @@ def review(session: Session, context: InvitationContext, *, language: str) -> li
     ]
 
 
-def thanks(session: Session, context: InvitationContext) -> Thanks:
-    """The thank-you page; the partner's own zones only when the collaboration shows them."""
+def thanks(session: Session, context: InvitationContext, *, own_device: bool) -> Thanks:
+    """The thank-you page; the partner's own zones only when the collaboration shows them
+    and `own_device` (the browser holds the partner's resume code, not merely the link)."""
     collaboration = context.collaboration
     positions: list[TargetPosition] = []
-    if collaboration.show_own_position:
+    show = collaboration.show_own_position and own_device
+    if show:
         assert context.invitation.id is not None
         rows = session.exec(
             select(Response).where(Response.invitation_id == context.invitation.id)
@@ -251,6 +254,7 @@ def thanks(session: Session, context: InvitationContext) -> Thanks:
     return Thanks(
         collaboration_name=collaboration.name,
         submitted_at=context.invitation.submitted_at,
-        show_position=collaboration.show_own_position,
+        show_position=show,
         positions=positions,
+        position_elsewhere=collaboration.show_own_position and not own_device,
     )

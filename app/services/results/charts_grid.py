@@ -38,7 +38,7 @@ def fewer_than(k: int, _: Translate) -> str:
 
 def _cell(estimate: Estimate | None, position: Position | None, k: int, _: Translate) -> str:
     if position is not None and position.suppressed:
-        return fewer_than(k, _)
+        return _("hidden") if position.complementary else fewer_than(k, _)
     if estimate is None:
         return "–"  # noqa: RUF001 - an en dash reads as "nothing here"
     return f"{estimate.mean:.0f}"

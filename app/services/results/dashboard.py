@@ -2,14 +2,15 @@
 participation (counts only) and alerts. Suppressed groups carry no figures, only the flag."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import Alert, Invitation, InvitationStatus, Party
+from app.models import Alert, Invitation, InvitationStatus, Party, Round, RoundStatus
 from app.scoring import PairAggregate, PartyAggregate, Summary, perception_gaps
+from app.scoring.aggregate import COMPLEMENTARY
 from app.services.answering.durations import RoundDuration, round_durations
 from app.services.results.results import RoundResult
 from app.services.results.trend_types import MeasureChangeResult
@@ -34,6 +35,8 @@ class Position:
     n: int | None
     suppressed: bool
     propensity: Estimate | None = None
+    # True: hidden although it has k or more, because it would reveal a smaller group.
+    complementary: bool = False
     analysis: Estimate | None = None
     zone: str | None = None
     borderline: bool = False
@@ -124,6 +127,7 @@ class Dashboard:
     # Rounds whose questionnaire has a meta scale: (truster, target, round) -> the mirror.
     mirrors: dict[tuple[int, int, int], Mirror] = field(default_factory=dict)
     durations: dict[int, RoundDuration] = field(default_factory=dict)  # round -> median time
+    open_rounds: list[str] = field(default_factory=list)  # labels: figures come at closing
     # The charts look shifts up hundreds of times: an index, not a scan of the list.
     _shifts_by_key: dict[tuple[int, str, int], Shift] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -184,7 +188,17 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
         seen_alerts=seen_alerts,
         mirrors=mirrors,
         durations=round_durations(session, round_ids=[r.round.id or 0 for r in trends.rounds]),
+        open_rounds=_open_rounds(session, collaboration_id),
     )
+
+
+def _open_rounds(session: Session, collaboration_id: int) -> list[str]:
+    query = (
+        select(Round.label)
+        .where(Round.collaboration_id == collaboration_id, Round.status == RoundStatus.OPEN)
+        .order_by(col(Round.id))
+    )
+    return list(session.exec(query))
 
 
 def _mirrors(result: RoundResult, round_id: int) -> dict[tuple[int, int, int], Mirror]:
@@ -233,10 +247,25 @@ def round_alerts(session: Session, *, collaboration_id: int, round_id: int) -> l
     return sorted(session.exec(query), key=lambda alert: alert.acknowledged_at is not None)
 
 
+def up_to(dashboard: Dashboard, round_id: int) -> Dashboard:
+    """The dashboard as it stood at `round_id`: nothing of a later round (the printed report)."""
+    ids = [r.id for r in dashboard.rounds]
+    kept = set(ids[: ids.index(round_id) + 1]) if round_id in ids else set(ids)
+    return replace(
+        dashboard,
+        rounds=[r for r in dashboard.rounds if r.id in kept],
+        positions={key: p for key, p in dashboard.positions.items() if key[1] in kept},
+        pairs={key: p for key, p in dashboard.pairs.items() if key[2] in kept},
+        shifts=[s for s in dashboard.shifts if s.to_round_id in kept],
+        participation={k: p for k, p in dashboard.participation.items() if k[1] in kept},
+        alerts=[a for a in dashboard.alerts if a.round_id in kept],
+    )
+
+
 def position_of(group: PartyAggregate | PairAggregate) -> Position:
     """The figures a coach may see; a suppressed group keeps only its flag (not even n)."""
     if group.suppressed:
-        return Position(n=None, suppressed=True)
+        return Position(n=None, suppressed=True, complementary=group.reason == COMPLEMENTARY)
     areas = {key: e for key, s in (group.areas or {}).items() if (e := _estimate(s)) is not None}
     return Position(
         n=group.n,

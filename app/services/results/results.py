@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.errors import Conflict
 from app.models import (
     Collaboration,
     Invitation,
@@ -53,7 +54,7 @@ class ScaleReliability:
 
 
 def round_result(session: Session, *, organisation_id: int, round_id: int) -> RoundResult:
-    round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
+    round_ = closed_round(session, organisation_id=organisation_id, round_id=round_id)
     collaboration = session.get(Collaboration, round_.collaboration_id)
     assert collaboration is not None
     return results_for_rounds(session, collaboration=collaboration, rounds=[round_])[0]
@@ -62,8 +63,12 @@ def round_result(session: Session, *, organisation_id: int, round_id: int) -> Ro
 def results_for_rounds(
     session: Session, *, collaboration: Collaboration, rounds: Sequence[Round]
 ) -> list[RoundResult]:
-    """Aggregate several rounds of one collaboration with one query for all their scores."""
-    round_ids = [r.id for r in rounds if r.id is not None]
+    """Aggregate several rounds of one collaboration with one query for all their scores.
+
+    Only closed rounds have figures: an open round's would move with each submission, and
+    two readings around one submission would give that person's score.
+    """
+    round_ids = [r.id for r in rounds if r.id is not None and r.status == RoundStatus.CLOSED]
     rows = scored_rows(session, round_ids)
     invited = _invited(session, round_ids)
     party_ids = _party_ids(session, collaboration.id)
@@ -83,10 +88,24 @@ def results_for_rounds(
     return results
 
 
+def closed_round(session: Session, *, organisation_id: int, round_id: int) -> Round:
+    """The round, if its figures may be read: Conflict while it is still open (or a draft)."""
+    round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
+    if round_.status != RoundStatus.CLOSED:
+        raise Conflict(
+            f"Round '{round_.label}' is {round_.status.value}: its figures appear when it "
+            "closes, so that no one can work out one person's answers from how they change."
+        )
+    return round_
+
+
 def measured_rounds(session: Session, *, collaboration_id: int) -> list[Round]:
-    """The rounds that were opened, in calendar order (planned opening, else actual)."""
+    """The closed rounds, in calendar order (planned opening, else actual).
+
+    Open rounds are left out of every figure (see `results_for_rounds`).
+    """
     query = select(Round).where(Round.collaboration_id == collaboration_id)
-    rounds = [r for r in session.exec(query) if r.status != RoundStatus.DRAFT]
+    rounds = [r for r in session.exec(query) if r.status == RoundStatus.CLOSED]
     return sorted(rounds, key=lambda r: (r.opens_at or r.opened_at or r.created_at, r.id or 0))
 
 
@@ -151,7 +170,7 @@ def round_reliability(
     session: Session, *, organisation_id: int, round_id: int
 ) -> list[ScaleReliability]:
     """Cronbach's alpha per scale over the round's submitted responses (listwise)."""
-    round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
+    round_ = closed_round(session, organisation_id=organisation_id, round_id=round_id)
     collaboration = session.get(Collaboration, round_.collaboration_id)
     assert collaboration is not None
     definition = questionnaires.definition_by_id(session, round_.questionnaire_id)

@@ -20,7 +20,7 @@ from app.models import (
 from app.models.round import RoundCreate
 from app.services.access.lookups import get_collaboration, get_round
 from app.services.access.paging import fetch_page
-from app.services.messaging import events, mail
+from app.services.messaging import alert_mail, events, mail
 from app.services.results import alerts
 from app.services.setup import questionnaires
 from app.services.setup.invitation_tokens import new_salt, token_for, token_hash_for
@@ -152,7 +152,8 @@ def close_round(session: Session, *, organisation_id: int, round_id: int) -> Rou
         session.add(round_)
         collaboration = session.get(Collaboration, round_.collaboration_id)
         assert collaboration is not None
-        alerts.raise_round_alerts(session, collaboration=collaboration, round_=round_)
+        raised = alerts.raise_round_alerts(session, collaboration=collaboration, round_=round_)
+        alert_mail.queue_immediate(session, collaboration=collaboration, alerts=raised)
         events.emit(
             session,
             organisation_id=organisation_id,

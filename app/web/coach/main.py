@@ -5,13 +5,16 @@ from fastapi import FastAPI
 from app.web.coach import (
     admin,
     assets,
+    cadence,
     collaborations,
     dashboard,
     links,
     mail,
+    participant_edit,
     participants,
     parties,
     reports,
+    round_page,
     rounds,
     signin,
     targets,
@@ -29,6 +32,9 @@ ROUTERS = (
     reports,
     admin,
     mail,
+    round_page,
+    participant_edit,
+    cadence,
     assets,
 )
 

@@ -6,6 +6,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.models import Role
 from app.services.answering import comments, invitation_state
+from app.services.setup import rounds
 from tests.factories import make_user
 from tests.support.forms_world import FormsWorld, answer_all, make_forms_world
 from tests.web.coach.conftest import browser_for
@@ -25,6 +26,8 @@ def _world(session: Session, settings: Settings, commenters: int) -> FormsWorld:
                 text=f"Sneller besluiten\nover meerwerk ({number})",
             )
         answer_all(session, world, token, value_of={"propensity": 7, "meta": 1})
+    # Figures exist only once the round is closed (an open round's would give answers away).
+    rounds.close_round(session, organisation_id=world.organisation_id, round_id=world.round.id or 0)
     return world
 
 
