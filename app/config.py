@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     # Development only: e-mails are kept in the database and shown at /coach/mail instead of
     # going to SMTP. None: on in development, off elsewhere; refused in production.
     mail_catcher: bool | None = None
+    # The charts' plotly.js: the vendored cartesian partial bundle (1.5 MB, every trace type the
+    # charts use), or the `plotly` package's full 4.8 MB one (kept for bench/dashboard_browser.py
+    # and for a chart type outside the cartesian set).
+    plotly_bundle: Literal["cartesian", "full"] = "cartesian"
 
     @field_validator("log_level", mode="before")
     @classmethod

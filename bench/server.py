@@ -146,8 +146,9 @@ def _command(port: int, workers: int) -> list[str]:
     ]
 
 
-def _environment(database: BenchDatabase) -> dict[str, str]:
+def _environment(database: BenchDatabase, settings: dict[str, str]) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("TRUSTMETER_")}
+    env.update({f"TRUSTMETER_{name.upper()}": value for name, value in settings.items()})
     env.update(
         {
             "TRUSTMETER_ENVIRONMENT": "test",
@@ -161,15 +162,19 @@ def _environment(database: BenchDatabase) -> dict[str, str]:
 
 
 @contextmanager
-def running_server(database: BenchDatabase, *, workers: int = 2) -> Iterator[BenchServer]:
-    """Start the server on the database, wait until every worker is up, stop it afterwards."""
+def running_server(
+    database: BenchDatabase, *, workers: int = 2, settings: dict[str, str] | None = None
+) -> Iterator[BenchServer]:
+    """Start the server on the database, wait until every worker is up, stop it afterwards.
+
+    `settings` are further Settings by name (`{"plotly_bundle": "full"}`)."""
     port = free_port()
     with running_command(
         _command(port, workers),
         port=port,
         workers=workers,
         workdir=database.workdir,
-        env=_environment(database),
+        env=_environment(database, settings or {}),
         ready=lambda server: _started(server, "/healthz"),
     ) as server:
         yield server

@@ -6,15 +6,18 @@ so the synchronous services of every request share it. The page loads plotly.js 
 installed `plotly` package and MathJax is off: nothing is fetched from the network.
 """
 
+from __future__ import annotations
+
 import asyncio
 import atexit
 import contextlib
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import kaleido
+if TYPE_CHECKING:
+    import kaleido
 
 Figure = dict[str, Any]
 
@@ -78,6 +81,9 @@ class ChartDrawer:
             return self._browser
 
     async def _launch(self) -> kaleido.Kaleido:
+        # Kaleido (and the `plotly` package it loads, ~23 MB) only once a report is drawn.
+        import kaleido
+
         options: dict[str, Any] = {"n": self._tabs, "mathjax": False, "timeout": self._timeout}
         if self._browser_path:
             options["path"] = self._browser_path

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy import special
-
 
 @dataclass(frozen=True, slots=True)
 class Reliability:
@@ -34,6 +31,8 @@ def cronbach_alpha(
     k = len(rows[0])
     if any(len(row) != k for row in rows):
         raise ValueError("every row must have the same number of items")
+    import numpy as np  # here, not at the top: see app/scoring/statistics.py
+
     complete = np.array([row for row in rows if all(v is not None for v in row)], dtype=float)
     if len(complete) < 2:
         return None
@@ -52,10 +51,14 @@ def _feldt_interval(alpha: float, *, n: int, k: int, confidence: float) -> tuple
     tail = (1 - confidence) / 2
     low = 1 - (1 - alpha) * _f_isf(tail, df1, df2)
     high = 1 - (1 - alpha) * _f_isf(1 - tail, df1, df2)
+    import numpy as np
+
     bounds = np.round([low, high], 3)
     return float(bounds[0]), float(bounds[1])
 
 
 def _f_isf(q: float, df1: int, df2: int) -> float:
+    from scipy import special
+
     # Exactly what stats.f.isf(q, df1, df2) evaluates, without importing scipy.stats (~45 MB).
     return float(special.fdtri(df1, df2, 1 - q))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-from scipy import special
+if TYPE_CHECKING:
+    import numpy as np
 
+# numpy and scipy.special (~45 MB per process) are imported by the functions that need them:
+# submissions and the partner's pages never do, and every worker would carry them otherwise.
 CONFIDENCE = 0.95
 
 
@@ -47,7 +49,7 @@ def summarize(values: Sequence[float]) -> Summary:
     n = len(values)
     if n == 0:
         return Summary(0, None, None, None, None)
-    data = np.asarray(values, dtype=float)
+    data = _array(values)
     mean = float(data.mean())
     if n == 1:
         return Summary(1, mean, None, None, None)
@@ -61,7 +63,7 @@ def welch_change(before: Sequence[float], after: Sequence[float]) -> Change | No
     n1, n2 = len(before), len(after)
     if n1 < 2 or n2 < 2:
         return None
-    a, b = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    a, b = _array(before), _array(after)
     v1, v2 = _sd(a) ** 2, _sd(b) ** 2
     difference = float(b.mean() - a.mean())
     se = math.sqrt(v1 / n1 + v2 / n2)
@@ -91,7 +93,7 @@ def paired_change(pairs: Sequence[tuple[float, float]]) -> Change | None:
     n = len(pairs)
     if n < 2:
         return None
-    data = np.asarray(pairs, dtype=float)
+    data = _array(pairs)
     differences = data[:, 1] - data[:, 0]
     difference = float(differences.mean())
     sd = _sd(differences)
@@ -113,13 +115,23 @@ def paired_change(pairs: Sequence[tuple[float, float]]) -> Change | None:
     )
 
 
+def _array(values: Sequence[float] | Sequence[tuple[float, float]]) -> np.ndarray:
+    import numpy as np
+
+    return np.asarray(values, dtype=float)
+
+
 def _sd(data: np.ndarray) -> float:
+    import numpy as np
+
     # Identical values have no spread; the mean's rounding error would otherwise fake some
     # (1e-17), turning Cohen's d and the interval into noise.
     return 0.0 if np.ptp(data) == 0 else float(data.std(ddof=1))
 
 
 def _t_quantile(df: float) -> float:
+    from scipy import special
+
     # scipy.special is what stats.t.ppf and .sf compute with, minus their per-call argument
     # handling (~150 us, thousands of calls per trends page) and scipy.stats' ~45 MB import.
     return float(special.stdtrit(df, (1 + CONFIDENCE) / 2))
@@ -129,6 +141,8 @@ def _t_interval(estimate: float, se: float, df: float | None) -> tuple[float, fl
     # With no spread at all the difference is known exactly: a zero-width interval, no p-value.
     if df is None or se == 0:
         return estimate, estimate, None
+    from scipy import special
+
     half = _t_quantile(df) * se
     p_value = float(2 * special.stdtr(df, -abs(estimate) / se))
     return estimate - half, estimate + half, p_value

@@ -1,16 +1,21 @@
-"""plotly.js from the installed `plotly` package, served by the app itself (never a CDN).
+"""plotly.js served by the app itself (never a CDN): the vendored cartesian partial bundle.
+
+The charts use only trace types of plotly.js's maintained cartesian bundle (scatter, heatmap),
+vendored from the npm registry by scripts/vendor-plotly.sh with its checksum: a third of the
+full bundle the `plotly` package ships, which stays selectable (Settings.plotly_bundle).
 
 Under our Content-Security-Policy (no inline styles) plotly.js may not inject its own
 <style> elements. It skips them when the page already has elements with the ids it checks,
 so the page links a stylesheet built here from the rules inside plotly.js, under those ids.
 
-What is derived from the 4.8 MB script (its stylesheet, the guarded ids, a gzipped copy) is
+What is derived from the script (its stylesheet, the guarded ids, a gzipped copy) is
 made once per plotly.js version into files in a cache directory, and served from there:
 a worker never holds the script, or its decoded text, in memory.
 """
 
 import gzip
 import hashlib
+import importlib.util
 import json
 import mmap
 import os
@@ -23,9 +28,30 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import plotly
-
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+VENDORED_JS = Path(__file__).resolve().parents[1] / "static" / "vendor" / "plotly-cartesian.min.js"
+BUNDLES = {
+    "cartesian": VENDORED_JS,
+    "full": Path(importlib.util.find_spec("plotly").origin or "").parent  # type: ignore[union-attr]
+    / "package_data"
+    / "plotly.min.js",
+}
+# What the cartesian bundle can draw (its package's README); tests hold the charts to it.
+CARTESIAN_TRACES = frozenset(
+    [
+        "bar",
+        "box",
+        "contour",
+        "heatmap",
+        "histogram",
+        "histogram2d",
+        "histogram2dcontour",
+        "image",
+        "pie",
+        "scatter",
+        "scatterternary",
+        "violin",
+    ]
+)
 GLOBAL_STYLE_ID = "plotly.js-style-global"  # skipped when it has the class below
 NO_INLINE_CLASS = "no-inline-styles"
 _RULES_START = '{"X,X div":'
@@ -73,12 +99,13 @@ def default_cache_dir() -> Path:
     return Path(base) / "trustmeter" / "assets"
 
 
-@lru_cache(maxsize=1)
-def plotly_assets() -> PlotlyAssets:
+@lru_cache(maxsize=len(BUNDLES))
+def plotly_assets(bundle: str = "cartesian") -> PlotlyAssets:
+    script = BUNDLES[bundle]
     try:
-        return derive_assets(PLOTLY_JS, default_cache_dir())
+        return derive_assets(script, default_cache_dir())
     except OSError:  # no writable home (a locked-down container): the temp dir will do
-        return derive_assets(PLOTLY_JS, Path(tempfile.gettempdir()) / "trustmeter-assets")
+        return derive_assets(script, Path(tempfile.gettempdir()) / "trustmeter-assets")
 
 
 def derive_assets(script: Path, cache_dir: Path) -> PlotlyAssets:
@@ -140,9 +167,9 @@ def _write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
         raise
 
 
-def page_context() -> dict[str, Any]:
-    """What a page's plotly_head/plotly_scripts includes need (the share page uses it)."""
-    assets = plotly_assets()
+def page_context(bundle: str = "cartesian") -> dict[str, Any]:
+    """What a page's plotly_head/plotly_scripts includes need."""
+    assets = plotly_assets(bundle)
     return {
         "js_url": f"/vendor/plotly-{assets.version}.min.js",
         "css_url": f"/vendor/plotly-{assets.version}.css",

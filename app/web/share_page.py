@@ -43,7 +43,7 @@ def show_share(
         charts["chart-matrix"] = matrix_figure(
             found.dashboard, selected_round_id=found.round_id, _=_
         )
-    context = {"share": found, "charts": charts, "plotly": page_context()}
+    context = {"share": found, "charts": charts, "plotly": page_context(settings.plotly_bundle)}
     # Nobody should find this page through a search engine, or keep it in a shared cache.
     headers = {
         "X-Robots-Tag": "noindex",

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.services import demo
+from app.web.plotly_assets import plotly_assets
 from tests.e2e.conftest import (
     LAPTOP,
     NARROWEST,
@@ -93,3 +94,35 @@ def test_the_dashboard_reads_in_english_and_on_a_small_screen(
     assert not has_horizontal_scroll(page)  # wide tables scroll inside their own box
     axe_scan(page, "coach-dashboard-demo-en-320")
     screenshot(page, "coach-dashboard-demo-en-320px")
+
+
+# Per chart: the trace types in its figure, those Plotly drew, and whether an SVG exists.
+_DRAWN_CHARTS = """() => Array.from(document.querySelectorAll("script[data-chart]")).map((node) => {
+  const target = document.getElementById(node.dataset.chart);
+  return {
+    id: node.dataset.chart,
+    wanted: JSON.parse(node.textContent).data.map((trace) => trace.type || "scatter"),
+    drawn: ((target && target._fullData) || []).map((trace) => trace.type),
+    svg: Boolean(target && target.querySelector(".main-svg")),
+  };
+})"""
+
+
+def test_the_partial_plotly_bundle_draws_every_chart_under_the_csp(
+    demo_server: LiveServer, open_page: OpenPage
+) -> None:
+    page = open_page(viewport=LAPTOP, locale="nl-NL")
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if "/vendor/plotly-" in r.url else None)
+    sign_in(page, demo_server)
+    open_dashboard(page)
+    version = plotly_assets().version  # the cartesian bundle's; the full one has another
+    assert sorted(scripts) == [
+        f"{demo_server.url}/vendor/plotly-{version}.css",
+        f"{demo_server.url}/vendor/plotly-{version}.min.js",
+    ]
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-in-view-drawn\b"))
+    charts = page.evaluate(_DRAWN_CHARTS)
+    assert len(charts) >= 10
+    assert [c for c in charts if c["drawn"] != c["wanted"] or not c["svg"]] == []
+    # Console errors and CSP violations fail the test when open_page tears down.

@@ -17,10 +17,12 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from sqlmodel import Session, select
+
+if TYPE_CHECKING:
+    import httpx
 
 from app.config import Settings
 from app.errors import FieldProblem, InvalidInput, NotFound
@@ -137,11 +139,13 @@ def deactivate_webhook(session: Session, *, organisation_id: int, webhook_id: in
     return webhook
 
 
-Post = Callable[..., httpx.Response]
+Post = Callable[..., Any]  # httpx.post's signature, answering an httpx.Response
 
 
-def http_post(url: str, **options: Any) -> httpx.Response:
+def http_post(url: str, **options: Any) -> "httpx.Response":
     """One POST on a fresh connection (the top-level httpx.post takes no `extensions`)."""
+    import httpx  # ~18 MB with what it pulls in: only where deliveries are made, the worker
+
     with httpx.Client(trust_env=False) as client:
         return client.post(url, **options)
 
@@ -184,6 +188,8 @@ def _post(
     A failure to connect reads the same whatever the cause, so the status cannot be used to
     probe which hosts and ports exist.
     """
+    import httpx
+
     extensions: dict[str, Any] = {}
     if settings.environment == "production":
         try:

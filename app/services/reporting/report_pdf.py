@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlmodel import Session
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher
 
 from app.errors import Unavailable
 from app.infra.messages import DEFAULT_LANGUAGE
@@ -23,6 +22,9 @@ from app.paths import TEMPLATES_DIR
 from app.services.privacy import audit
 from app.services.reporting.report_figures import report_figures
 from app.services.reporting.round_report import RoundReport, build_round_report
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
 
 TEMPLATE = "report/round.html"
 STYLESHEET = TEMPLATES_DIR / "report" / "report.css"
@@ -100,6 +102,10 @@ def report_html(report: RoundReport, *, language: str, drawer: ChartDrawer) -> s
 
 def html_to_pdf(html: str) -> bytes:
     """A4 PDF with selectable text; only `data:` URLs are read, so nothing is fetched."""
+    # WeasyPrint (~40 MB, 2 s to import) only when a report is made, not in every worker.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     document = HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=fetcher)
     pdf = document.write_pdf(stylesheets=[_stylesheet()])
@@ -108,7 +114,9 @@ def html_to_pdf(html: str) -> bytes:
 
 
 @lru_cache(maxsize=1)
-def _stylesheet() -> CSS:
+def _stylesheet() -> "CSS":
+    from weasyprint import CSS
+
     return CSS(string=STYLESHEET.read_text(encoding="utf-8"))
 
 

@@ -8,28 +8,63 @@
   var config = { displayModeBar: false, displaylogo: false, responsive: true };
   var NARROW = 560; // px: below this a chart uses its figure's `meta.narrow` layout
 
+  function drawChart(node) {
+    var target = document.getElementById(node.getAttribute("data-chart"));
+    if (!target || target.classList.contains("chart--drawn")) {
+      return;
+    }
+    var figure = JSON.parse(node.textContent);
+    target.classList.add("chart--drawn");
+    // A figure may carry changes for a narrow box (a phone): labels that fit a laptop's
+    // chart would overlap there.
+    var narrow = figure.layout.meta && figure.layout.meta.narrow;
+    var drawn = window.Plotly.newPlot(target, figure.data, figure.layout, config);
+    if (narrow && target.clientWidth < NARROW) {
+      drawn.then(function () { return window.Plotly.relayout(target, narrow); });
+    }
+  }
 
+  function inView(node) {
+    var target = document.getElementById(node.getAttribute("data-chart"));
+    if (!target) {
+      return false;
+    }
+    var box = target.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight;
+  }
+
+  // Charts in view are drawn at once; the others one per task afterwards (about 50 ms each),
+  // so the page answers input while they draw and what the coach looks at comes first. A
+  // print draws what is left straight away.
   function draw() {
     if (!window.Plotly) {
       return;
     }
+    var root = document.documentElement;
     var nodes = document.querySelectorAll('script[type="application/json"][data-chart]');
+    var later = [];
     Array.prototype.forEach.call(nodes, function (node) {
-      var target = document.getElementById(node.getAttribute("data-chart"));
-      if (!target) {
-        return;
-      }
-      var figure = JSON.parse(node.textContent);
-      target.classList.add("chart--drawn");
-      // A figure may carry changes for a narrow box (a phone): labels that fit a laptop's
-      // chart would overlap there.
-      var narrow = figure.layout.meta && figure.layout.meta.narrow;
-      var drawn = window.Plotly.newPlot(target, figure.data, figure.layout, config);
-      if (narrow && target.clientWidth < NARROW) {
-        drawn.then(function () { return window.Plotly.relayout(target, narrow); });
+      if (inView(node)) {
+        drawChart(node);
+      } else {
+        later.push(node);
       }
     });
-    document.documentElement.classList.add("charts-drawn");
+    root.classList.add("charts-in-view-drawn");
+    function drawRest() {
+      later.splice(0).forEach(drawChart);
+      root.classList.add("charts-drawn");
+    }
+    function drawNext() {
+      if (!later.length) {
+        root.classList.add("charts-drawn");
+        return;
+      }
+      drawChart(later.shift());
+      window.setTimeout(drawNext, 0);
+    }
+    window.addEventListener("beforeprint", drawRest);
+    window.setTimeout(drawNext, 0);
   }
 
   function wirePrint() {

@@ -1,7 +1,7 @@
 """plotly.js and its stylesheet under versioned URLs, cached by browsers for a year.
 
-The script is sent from files (the installed one, or its gzipped copy in the asset cache), in
-chunks: a worker holds none of its 4.8 MB. Both answers carry an ETag of their own.
+The script is sent from files (the vendored one, or its gzipped copy in the asset cache), in
+chunks: a worker holds none of it. Both answers carry an ETag of their own.
 """
 
 from fastapi import APIRouter, HTTPException, Request
@@ -15,7 +15,7 @@ CACHE = "public, max-age=31536000, immutable"
 
 @router.get("/vendor/plotly-{version}.min.js")
 def plotly_js(version: str, request: Request) -> Response:
-    assets = plotly_assets()
+    assets = plotly_assets(request.app.state.settings.plotly_bundle)
     if version != assets.version:
         raise HTTPException(status_code=404)
     headers = {"Cache-Control": CACHE, "Vary": "Accept-Encoding"}
@@ -32,8 +32,8 @@ def plotly_js(version: str, request: Request) -> Response:
 
 
 @router.get("/vendor/plotly-{version}.css")
-def plotly_css(version: str) -> Response:
-    assets = plotly_assets()
+def plotly_css(version: str, request: Request) -> Response:
+    assets = plotly_assets(request.app.state.settings.plotly_bundle)
     if version != assets.version:
         raise HTTPException(status_code=404)
     return Response(assets.css, media_type="text/css", headers={"Cache-Control": CACHE})

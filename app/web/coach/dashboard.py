@@ -24,7 +24,7 @@ from app.web.coach.forms import text, translator
 from app.web.coach.pages import page
 from app.web.coach.refusals import refusal
 from app.web.deps import PathId, QueryId, SessionDep
-from app.web.plotly_assets import GLOBAL_STYLE_ID, NO_INLINE_CLASS, plotly_assets
+from app.web.plotly_assets import page_context
 
 router = APIRouter(include_in_schema=False)
 # A large collaboration's page takes ~12 MB while it is built and rendered. Built side by side
@@ -49,15 +49,8 @@ def _pair(dashboard: Dashboard, a: int | None, b: int | None) -> tuple[int, int]
     return ids[0], ids[1]
 
 
-def _plotly() -> dict[str, Any]:
-    assets = plotly_assets()
-    return {
-        "js_url": f"/vendor/plotly-{assets.version}.min.js",
-        "css_url": f"/vendor/plotly-{assets.version}.css",
-        "global_id": GLOBAL_STYLE_ID,
-        "no_inline_class": NO_INLINE_CLASS,
-        "guarded_ids": assets.guarded_style_ids,
-    }
+def _plotly(request: Request) -> dict[str, Any]:
+    return page_context(request.app.state.settings.plotly_bundle)
 
 
 @router.get("/coach/collaborations/{collaboration_id}/dashboard")
@@ -98,7 +91,7 @@ def _dashboard_page(
         "selected": selected,
         "pair": pair,
         "charts": figures(found, round_id=selected, pair=pair, language=principal.language, _=_),
-        "plotly": _plotly(),
+        "plotly": _plotly(request),
         "comments": round_comments,
         "guidance_library": all_guidance(_),
         "agreements": agreement_outcomes.agreements_of_collaboration(
@@ -172,7 +165,7 @@ def show_report(
         "dashboard": found,
         "selected": selected,
         "charts": charts,
-        "plotly": _plotly(),
+        "plotly": _plotly(request),
         **story,
     }
     return page(request, "coach/report.html", principal, context)

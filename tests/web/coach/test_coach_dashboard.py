@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.models import Alert, AuditEvent, Collaboration, Participant, Role
+from app.models import Alert, AuditEvent, Collaboration, Participant, Party, Role
 from app.services import demo
 from app.services.answering import invitation_state
-from app.web.plotly_assets import plotly_assets
+from app.web.plotly_assets import CARTESIAN_TRACES, plotly_assets
 from tests.factories import make_open_collaboration
 from tests.web.coach.conftest import Browser, browser_for
 
@@ -192,6 +192,7 @@ def test_plotly_is_served_by_the_app_with_long_caching(client: TestClient) -> No
         f"/vendor/plotly-{assets.version}.min.js", headers={"Accept-Encoding": "identity"}
     )
     assert plain.status_code == 200 and plain.content == assets.js_path.read_bytes()
+    assert b"plotly.js (cartesian - minified)" in plain.content[:200]
     assert "immutable" in plain.headers["cache-control"]
     packed = client.get(f"/vendor/plotly-{assets.version}.min.js")
     assert packed.headers["content-encoding"] == "gzip"
@@ -237,3 +238,22 @@ def test_a_dutch_coachs_csv_opens_in_columns_in_dutch_excel(
     means = [row["Gemiddelde (schalen 0-100, items zoals beantwoord)"] for row in rows]
     shown = [m for m in means if m]
     assert shown and all("." not in m for m in shown) and any("," in m for m in shown)
+
+
+def test_every_chart_uses_a_trace_type_the_served_partial_bundle_draws(
+    demo_coach: Browser, session: Session
+) -> None:
+    cid = _collaboration_id(session)
+    a, b = (p.id for p in session.exec(select(Party).order_by(Party.id)).all()[:2])
+    pages = [
+        f"/coach/collaborations/{cid}/dashboard?a={a}&b={b}",
+        f"/coach/collaborations/{cid}/report",
+    ]
+    types = {
+        trace.get("type", "scatter")
+        for url in pages
+        for figure in charts_of(demo_coach.get(url).text).values()
+        for trace in figure["data"]
+    }
+    assert {"scatter", "heatmap"} <= types  # the page's charts were all seen
+    assert types <= CARTESIAN_TRACES
