@@ -6,7 +6,17 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import Alert, Collaboration, Participant, Party, Response, Round
+from app.models import (
+    Alert,
+    Collaboration,
+    Invitation,
+    InvitationStatus,
+    Participant,
+    Party,
+    Response,
+    Round,
+    RoundStatus,
+)
 from app.services.results.dashboard import Dashboard, Participation, build_dashboard
 from app.services.results.story import default_round_id
 
@@ -50,6 +60,7 @@ def collaboration_statuses(session: Session, *, organisation_id: int) -> list[Co
             _status(
                 collaboration,
                 dashboard,
+                current=_current_round(session, key),
                 parties=counts["parties"].get(key, 0),
                 participants=counts["participants"].get(key, 0),
                 last_activity=max(activity.get(key, []), default=collaboration.created_at),
@@ -62,30 +73,47 @@ def _status(
     collaboration: Collaboration,
     dashboard: Dashboard,
     *,
+    current: tuple[Round, Participation] | None,
     parties: int,
     participants: int,
     last_activity: datetime,
 ) -> CollaborationStatus:
-    current = dashboard.rounds[-1] if dashboard.rounds else None
     shown = default_round_id(dashboard)
-    cells = [p for (_, r), p in dashboard.participation.items() if current and r == current.id]
-    total = Participation(
-        invited=sum(c.invited for c in cells),
-        started=sum(c.started for c in cells),
-        submitted=sum(c.submitted for c in cells),
-    )
     return CollaborationStatus(
         collaboration=collaboration,
         parties=parties,
         participants=participants,
-        rounds=len(dashboard.rounds),
-        current_label=current.label if current else None,
-        current_status=current.status if current else None,
-        current_participation=total if cells else None,
+        rounds=len(dashboard.rounds) + len(dashboard.open_rounds),
+        current_label=current[0].label if current else None,
+        current_status=current[0].status.value if current else None,
+        current_participation=current[1] if current else None,
         shown_label=next((r.label for r in dashboard.rounds if r.id == shown), None),
         positions=[] if shown is None else _positions(dashboard, shown),
         open_alerts=dashboard.open_alerts,
         last_activity=last_activity,
+    )
+
+
+def _current_round(session: Session, collaboration_id: int) -> tuple[Round, Participation] | None:
+    """The newest round that was opened (an open one included: how many answered is a count
+    of people, never a figure), with its participation summed over the parties."""
+    round_ = session.exec(
+        select(Round)
+        .where(Round.collaboration_id == collaboration_id, Round.status != RoundStatus.DRAFT)
+        .order_by(col(Round.id).desc())
+    ).first()
+    if round_ is None:
+        return None
+    statuses = session.exec(
+        select(Invitation.status).where(
+            Invitation.round_id == round_.id, Invitation.status != InvitationStatus.REVOKED
+        )
+    ).all()
+    started = {InvitationStatus.STARTED, InvitationStatus.SUBMITTED}
+    return round_, Participation(
+        invited=len(statuses),
+        started=sum(status in started for status in statuses),
+        submitted=sum(status == InvitationStatus.SUBMITTED for status in statuses),
     )
 
 
