@@ -9,8 +9,10 @@ from app.api.v1 import (
     agreements,
     collaborations,
     exports,
+    follow_up,
     imports,
     invitations,
+    notes,
     questionnaires,
     results,
     rounds,
@@ -65,6 +67,6 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     install_api_error_handlers(api)
     # Routes are matched in order: the busiest (partners' submissions) is tried first.
     routers = (invitations, questionnaires, collaborations, rounds, imports, results, exports)
-    for module in (*routers, agreements, shares, webhooks):
+    for module in (*routers, follow_up, agreements, notes, shares, webhooks):
         api.include_router(module.router)
     return api

@@ -155,6 +155,10 @@ REQUESTS: dict[str, Callable[[dict[str, object]], Request]] = {
     ),
     "PATCH /agreements/{agreement_id}": lambda ids: Request(json={"status": "kept"}),
     "POST /rounds/{round_id}/shares": lambda ids: Request(json={"sections": ["mirror"]}),
+    "POST /invitations/{token}/agreements": lambda ids: Request(
+        json={"answers": [{"agreement_id": ids["agreement_id"], "value": 4}]}
+    ),
+    "PUT /rounds/{round_id}/note": lambda ids: Request(json={"body": "Eigen aantekening"}),
     "POST /invitations/{token}/responses": lambda ids: Request(
         json={"answers": [], "final": False}
     ),

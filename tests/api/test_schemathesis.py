@@ -94,6 +94,8 @@ DOMAIN_VALIDATED = {
     "PATCH /agreements/{agreement_id}",
     # A share of a round that was opened, expiring in the future.
     "POST /rounds/{round_id}/shares",
+    # Only agreements this partner is asked about in the invitation's round.
+    "POST /invitations/{token}/agreements",
 }
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 

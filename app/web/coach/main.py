@@ -4,9 +4,11 @@ from fastapi import FastAPI
 
 from app.web.coach import (
     admin,
+    agreements,
     assets,
     collaborations,
     dashboard,
+    feedback,
     links,
     mail,
     participants,
@@ -22,6 +24,8 @@ ROUTERS = (
     participants,
     rounds,
     links,
+    agreements,
+    feedback,
     dashboard,
     admin,
     mail,
