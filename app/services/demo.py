@@ -13,6 +13,7 @@ from app.models.collaboration import CollaborationCreate, ParticipantCreate, Par
 from app.models.response import AnswerIn
 from app.models.round import Phase, RoundCreate
 from app.scoring.questionnaire import QuestionnaireDefinition
+from app.services import demo_agreements
 from app.services.answering import responses
 from app.services.demo_walkthrough import (
     PartnerLink,
@@ -127,6 +128,9 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Col
     questionnaire = questionnaires.default_questionnaire(session)
     definition = questionnaires.definition_of(questionnaire)
     party_ids = _add_parties(session, organisation_id, collaboration.id, rng)
+    # Its own seed: the trust answers stay what they were before the demo had agreements.
+    follow_up_rng = random.Random(20260323)  # noqa: S311 - deterministic demo data
+    made: list[Round] = []
     for index, (label, phase, opens_at) in enumerate(ROUNDS):
         round_ = rounds.create_round(
             session,
@@ -144,15 +148,33 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Col
         issued = rounds.open_round(
             session, organisation_id=organisation_id, round_id=round_.id, settings=settings
         )
+        checked = (
+            demo_agreements.record_agreements(
+                session,
+                organisation_id=organisation_id,
+                collaboration_id=collaboration.id,
+                party_ids=party_ids,
+                made_after=made[-1],
+                check=round_,
+                index=index,
+            )
+            if made
+            else []
+        )
         for item in issued:
             if item.token is None or rng.random() < 0.12:  # a few never answer
                 continue
             party_index = party_ids.index(item.invitation.party_id)
             target_means = PARTIES[party_index][2][index]
             answers = _answers(definition, item.invitation.target_party_ids, target_means, rng)
+            demo_agreements.answer_follow_up(
+                session, organisation_id=organisation_id, token=item.token, rng=follow_up_rng
+            )
             responses.submit_answers(session, token=item.token, answers=answers, final=True)
         rounds.close_round(session, organisation_id=organisation_id, round_id=round_.id)
         _backdate(session, round_, opens_at)
+        demo_agreements.conclude(session, organisation_id=organisation_id, agreement_ids=checked)
+        made.append(round_)
     add_email_addresses(session, collaboration_id=collaboration.id)
     latest = {party_id: PARTIES[i][2][-1] for i, party_id in enumerate(party_ids)}
     open_walkthrough_round(
