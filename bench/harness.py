@@ -91,6 +91,7 @@ class CpuMeter:
 
     server: BenchServer
     started: float = 0.0
+    elapsed: float = 0.0
     workers_cpu: dict[int, float] = field(default_factory=dict)
     own_cpu: float = 0.0
 
@@ -101,7 +102,7 @@ class CpuMeter:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        elapsed = time.perf_counter() - self.started
+        self.elapsed = elapsed = time.perf_counter() - self.started
         before, after = self.workers_cpu, self.server.cpu_seconds()
         self.workers_cpu = {
             pid: (used - before.get(pid, 0.0)) / elapsed for pid, used in after.items()
@@ -111,6 +112,11 @@ class CpuMeter:
     @property
     def server_cpu(self) -> float:
         return sum(self.workers_cpu.values())
+
+    @property
+    def server_seconds(self) -> float:
+        """CPU seconds all workers used together while the meter ran."""
+        return self.server_cpu * self.elapsed
 
     def note(self, name: str) -> str:
         each = " + ".join(f"{used:.2f}" for used in self.workers_cpu.values())

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,39 +164,67 @@ def _environment(database: BenchDatabase) -> dict[str, str]:
 def running_server(database: BenchDatabase, *, workers: int = 2) -> Iterator[BenchServer]:
     """Start the server on the database, wait until every worker is up, stop it afterwards."""
     port = free_port()
-    log_path = database.workdir / f"server-{port}.log"
+    with running_command(
+        _command(port, workers),
+        port=port,
+        workers=workers,
+        workdir=database.workdir,
+        env=_environment(database),
+        ready=lambda server: _started(server, "/healthz"),
+    ) as server:
+        yield server
+
+
+@contextmanager
+def running_command(
+    command: list[str],
+    *,
+    port: int,
+    workers: int,
+    workdir: Path,
+    env: dict[str, str],
+    ready: Callable[[BenchServer], bool],
+    cwd: Path = REPO_ROOT,
+) -> Iterator[BenchServer]:
+    """Any server of `workers` worker processes on `port` (the peer and the ceiling too)."""
+    log_path = workdir / f"server-{port}.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            _command(port, workers),
-            cwd=REPO_ROOT,
-            env=_environment(database),
+            command,
+            cwd=cwd,
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # one process group: stopping it reaches every worker
         )
     server = BenchServer(port, workers, process, log_path)
     try:
-        _wait_until_serving(server)
+        _wait_until_serving(server, ready)
         yield server
     finally:
         _stop(process)
 
 
-def _wait_until_serving(server: BenchServer) -> None:
+def _wait_until_serving(server: BenchServer, ready: Callable[[BenchServer], bool]) -> None:
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"trustmeter serve exited early:\n{server.logs()[-3000:]}")
-        started = server.logs().count("Application startup complete")
-        if started >= server.workers and _healthy(server.url):
+            raise RuntimeError(f"the server exited early:\n{server.logs()[-3000:]}")
+        if ready(server):
             return
         time.sleep(0.1)
-    raise RuntimeError(f"trustmeter serve did not become healthy:\n{server.logs()[-3000:]}")
+    raise RuntimeError(f"the server did not become ready:\n{server.logs()[-3000:]}")
 
 
-def _healthy(url: str) -> bool:
+def _started(server: BenchServer, path: str) -> bool:
+    """Every uvicorn worker said it started, and `path` answers 200."""
+    started = server.logs().count("Application startup complete")
+    return started >= server.workers and answers(server.url + path, 200)
+
+
+def answers(url: str, status: int) -> bool:
     try:
-        return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
+        return httpx.get(url, timeout=2).status_code == status
     except httpx.HTTPError:
         return False
 

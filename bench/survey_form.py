@@ -58,6 +58,24 @@ def _journey(
     return tuple(steps)
 
 
+def browser_journey(
+    token: str, form_token: str, definition: QuestionnaireDefinition, index: int
+) -> tuple[Call, ...]:
+    """Every request a browser sends: the link (welcome), each page shown and saved, the
+    review, the submit and the thank-you page (22 requests for one target party)."""
+    root = f"/s/{token}"
+    posts = _journey(token, form_token, definition, index)
+    steps = [Call("GET", root)]
+    for number, save in enumerate(posts[:-1], start=1):
+        steps += [Call("GET", f"{root}/page/{number}"), save]
+    steps += [Call("GET", f"{root}/review"), posts[-1], Call("GET", f"{root}/thanks")]
+    return tuple(steps)
+
+
+def form_tokens(server: BenchServer, tokens: list[str]) -> dict[str, str]:
+    return asyncio.run(_form_tokens(server, tokens))
+
+
 def measure_form(
     server: BenchServer, world: SubmitWorld, options: Options
 ) -> tuple[list[Figure], list[str]]:

@@ -39,7 +39,7 @@ def sign_in(page: Page, server: LiveServer) -> None:
 
 def open_dashboard(page: Page) -> None:
     page.get_by_role("link", name=re.compile(f"^Dashboard {demo.COLLABORATION}")).click()
-    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-drawn\b"))
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-drawn\b"), timeout=60_000)
 
 
 def test_the_demo_coach_sees_the_four_round_story(
@@ -73,7 +73,7 @@ def test_the_round_report_prints_and_passes_axe(
     open_dashboard(page)
     page.get_by_role("link", name="Rapport om af te drukken").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Vertrouwen in")
-    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-drawn\b"))
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-drawn\b"), timeout=60_000)
     axe_scan(page, "coach-report-demo")
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Afdrukken of bewaren als pdf")).to_be_hidden()
@@ -88,7 +88,7 @@ def test_the_dashboard_reads_in_english_and_on_a_small_screen(
     page.get_by_role("button", name="English").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Collaborations")
     page.get_by_role("link", name=re.compile(f"^Dashboard {demo.COLLABORATION}")).click()
-    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-drawn\b"))
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-drawn\b"), timeout=60_000)
     expect(page.get_by_role("heading", name="Where the parties stand")).to_be_visible()
     assert not has_horizontal_scroll(page)  # wide tables scroll inside their own box
     axe_scan(page, "coach-dashboard-demo-en-320")
