@@ -128,53 +128,18 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Col
     questionnaire = questionnaires.default_questionnaire(session)
     definition = questionnaires.definition_of(questionnaire)
     party_ids = _add_parties(session, organisation_id, collaboration.id, rng)
-    # Its own seed: the trust answers stay what they were before the demo had agreements.
-    follow_up_rng = random.Random(20260323)  # noqa: S311 - deterministic demo data
+    run = _Run(
+        organisation_id=organisation_id,
+        collaboration_id=collaboration.id,
+        questionnaire_id=questionnaire.id or 0,
+        definition=definition,
+        party_ids=party_ids,
+        settings=settings,
+        rng=rng,
+    )
     made: list[Round] = []
     for index, (label, phase, opens_at) in enumerate(ROUNDS):
-        round_ = rounds.create_round(
-            session,
-            organisation_id=organisation_id,
-            collaboration_id=collaboration.id,
-            data=RoundCreate(
-                label=label,
-                phase=phase,
-                questionnaire_id=questionnaire.id or 0,
-                opens_at=None,
-                closes_at=None,
-            ),
-        )
-        assert round_.id is not None
-        issued = rounds.open_round(
-            session, organisation_id=organisation_id, round_id=round_.id, settings=settings
-        )
-        checked = (
-            demo_agreements.record_agreements(
-                session,
-                organisation_id=organisation_id,
-                collaboration_id=collaboration.id,
-                party_ids=party_ids,
-                made_after=made[-1],
-                check=round_,
-                index=index,
-            )
-            if made
-            else []
-        )
-        for item in issued:
-            if item.token is None or rng.random() < 0.12:  # a few never answer
-                continue
-            party_index = party_ids.index(item.invitation.party_id)
-            target_means = PARTIES[party_index][2][index]
-            answers = _answers(definition, item.invitation.target_party_ids, target_means, rng)
-            demo_agreements.answer_follow_up(
-                session, organisation_id=organisation_id, token=item.token, rng=follow_up_rng
-            )
-            responses.submit_answers(session, token=item.token, answers=answers, final=True)
-        rounds.close_round(session, organisation_id=organisation_id, round_id=round_.id)
-        _backdate(session, round_, opens_at)
-        demo_agreements.conclude(session, organisation_id=organisation_id, agreement_ids=checked)
-        made.append(round_)
+        made.append(_measure(session, run, index, label, phase, opens_at, made))
     add_email_addresses(session, collaboration_id=collaboration.id)
     latest = {party_id: PARTIES[i][2][-1] for i, party_id in enumerate(party_ids)}
     open_walkthrough_round(
@@ -186,6 +151,72 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Col
         answers_for=lambda party_id, targets: _answers(definition, targets, latest[party_id], rng),
     )
     return collaboration
+
+
+@dataclass(slots=True)
+class _Run:
+    """What every round of the demo is built from."""
+
+    organisation_id: int
+    collaboration_id: int
+    questionnaire_id: int
+    definition: QuestionnaireDefinition
+    party_ids: list[int]
+    settings: Settings
+    rng: random.Random
+    # Its own seed: the trust answers stay what they were before the demo had agreements.
+    follow_up_rng: random.Random = field(
+        default_factory=lambda: random.Random(20260323)  # noqa: S311 - deterministic demo
+    )
+
+
+def _measure(
+    session: Session,
+    run: _Run,
+    index: int,
+    label: str,
+    phase: Phase,
+    opens_at: datetime,
+    made: list[Round],
+) -> Round:
+    """One closed round of the story; from the second on, it checks the previous agreements."""
+    data = RoundCreate(label=label, phase=phase, questionnaire_id=run.questionnaire_id)
+    round_ = rounds.create_round(
+        session,
+        organisation_id=run.organisation_id,
+        collaboration_id=run.collaboration_id,
+        data=data,
+    )
+    assert round_.id is not None
+    issued = rounds.open_round(
+        session, organisation_id=run.organisation_id, round_id=round_.id, settings=run.settings
+    )
+    checked = (
+        demo_agreements.record_agreements(
+            session,
+            organisation_id=run.organisation_id,
+            collaboration_id=run.collaboration_id,
+            party_ids=run.party_ids,
+            made_after=made[-1],
+            check=round_,
+            index=index,
+        )
+        if made
+        else []
+    )
+    for item in issued:
+        if item.token is None or run.rng.random() < 0.12:  # a few never answer
+            continue
+        means = PARTIES[run.party_ids.index(item.invitation.party_id)][2][index]
+        answers = _answers(run.definition, item.invitation.target_party_ids, means, run.rng)
+        demo_agreements.answer_follow_up(
+            session, organisation_id=run.organisation_id, token=item.token, rng=run.follow_up_rng
+        )
+        responses.submit_answers(session, token=item.token, answers=answers, final=True)
+    rounds.close_round(session, organisation_id=run.organisation_id, round_id=round_.id)
+    _backdate(session, round_, opens_at)
+    demo_agreements.conclude(session, organisation_id=run.organisation_id, agreement_ids=checked)
+    return round_
 
 
 def _add_parties(

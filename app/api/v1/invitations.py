@@ -34,7 +34,11 @@ async def submit_responses(
 
     Answers merge with what was saved before; `value: null` means "don't know". One invalid
     answer refuses the whole request and saves nothing; `invalid_params` names each
-    offending answer (`answers.3.value`). After the round closed, or once submitted: 409."""
+    offending answer (`answers.3.value`). After the round closed, or once submitted: 409.
+
+    In a round that checks agreements, ask the follow-up questions listed by
+    `GET /invitations/{token}/agreements` and save their answers with
+    `POST /invitations/{token}/agreements` before the final submission."""
     return await path.submit(
         token=token,
         answers=submission.answers,
