@@ -175,7 +175,9 @@ class AgreementAnswerIn(StrictInput):
 
 class AgreementAnswers(StrictInput):
     answers: list[AgreementAnswerIn] = PydField(
-        min_length=1, max_length=200, description="Each agreement at most once."
+        default_factory=list,
+        max_length=200,
+        description="Each agreement at most once; an empty list saves nothing.",
     )
 
 

@@ -139,7 +139,7 @@ def test_the_verdict_counts_api_answers_once_submitted(
         ([{"agreement_id": 1, "value": 0}], "answers.0.value"),
         ([{"agreement_id": 1, "value": "4"}], "answers.0.value"),
         ([{"agreement_id": 1}], "answers.0.value"),
-        ([], "answers"),
+        ({"agreement_id": 1, "value": 4}, "answers"),
     ],
 )
 def test_malformed_answers_are_refused_naming_the_field(
@@ -147,7 +147,7 @@ def test_malformed_answers_are_refused_naming_the_field(
     session: Session,
     caller: Caller,
     checking: Checking,
-    answers: list[dict[str, object]],
+    answers: object,
     field: str,
 ) -> None:
     refused = api.post(
@@ -158,6 +158,17 @@ def test_malformed_answers_are_refused_naming_the_field(
     assert refused.status_code == 422, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
     assert field in {p["name"] for p in refused.json()["invalid_params"]}
+    assert checks(session) == []
+
+
+def test_an_empty_list_saves_nothing_and_lists_the_questions(
+    api: TestClient, session: Session, caller: Caller, checking: Checking
+) -> None:
+    sent = api.post(
+        f"/invitations/{checking.tokens[0]}/agreements", headers=caller.headers, json={}
+    )
+    assert sent.status_code == 200, sent.text
+    assert [q["agreement_id"] for q in sent.json()["questions"]] == [checking.agreement_id]
     assert checks(session) == []
 
 

@@ -4,9 +4,11 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
+from sqlmodel import Session
 
 from app.api import examples
 from app.api.deps import InvitationToken, ReaderDep, SessionDep, WriterDep
+from app.api.idempotency import IdempotencyDep
 from app.api.problems import problem_responses
 from app.models.agreement import AgreementAnswers, FollowUpQuestions
 from app.scoring.agreements import VERDICT_MAX, VERDICT_MIN
@@ -84,15 +86,19 @@ def save_follow_up(
         AgreementAnswers,
         Body(openapi_examples={"kept": {"value": {"answers": [{"agreement_id": 1, "value": 4}]}}}),
     ],
-    session: SessionDep,
     principal: WriterDep,
+    idempotency: IdempotencyDep,
 ) -> Any:
     """Save answers to "was it kept?" (1 = not at all ... 5 = fully; `value: null` = don't
     know), before the final submission of the trust answers; saving again replaces an answer.
     One wrong answer saves nothing; `invalid_params` names it (`answers.0.agreement_id`).
     Only answers of submitted invitations count, and only in groups of at least k partners.
     After the round closed, or once submitted: 409."""
-    items = follow_up.save_agreement_answers(
-        session, token=token, organisation_id=principal.organisation_id, answers=data.answers
-    )
-    return _questions(items)
+
+    def work(session: Session) -> dict[str, Any]:
+        items = follow_up.save_agreement_answers(
+            session, token=token, organisation_id=principal.organisation_id, answers=data.answers
+        )
+        return _questions(items)
+
+    return idempotency.respond(work)
