@@ -19,6 +19,13 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     TRUSTMETER_ENVIRONMENT=production
+# The PDF report: WeasyPrint lays it out with Pango and DejaVu fonts; Debian's headless
+# Chromium draws its charts (nothing is downloaded at run time).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium libpango-1.0-0 libpangoft2-1.0-0 \
+       fonts-dejavu-core fontconfig \
+    && rm -rf /var/lib/apt/lists/*
+ENV TRUSTMETER_CHROMIUM_PATH=/usr/bin/chromium
 RUN useradd --create-home --uid 10001 trustmeter
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /srv/trustmeter

@@ -168,9 +168,9 @@ def create_api_key(
 
 @app.command()
 def worker(
-    once: Annotated[bool, typer.Option(help="Deliver what is due, then stop.")] = False,
+    once: Annotated[bool, typer.Option(help="Do what is due, then stop.")] = False,
 ) -> None:
-    """Deliver queued e-mail and webhooks."""
+    """Open and close scheduled rounds, make cadence rounds, deliver e-mail and webhooks."""
     from app.logging import configure_logging
     from app.services.messaging.outbox_worker import run_worker
 

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # Reverse proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses
     # or networks, "*" for any. Rate limits count per client address, so set this right.
     forwarded_allow_ips: str = "127.0.0.1"
+    # The headless Chromium that draws the PDF report's charts; empty: found on the PATH.
+    chromium_path: str | None = None
     log_json: bool | None = None  # None: readable lines in development, JSON elsewhere
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Development only: e-mails are kept in the database and shown at /coach/mail instead of

@@ -73,6 +73,14 @@ class PermissionDenied(TrustmeterError):
     code = "permission_denied"
 
 
+class Unavailable(TrustmeterError):
+    """A part the request needs is down for now (e.g. the browser that draws the charts)."""
+
+    status_code = 503
+    title = "Service unavailable"
+    code = "unavailable"
+
+
 class RateLimited(TrustmeterError):
     status_code = 429
     title = "Too many requests"

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from app import migrations
 from app.config import Settings
 from app.db import make_engine, new_session
+from app.infra.static_charts import ChartDrawer
 from app.main import create_app
 from app.services.setup.questionnaires import ensure_builtin_questionnaires
 from tests.support.postgres import PostgresServer, start_postgres
@@ -186,3 +187,11 @@ def app(settings: Settings) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def chart_drawer() -> Iterator[ChartDrawer]:
+    """One headless Chromium for the charts of every report a test process renders."""
+    drawer = ChartDrawer()
+    yield drawer
+    drawer.close()

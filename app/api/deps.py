@@ -46,9 +46,11 @@ def _id_path(what: str) -> object:
 
 CollaborationId = Annotated[int, _id_path("collaboration")]
 PartyId = Annotated[int, _id_path("party")]
+ParticipantId = Annotated[int, _id_path("participant")]
 RoundId = Annotated[int, _id_path("round")]
 QuestionnaireId = Annotated[int, _id_path("questionnaire")]
 WebhookId = Annotated[int, _id_path("webhook")]
+InvitationId = Annotated[int, _id_path("invitation")]
 AgreementId = Annotated[int, _id_path("agreement")]
 ShareId = Annotated[int, _id_path("share")]
 InvitationToken = Annotated[

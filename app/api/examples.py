@@ -167,6 +167,7 @@ SHOWN_GROUP = {
 HIDDEN_GROUP = {
     "n": None,
     "suppressed": True,
+    "suppressed_reason": "fewer_than_k",
     "note": "Fewer than k respondents: figures are withheld to protect anonymity.",
     "propensity": None,
     "analysis": None,

@@ -7,16 +7,20 @@ from app.api.deps import refuse_nul_characters, refuse_unknown_query_parameters
 from app.api.errors import install_api_error_handlers
 from app.api.v1 import (
     agreements,
+    cadence,
     collaborations,
     exports,
     follow_up,
     imports,
     invitations,
     notes,
+    participants,
     questionnaires,
+    reports,
     results,
     rounds,
     shares,
+    targets,
     webhooks,
 )
 from app.config import Settings
@@ -66,7 +70,17 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     api.state.submission_writer = SubmissionWriter(engine)
     install_api_error_handlers(api)
     # Routes are matched in order: the busiest (partners' submissions) is tried first.
-    routers = (invitations, questionnaires, collaborations, rounds, imports, results, exports)
-    for module in (*routers, follow_up, agreements, notes, shares, webhooks):
+    routers = (
+        invitations,
+        questionnaires,
+        collaborations,
+        targets,
+        rounds,
+        imports,
+        results,
+        reports,
+        exports,
+    )
+    for module in (*routers, follow_up, agreements, notes, shares, cadence, participants, webhooks):
         api.include_router(module.router)
     return api

@@ -75,6 +75,7 @@ _DESCRIPTIONS = {
     415: "The request body has a media type this operation does not accept.",
     422: "The request is well-formed but invalid; `invalid_params` names each field.",
     429: "Too many requests; retry after the `Retry-After` seconds.",
+    503: "A part this operation needs is unavailable for now; try again later.",
 }
 
 

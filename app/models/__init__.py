@@ -5,6 +5,7 @@ from app.models.alert import Alert, AlertKind
 from app.models.base import metadata, utcnow
 from app.models.caught_mail import CaughtMail
 from app.models.collaboration import Collaboration, Participant, Party, PartyKind
+from app.models.comment import Comment, PageTiming
 from app.models.organisation import (
     ApiKey,
     AuditEvent,
@@ -19,6 +20,7 @@ from app.models.outbox import JobKind, JobStatus, OutboxJob, Webhook
 from app.models.questionnaire import Questionnaire
 from app.models.response import Response
 from app.models.round import Invitation, InvitationStatus, Phase, Round, RoundStatus
+from app.models.schedule import AlertMailMode, AlertSubscription, Cadence, CadenceUnit
 from app.models.share import Share, ShareSection
 
 __all__ = [
@@ -27,10 +29,15 @@ __all__ = [
     "AgreementStatus",
     "Alert",
     "AlertKind",
+    "AlertMailMode",
+    "AlertSubscription",
     "ApiKey",
     "AuditEvent",
+    "Cadence",
+    "CadenceUnit",
     "CaughtMail",
     "Collaboration",
+    "Comment",
     "IdempotencyRecord",
     "Invitation",
     "InvitationStatus",
@@ -38,6 +45,7 @@ __all__ = [
     "JobStatus",
     "Organisation",
     "OutboxJob",
+    "PageTiming",
     "Participant",
     "Party",
     "PartyKind",

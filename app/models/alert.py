@@ -8,6 +8,8 @@ from sqlmodel import Field, UniqueConstraint
 
 from app.models.base import Timestamped, enum_field, json_field, timestamp
 
+NOTE_MAX_LENGTH = 500
+
 
 class AlertKind(StrEnum):
     ZONE_MOVE = "zone_move"
@@ -31,3 +33,5 @@ class Alert(Timestamped, table=True):
     detail: dict[str, Any] = json_field()
     acknowledged_at: datetime | None = timestamp(nullable=True)
     acknowledged_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    # What the coach did or decided about it; shown next to the alert for as long as it exists.
+    acknowledged_note: str | None = Field(default=None, max_length=NOTE_MAX_LENGTH)

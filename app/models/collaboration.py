@@ -14,6 +14,7 @@ from pydantic import (
     StringConstraints,
 )
 from pydantic import Field as PydField
+from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from app.models.base import StrictInput, Timestamped, enum_field, timestamp
@@ -43,6 +44,8 @@ class Collaboration(Timestamped, table=True):
     # Alert thresholds: a drop of at least this many points; a response rate under this %.
     alert_decline_points: float = 5.0
     alert_participation_percent: float = 50.0
+    # Comments are shown per group of at least this many commenters (and never below k).
+    comment_threshold: int = 5
     archived_at: datetime | None = timestamp(nullable=True)
 
 
@@ -64,6 +67,13 @@ class Participant(Timestamped, table=True):
     external_ref: str | None = Field(default=None, max_length=200, index=True)
     language: str | None = Field(default=None, max_length=5)
     erased_at: datetime | None = timestamp(nullable=True)
+    # The parties this person rates; None: every other party of the collaboration.
+    target_party_ids: list[int] | None = Field(default=None, sa_type=JSON, nullable=True)
+
+    @property
+    def erased(self) -> bool:
+        """What the API reports: ParticipantPublic reads this attribute, not `erased_at`."""
+        return self.erased_at is not None
 
 
 # --- API shapes -------------------------------------------------------------------------------
@@ -84,6 +94,13 @@ class CollaborationCreate(StrictInput):
     reminder_days_before_close: StrictInt | None = PydField(default=3, ge=0, le=60)
     alert_decline_points: StrictFloat = PydField(default=5, gt=0, le=50)
     alert_participation_percent: StrictFloat = PydField(default=50, ge=0, le=100)
+    comment_threshold: StrictInt = PydField(
+        default=5,
+        ge=2,
+        le=100,
+        description="Comments are shown only for groups of at least this many commenters; "
+        "a value below the anonymity threshold acts as the threshold.",
+    )
 
 
 # The one setting a null changes ("no reminders"); the others keep their value when left out.
@@ -117,6 +134,7 @@ class CollaborationUpdate(StrictInput):
     reminder_days_before_close: StrictInt | None = PydField(default=None, ge=0, le=60)
     alert_decline_points: StrictFloat | None = PydField(default=None, gt=0, le=50)
     alert_participation_percent: StrictFloat | None = PydField(default=None, ge=0, le=100)
+    comment_threshold: StrictInt | None = PydField(default=None, ge=2, le=100)
 
 
 class CollaborationPublic(SQLModel):
@@ -133,6 +151,7 @@ class CollaborationPublic(SQLModel):
     reminder_days_before_close: int | None
     alert_decline_points: float = 5.0
     alert_participation_percent: float = 50.0
+    comment_threshold: int = 5
     created_at: datetime
     updated_at: datetime
 
@@ -166,7 +185,12 @@ class ParticipantPublic(SQLModel):
     email: str | None
     external_ref: str | None
     language: str | None
-    erased: bool = False
+    target_party_ids: list[int] | None = PydField(
+        default=None, description="The parties this person rates; null: every other party."
+    )
+    erased: bool = PydField(
+        default=False, description="True once the person was erased: their details are gone."
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -186,3 +210,17 @@ class ParticipantBatch(StrictInput):
 class ParticipantBatchPublic(SQLModel):
     created: int = PydField(description="How many participants were added.")
     items: list[ParticipantPublic] = PydField(description="The new participants, in body order.")
+
+
+class TargetsUpdate(StrictInput):
+    """Who rates whom: the parties to rate, or null for every other party (the default)."""
+
+    target_party_ids: list[StrictInt] | None = PydField(
+        max_length=200,
+        description="Ids of other parties in the same collaboration; null restores the default.",
+    )
+
+
+class PartyTargetsPublic(SQLModel):
+    updated: int = PydField(description="How many participants of the party were changed.")
+    items: list[ParticipantPublic] = PydField(description="The party's participants, oldest first.")

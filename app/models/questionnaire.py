@@ -40,6 +40,7 @@ class QuestionnairePublic(SQLModel):
     anchors: list[dict[str, Any]]
     scales: list[dict[str, Any]]
     items: list[dict[str, Any]]
+    comment_prompt: dict[str, str] | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -59,6 +60,7 @@ class QuestionnairePublic(SQLModel):
             anchors=definition.get("anchors", []),
             scales=definition["scales"],
             items=definition["items"],
+            comment_prompt=definition.get("comment_prompt"),
             created_at=row.created_at,
             updated_at=row.updated_at,
         )

@@ -52,7 +52,11 @@ class AnswerIn(StrictFields):
 
 
 class ResponseSubmission(StrictInput):
-    answers: list[AnswerIn] = PydField(default_factory=list, max_length=5000)
+    answers: list[AnswerIn] = PydField(
+        max_length=5000,
+        description="Required, may be empty when `final` submits what was saved before. A "
+        "final submission with nothing answered at all is refused (422 naming `answers`).",
+    )
     final: StrictBool = PydField(
         default=False, description="true submits: no further changes are accepted."
     )

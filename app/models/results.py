@@ -1,14 +1,19 @@
 """API shapes of results: round scores, reliability, trends and alerts (no tables here)."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from app.scoring import MeasureChange, PairAggregate, PartyAggregate, Summary
+from app.scoring import MeasureChange, PairAggregate, PartyAggregate, PerceptionGap, Summary
 from app.scoring.statistics import Change
 
 SUPPRESSED_NOTE = "Fewer than k respondents: figures are withheld to protect anonymity."
+COMPLEMENTARY_NOTE = (
+    "Withheld so that a smaller group cannot be worked out from the figures that are shown."
+)
+NOTES = {"fewer_than_k": SUPPRESSED_NOTE, "complementary": COMPLEMENTARY_NOTE}
 
 
 class SummaryOut(BaseModel):
@@ -29,6 +34,12 @@ class SummaryOut(BaseModel):
 class GroupScoresOut(BaseModel):
     n: int | None = Field(description="Respondents; null when suppressed.")
     suppressed: bool
+    suppressed_reason: str | None = Field(
+        default=None,
+        description="Why figures are withheld: `fewer_than_k` (this group has fewer than k "
+        "respondents) or `complementary` (it has k or more, but shown beside the other figures "
+        "it would reveal a smaller hidden group).",
+    )
     note: str | None = None
     propensity: SummaryOut | None
     analysis: SummaryOut | None
@@ -43,7 +54,8 @@ def _group_fields(group: PartyAggregate | PairAggregate) -> dict[str, Any]:
     return {
         "n": group.n,
         "suppressed": group.suppressed,
-        "note": SUPPRESSED_NOTE if group.suppressed else None,
+        "suppressed_reason": group.reason if group.suppressed else None,
+        "note": NOTES.get(group.reason or "fewer_than_k") if group.suppressed else None,
         "propensity": SummaryOut.of(group.propensity),
         "analysis": SummaryOut.of(group.analysis),
         "areas": None
@@ -58,12 +70,48 @@ def _group_fields(group: PartyAggregate | PairAggregate) -> dict[str, Any]:
     }
 
 
-class PairScoresOut(GroupScoresOut):
-    target_party_id: int
+class PerceptionOut(BaseModel):
+    """The perception gap of a directed pair A -> B (see docs/perception-gap.md)."""
+
+    expected: SummaryOut | None = Field(
+        description="How A thinks B trusts A: the mean of A's meta scale about B (0-100)."
+    )
+    seen_propensity: SummaryOut | None = Field(description="B's propensity to trust A.")
+    seen_analysis: SummaryOut | None = Field(description="B's analysis of A.")
+    gap: float | None = Field(
+        description="expected minus seen_propensity, in points; positive: A thinks it is "
+        "trusted more than it is. Null unless both sides are shown."
+    )
+    suppressed: bool = Field(description="Either side has fewer than k respondents.")
 
     @classmethod
-    def of(cls, pair: PairAggregate) -> "PairScoresOut":
-        return cls(target_party_id=int(pair.target), **_group_fields(pair))  # type: ignore[call-overload]
+    def of(cls, gap: PerceptionGap) -> "PerceptionOut":
+        return cls(
+            expected=SummaryOut.of(gap.expected),
+            seen_propensity=SummaryOut.of(gap.seen_propensity),
+            seen_analysis=SummaryOut.of(gap.seen_analysis),
+            gap=gap.gap,
+            suppressed=gap.suppressed,
+        )
+
+
+class PairScoresOut(GroupScoresOut):
+    target_party_id: int
+    meta: SummaryOut | None = Field(
+        default=None, description="How the truster thinks the target trusts it (meta scale)."
+    )
+    perception: PerceptionOut | None = Field(
+        default=None, description="Only when the round's questionnaire has a meta scale."
+    )
+
+    @classmethod
+    def of(cls, pair: PairAggregate, gap: PerceptionGap | None = None) -> "PairScoresOut":
+        return cls(
+            target_party_id=int(pair.target),  # type: ignore[call-overload]
+            meta=SummaryOut.of(pair.meta),
+            perception=PerceptionOut.of(gap) if gap else None,
+            **_group_fields(pair),
+        )
 
 
 class PartyScoresOut(GroupScoresOut):
@@ -73,12 +121,18 @@ class PartyScoresOut(GroupScoresOut):
     targets: list[PairScoresOut]
 
     @classmethod
-    def of(cls, party: PartyAggregate) -> "PartyScoresOut":
+    def of(
+        cls, party: PartyAggregate, gaps: Mapping[tuple[Any, Any], PerceptionGap] | None = None
+    ) -> "PartyScoresOut":
+        gaps = gaps or {}
         return cls(
             party_id=int(party.party),  # type: ignore[call-overload]
             invited=party.invited,
             response_rate=party.response_rate,
-            targets=[PairScoresOut.of(pair) for pair in party.targets],
+            targets=[
+                PairScoresOut.of(pair, gaps.get((pair.truster, pair.target)))
+                for pair in party.targets
+            ],
             **_group_fields(party),
         )
 
@@ -184,6 +238,9 @@ class AlertPublic(BaseModel):
     detail: dict[str, Any]
     created_at: datetime
     acknowledged_at: datetime | None
+    acknowledged_note: str | None = Field(
+        default=None, description="What the coach noted when marking the alert as seen."
+    )
 
 
 class TrendsOut(BaseModel):

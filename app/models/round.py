@@ -36,6 +36,10 @@ class Round(Timestamped, table=True):
     closes_at: datetime | None = timestamp(nullable=True)
     opened_at: datetime | None = timestamp(nullable=True)
     closed_at: datetime | None = timestamp(nullable=True)
+    # Why the worker could not open the round at opens_at (no parties, no participants);
+    # it tries again a while after `schedule_attempted_at`.
+    schedule_error: str | None = Field(default=None, max_length=500)
+    schedule_attempted_at: datetime | None = timestamp(nullable=True)
 
 
 class InvitationStatus(StrEnum):
@@ -58,7 +62,13 @@ class Invitation(Timestamped, table=True):
     # The link's token is derived from SECRET_KEY and this salt, so reminders can rebuild it
     # while the database holds nothing that opens the questionnaire.
     token_salt: str = Field(max_length=64)
+    # The partner's resume code, hashed: saved answers are shown only to whoever holds it
+    # (the browser that first saved them keeps it in a cookie; elsewhere it is typed in).
+    resume_hash: str | None = Field(default=None, max_length=64)
     target_party_ids: list[int] = json_field(default_factory=list)
+    # Each target's kind (party id as text -> kind) when the invitation was made, so the
+    # items asked about it stay the same for the whole round.
+    target_kinds: dict[str, str] = json_field()
     status: InvitationStatus = enum_field(InvitationStatus, InvitationStatus.PENDING)
     language: str | None = Field(default=None, max_length=5)
     submitted_at: datetime | None = timestamp(nullable=True)
@@ -115,6 +125,11 @@ class RoundPublic(SQLModel):
     closes_at: datetime | None
     opened_at: datetime | None
     closed_at: datetime | None
+    schedule_error: str | None = PydField(
+        default=None,
+        description="Why the worker could not open the round at `opens_at` (it tries again "
+        "every 15 minutes); null when nothing went wrong.",
+    )
     created_at: datetime
     updated_at: datetime
 

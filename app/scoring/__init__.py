@@ -19,6 +19,7 @@ from app.scoring.alerts import (
 )
 from app.scoring.change import GroupSample, MeasureChange, compare_rounds, sample_of
 from app.scoring.figures import ScaleRoles
+from app.scoring.perception import PerceptionGap, perception_gaps
 from app.scoring.questionnaire import (
     Anchor,
     DefinitionError,
@@ -39,7 +40,9 @@ from app.scoring.scores import (
     score_response,
     validate_answers,
 )
+from app.scoring.smart_trust_pulse import smart_trust_pulse
 from app.scoring.smart_trust_v1 import smart_trust_v1
+from app.scoring.smart_trust_v2 import smart_trust_v2
 from app.scoring.statistics import Change, Summary, paired_change, summarize, welch_change
 from app.scoring.suppression import suppress
 from app.scoring.zones import Zone, ZoneRules, classify, is_borderline
@@ -60,6 +63,7 @@ __all__ = [
     "MeasureChange",
     "PairAggregate",
     "PartyAggregate",
+    "PerceptionGap",
     "QuestionnaireDefinition",
     "Reliability",
     "RespondentTargetScores",
@@ -82,9 +86,12 @@ __all__ = [
     "paired_change",
     "participation_alert",
     "participation_signal",
+    "perception_gaps",
     "sample_of",
     "score_response",
+    "smart_trust_pulse",
     "smart_trust_v1",
+    "smart_trust_v2",
     "summarize",
     "suppress",
     "validate_answers",

@@ -1,11 +1,13 @@
 """Round aggregates per directed pair, per truster party and for the round, with anonymity.
 
-What a coach sees nests in two levels, and each level is suppressed against its total:
-parties against the round total (parties hold disjoint respondents, so a total minus the
-shown parties is exactly the hidden parties together), and a truster's pairs against the
-truster's roll-up. Respondents overlap across pairs, so subtraction there is not exact, but
-when everyone answered about every target the roll-up mean equals the mean of the pair means;
-pairs are therefore treated as if they summed to the roll-up. A hidden party hides all its
+What a coach sees nests in two levels. Parties are suppressed on their own (n < k): no page,
+export or API shows a round total, so nothing subtracts the shown parties from one; the
+round total here is itself withheld wherever it would give the hidden parties back (parties
+hold disjoint respondents, so the total minus the shown parties is exactly the hidden ones).
+A truster's pairs are suppressed against the truster's roll-up, which is shown.
+Respondents overlap across pairs, so subtraction there is not exact, but when everyone
+answered about every target the roll-up mean equals the mean of the pair means; pairs are
+therefore treated as if they summed to the roll-up. A hidden party hides all its
 pairs, otherwise the pairs would give its roll-up back. The same rule runs per measure (and
 for the zone counts), since a measure can rest on fewer respondents than its group.
 """
@@ -51,6 +53,11 @@ class AggregationRules:
     zone_rules: ZoneRules = field(default_factory=ZoneRules)
 
 
+# Why a group is hidden: its own n is under k, or showing it would reveal a smaller group.
+FEWER_THAN_K = "fewer_than_k"
+COMPLEMENTARY = "complementary"
+
+
 @dataclass(frozen=True, slots=True)
 class PairAggregate:
     """Trust of one truster party in one target; n and every figure are None when suppressed."""
@@ -66,6 +73,8 @@ class PairAggregate:
     borderline: bool | None
     zone_counts: dict[Zone, int] | None
     unclassified: int | None
+    meta: Summary | None = None  # how the truster thinks the target trusts it
+    reason: str | None = None  # FEWER_THAN_K or COMPLEMENTARY when suppressed
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +94,8 @@ class PartyAggregate:
     zone_counts: dict[Zone, int] | None
     unclassified: int | None
     targets: list[PairAggregate]
+    meta: Summary | None = None
+    reason: str | None = None  # FEWER_THAN_K or COMPLEMENTARY when suppressed
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,9 +135,8 @@ def aggregate_round(
     for row in rows:
         by_truster[row.truster_party].append(row)
     total = _group(rows, roles)
-    total_shown = None if 0 < total.n < rules.k else _shown_alone(total, rules.k)
     groups = {party: _group(by_truster[party], roles) for party in parties}
-    hidden, withheld = _suppression(groups, total_shown, rules.k)
+    hidden, withheld = _suppression(groups, _shown_alone(total, rules.k), rules.k, total=False)
     aggregates = []
     for party in parties:
         # None marks a hidden party: its pairs are hidden with it.
@@ -135,28 +145,52 @@ def aggregate_round(
         party_withheld = None if party in hidden else withheld[party]
         group, count = groups[party], invited.get(party, 0)
         aggregates.append(_party(party, group, count, party_withheld, pairs, roles, rules))
-    total_withheld = None if total_shown is None else set(total.counts) - total_shown
-    overall = _party(None, total, sum(invited.values()), total_withheld, [], roles, rules)
+    overall = _round_total(total, groups, hidden, withheld, sum(invited.values()), roles, rules)
     return RoundAggregate(parties=aggregates, round_total=overall)
 
 
+def _round_total(
+    total: _Group,
+    groups: Mapping[Party, _Group],
+    hidden: Set[Party],
+    withheld: Mapping[Party, Set[str]],
+    invited: int,
+    roles: ScaleRoles,
+    rules: AggregationRules,
+) -> PartyAggregate:
+    """The whole round, withheld where it minus the shown parties would leave under k."""
+    if 0 < total.n < rules.k:
+        return _party(None, total, invited, None, [], roles, rules)
+    if 0 < sum(groups[g].n for g in hidden) < rules.k:
+        return _party(None, total, invited, None, [], roles, rules, reason=COMPLEMENTARY)
+    total_withheld = set(total.counts) - _shown_alone(total, rules.k)
+    for measure in total.counts:
+        unseen = sum(g.counts[measure] for p, g in groups.items() if measure in withheld[p])
+        if 0 < unseen < rules.k:
+            total_withheld.add(measure)
+    return _party(None, total, invited, total_withheld, [], roles, rules)
+
+
 def _suppression(
-    groups: Mapping[Party, _Group], parent_shown: Set[str] | None, k: int
+    groups: Mapping[Party, _Group], parent_shown: Set[str] | None, k: int, *, total: bool = True
 ) -> tuple[set[Party], dict[Party, set[str]]]:
     """Hidden groups, and per group the measures withheld from it.
 
-    `parent_shown` holds the measures the parent (the total) shows, or None when the parent
-    itself is hidden. A measure the parent withholds is withheld from every child too, or the
-    children would give it back.
+    `parent_shown` holds the measures the parent shows, or None when the parent itself is
+    hidden. A measure the parent withholds is withheld from every child too, or the children
+    would give it back. `total` says whether the parent's figures are shown beside the
+    children (then complementary suppression applies); False hides only small groups.
     """
     if parent_shown is None:
         return set(groups), {g: set() for g in groups}
-    hidden = suppress({g: group.n for g, group in groups.items()}, k, total_shown=True)
+    hidden = suppress({g: group.n for g, group in groups.items()}, k, total_shown=total)
     withheld: dict[Party, set[str]] = {g: set() for g in groups}
     for measure in _measures(groups):
         counts = {g: group.counts[measure] for g, group in groups.items()}
         from_measure = (
-            suppress(counts, k, already_hidden=hidden) if measure in parent_shown else set(groups)
+            suppress(counts, k, already_hidden=hidden, total_shown=total)
+            if measure in parent_shown
+            else set(groups)
         )
         for g in from_measure:
             withheld[g].add(measure)
@@ -180,7 +214,11 @@ def _pairs(
     pairs = []
     for target in targets:
         if target in hidden:
-            pairs.append(PairAggregate(truster, target, None, True, **HIDDEN_FIGURES))
+            small = roll_up_shown is None or groups[target].n < rules.k
+            reason = FEWER_THAN_K if small else COMPLEMENTARY
+            pairs.append(
+                PairAggregate(truster, target, None, True, **HIDDEN_FIGURES, reason=reason)
+            )
             continue
         group = groups[target]
         figures = group_figures(group.means, roles, rules.zone_rules, withheld[target])
@@ -196,10 +234,15 @@ def _party(
     pairs: list[PairAggregate],
     roles: ScaleRoles,
     rules: AggregationRules,
+    *,
+    reason: str = FEWER_THAN_K,
 ) -> PartyAggregate:
-    """The party's figures; `withheld` None means the whole party is suppressed."""
+    """The party's figures; `withheld` None means the whole party is suppressed (`reason`)."""
     if withheld is None:
-        return PartyAggregate(party, None, invited, None, True, **HIDDEN_FIGURES, targets=pairs)
+        hidden = HIDDEN_FIGURES
+        return PartyAggregate(
+            party, None, invited, None, True, **hidden, targets=pairs, reason=reason
+        )
     figures = group_figures(group.means, roles, rules.zone_rules, withheld)
     rate = group.n / invited if invited > 0 else None
     return PartyAggregate(party, group.n, invited, rate, False, **figures.fields(), targets=pairs)

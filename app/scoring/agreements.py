@@ -23,6 +23,8 @@ class AreaScore:
     n: int | None
     suppressed: bool
     summary: Summary | None
+    # Hidden although k or more answered: shown, it would give a hidden pair back.
+    complementary: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +67,6 @@ def area_score(
     dashboard, so the combination can never give back a hidden group; and when the group
     itself rests on fewer than k respondents.
     """
-    for pair in _pair_aggregates(aggregate, pairs):
-        if pair.suppressed or (pair.n and _figure(pair, measure, roles) is None):
-            return AreaScore(None, True, None)
     chosen = [row for row in rows if (row.truster_party, row.target_party) in pairs]
     values = [
         value
@@ -76,6 +75,9 @@ def area_score(
     ]
     if 0 < len(values) < k:
         return AreaScore(None, True, None)
+    for pair in _pair_aggregates(aggregate, pairs):
+        if pair.suppressed or (pair.n and _figure(pair, measure, roles) is None):
+            return AreaScore(None, True, None, complementary=True)
     return AreaScore(len(values), False, summarize(values))
 
 

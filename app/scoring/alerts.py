@@ -69,6 +69,9 @@ def decline_alerts(
                 "ci_low": change.ci_low,
                 "ci_high": change.ci_high,
                 "cohens_d": change.cohens_d,
+                # So the alert can say "from 62 to 45" long after the figures were computed.
+                "mean_before": change.mean_before,
+                "mean_after": change.mean_after,
             }
             signals.append(AlertSignal("decline", party, target, measure, detail))
     return signals

@@ -25,18 +25,21 @@ class ScoredRow(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ScaleRoles:
-    """Which scale keys are propensity, analysis and the areas."""
+    """Which scale keys are propensity, analysis, the areas and the meta-perception."""
 
     propensity: str
     analysis: str
     areas: tuple[str, ...] = ()
+    meta: str | None = None
 
     @classmethod
     def of(cls, definition: QuestionnaireDefinition) -> ScaleRoles:
+        meta = definition.meta_scale
         return cls(
             propensity=definition.propensity_scale.key,
             analysis=definition.analysis_scale.key,
             areas=tuple(s.key for s in definition.area_scales),
+            meta=meta.key if meta else None,
         )
 
     @property
@@ -45,7 +48,9 @@ class ScaleRoles:
 
     @property
     def measures(self) -> tuple[str, ...]:
-        return (self.propensity, self.analysis, *self.areas)
+        # The meta scale is suppressed like any measure, but it is no area of trust.
+        meta = (self.meta,) if self.meta else ()
+        return (self.propensity, self.analysis, *self.areas, *meta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,7 @@ class Figures:
     borderline: bool | None
     zone_counts: dict[Zone, int] | None
     unclassified: int | None
+    meta: Summary | None = None
 
     def fields(self) -> dict[str, Any]:
         """The figures as keyword arguments for the aggregate dataclasses."""
@@ -73,6 +79,7 @@ HIDDEN_FIGURES: dict[str, Any] = {
     "borderline": None,
     "zone_counts": None,
     "unclassified": None,
+    "meta": None,
 }
 
 
@@ -136,7 +143,8 @@ def group_figures(
     if ZONE_COUNTS not in withheld:
         counts, unclassified = _zone_counts(respondents, roles, zone_rules)
     areas = {key: summaries[key] for key in roles.areas if key in summaries}
-    return Figures(propensity, analysis, areas, zone, borderline, counts, unclassified)
+    meta = summaries.get(roles.meta) if roles.meta else None
+    return Figures(propensity, analysis, areas, zone, borderline, counts, unclassified, meta)
 
 
 def _values(

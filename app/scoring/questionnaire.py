@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -17,28 +15,21 @@ from pydantic import (
     model_validator,
 )
 
+from app.scoring.definition_rules import (
+    PARTY_KINDS,
+    DefinitionError,
+    DefinitionProblem,
+    consistency_problems,
+)
+
+__all__ = ["PARTY_KINDS", "DefinitionError", "DefinitionProblem", "QuestionnaireDefinition"]
+
 # Ids end up in URLs, CSV headers and SPSS variable names, so keep them plain.
 Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$", max_length=64)]
-Role = Literal["propensity", "analysis", "area"]
+Role = Literal["propensity", "analysis", "area", "meta"]
+TargetKind = Literal["client", "contractor", "partner", "other"]
 
 _CONFIG = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-
-@dataclass(frozen=True, slots=True)
-class DefinitionProblem:
-    """One thing wrong with a definition: where (`items[3].text.en`) and what."""
-
-    path: str
-    message: str
-
-
-class DefinitionError(ValueError):
-    """A questionnaire definition that cannot be used; `problems` lists every finding."""
-
-    def __init__(self, problems: list[DefinitionProblem]) -> None:
-        self.problems = problems
-        lines = "; ".join(f"{p.path or '(definition)'}: {p.message}" for p in problems)
-        super().__init__(f"invalid questionnaire definition: {lines}")
 
 
 class LocalizedText(BaseModel):
@@ -100,8 +91,11 @@ class ScaleDefinition(BaseModel):
 
     key: Key
     role: Role
+    # The title names the construct for coaches; respondents see only the plain `heading`
+    # ("What {party} delivers"), since a construct name primes the answers.
     title: LocalizedText
     description: LocalizedText | None = None
+    heading: LocalizedText | None = None
 
 
 class ItemDefinition(BaseModel):
@@ -113,6 +107,12 @@ class ItemDefinition(BaseModel):
     scale: Key
     reverse: bool = False
     text: LocalizedText
+    # None: asked about every party; else only about target parties of these kinds.
+    target_kinds: list[TargetKind] | None = None
+
+    def fits(self, kind: str | None) -> bool:
+        """Whether the item is asked about a party of `kind` (None: kind unknown, asked)."""
+        return self.target_kinds is None or kind is None or kind in self.target_kinds
 
 
 class QuestionnaireDefinition(BaseModel):
@@ -127,10 +127,12 @@ class QuestionnaireDefinition(BaseModel):
     anchors: list[Anchor] = Field(default_factory=list)
     scales: list[ScaleDefinition]
     items: list[ItemDefinition]
+    # Asked once per target party after its statements; `{party}` is that party's name.
+    comment_prompt: LocalizedText | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        problems = _consistency_problems(self)
+        problems = consistency_problems(self)
         if problems:
             # Raised as a ValueError so pydantic wraps it; load_definition unwraps the list.
             raise DefinitionError(problems)
@@ -146,6 +148,10 @@ class QuestionnaireDefinition(BaseModel):
     def items_of(self, scale_key: str) -> list[ItemDefinition]:
         """The items of one scale, in questionnaire order."""
         return [item for item in self.items if item.scale == scale_key]
+
+    def items_for(self, scale_key: str, kind: str | None) -> list[ItemDefinition]:
+        """The items of one scale that are asked about a target party of `kind`."""
+        return [item for item in self.items if item.scale == scale_key and item.fits(kind)]
 
     def item(self, item_id: str) -> ItemDefinition:
         """The item with `item_id`; KeyError when there is none."""
@@ -171,6 +177,10 @@ class QuestionnaireDefinition(BaseModel):
         return [s for s in self.scales if s.role == "area"]
 
     @property
+    def meta_scale(self) -> ScaleDefinition | None:
+        return next((s for s in self.scales if s.role == "meta"), None)
+
+    @property
     def item_ids(self) -> list[str]:
         return [item.id for item in self.items]
 
@@ -183,86 +193,6 @@ def load_definition(data: Mapping[str, Any]) -> QuestionnaireDefinition:
         return QuestionnaireDefinition.model_validate(dict(data))
     except ValidationError as exc:
         raise DefinitionError(_problems_from(exc)) from None
-
-
-def _consistency_problems(definition: QuestionnaireDefinition) -> list[DefinitionProblem]:
-    return [
-        *_duplicate_problems(definition),
-        *_reference_problems(definition),
-        *_role_problems(definition),
-        *_anchor_problems(definition),
-    ]
-
-
-def _duplicate_problems(definition: QuestionnaireDefinition) -> list[DefinitionProblem]:
-    scales = _duplicates("scales", "scale key", [s.key for s in definition.scales])
-    items = _duplicates("items", "item id", [item.id for item in definition.items])
-    field = {"scales": "key", "items": "id"}
-    return [
-        DefinitionProblem(f"{where}[{i}].{field[where]}", message)
-        for where, i, message in [*scales, *items]
-    ]
-
-
-def _duplicates(where: str, what: str, keys: list[str]) -> list[tuple[str, int, str]]:
-    first: dict[str, int] = {}
-    found = []
-    for i, key in enumerate(keys):
-        if key in first:
-            found.append((where, i, f"duplicate {what} '{key}' (also {where}[{first[key]}])"))
-        else:
-            first[key] = i
-    return found
-
-
-def _reference_problems(definition: QuestionnaireDefinition) -> list[DefinitionProblem]:
-    problems = []
-    scale_keys = {s.key for s in definition.scales}
-    for i, item in enumerate(definition.items):
-        if item.scale not in scale_keys:
-            problems.append(
-                DefinitionProblem(
-                    f"items[{i}].scale", f"item '{item.id}' refers to unknown scale '{item.scale}'"
-                )
-            )
-    used = {item.scale for item in definition.items}
-    for i, scale in enumerate(definition.scales):
-        if scale.key not in used:
-            problems.append(DefinitionProblem(f"scales[{i}]", f"scale '{scale.key}' has no items"))
-    return problems
-
-
-def _role_problems(definition: QuestionnaireDefinition) -> list[DefinitionProblem]:
-    problems = []
-    for role in ("propensity", "analysis"):
-        count = sum(1 for s in definition.scales if s.role == role)
-        if count == 0:
-            problems.append(DefinitionProblem("scales", f"no scale has role '{role}'"))
-        elif count > 1:
-            problems.append(
-                DefinitionProblem(
-                    "scales", f"{count} scales have role '{role}'; exactly one is required"
-                )
-            )
-    return problems
-
-
-def _anchor_problems(definition: QuestionnaireDefinition) -> list[DefinitionProblem]:
-    problems = []
-    low, high = definition.range.min, definition.range.max
-    counts = Counter(a.value for a in definition.anchors)
-    for i, anchor in enumerate(definition.anchors):
-        if not low <= anchor.value <= high:
-            problems.append(
-                DefinitionProblem(
-                    f"anchors[{i}].value", f"anchor {anchor.value} is outside {low}..{high}"
-                )
-            )
-        elif counts[anchor.value] > 1:
-            problems.append(
-                DefinitionProblem(f"anchors[{i}].value", f"duplicate anchor {anchor.value}")
-            )
-    return problems
 
 
 def _problems_from(exc: ValidationError) -> list[DefinitionProblem]:

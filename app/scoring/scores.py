@@ -34,18 +34,26 @@ class ResponseScores:
 
 
 def validate_answers(
-    definition: QuestionnaireDefinition, answers: Mapping[str, int | None]
+    definition: QuestionnaireDefinition,
+    answers: Mapping[str, int | None],
+    *,
+    target_kind: str | None = None,
 ) -> list[AnswerProblem]:
-    """Every problem with `answers`; None means "don't know" or skipped and is always fine."""
-    known = set(definition.item_ids)
+    """Every problem with `answers`; None means "don't know" or skipped and is always fine.
+
+    With `target_kind`, items limited to other kinds of party are refused: they were not asked.
+    """
+    known = {item.id: item for item in definition.items}
     problems = []
     for item_id, value in answers.items():
-        if item_id not in known:
+        item = known.get(item_id)
+        if item is None:
             problems.append(AnswerProblem(item_id, f"unknown item '{item_id}'"))
-        else:
-            message = _value_problem(definition, value)
-            if message:
-                problems.append(AnswerProblem(item_id, message))
+        elif not item.fits(target_kind):
+            not_asked = f"unknown item '{item_id}' for a party of kind '{target_kind}'"
+            problems.append(AnswerProblem(item_id, not_asked))
+        elif (message := _value_problem(definition, value)) is not None:
+            problems.append(AnswerProblem(item_id, message))
     return problems
 
 
@@ -68,14 +76,24 @@ def min_answered(item_count: int) -> int:
 
 
 def score_response(
-    definition: QuestionnaireDefinition, answers: Mapping[str, int | None]
+    definition: QuestionnaireDefinition,
+    answers: Mapping[str, int | None],
+    *,
+    target_kind: str | None = None,
 ) -> ResponseScores:
-    """Scale scores for one response; unknown item ids are ignored, invalid values refused."""
+    """Scale scores for one response; unknown item ids are ignored, invalid values refused.
+
+    A scale counts only the items asked about a party of `target_kind`, so the two-thirds
+    rule holds for what was asked: a short or kind-limited scale is not held to items it
+    never showed.
+    """
     known = set(definition.item_ids)
     problems = [p for p in validate_answers(definition, answers) if p.item_id in known]
     if problems:
         raise AnswerError(problems)
-    scales = {s.key: _scale_score(definition, s.key, answers) for s in definition.scales}
+    scales = {
+        s.key: _scale_score(definition, s.key, answers, target_kind) for s in definition.scales
+    }
     return ResponseScores(
         scales=scales,
         propensity=scales[definition.propensity_scale.key],
@@ -84,10 +102,13 @@ def score_response(
 
 
 def _scale_score(
-    definition: QuestionnaireDefinition, scale_key: str, answers: Mapping[str, int | None]
+    definition: QuestionnaireDefinition,
+    scale_key: str,
+    answers: Mapping[str, int | None],
+    target_kind: str | None,
 ) -> float | None:
     low, high = definition.range.min, definition.range.max
-    items = definition.items_of(scale_key)
+    items = definition.items_for(scale_key, target_kind)
     keyed = []
     for item in items:
         value = answers.get(item.id)

@@ -1,6 +1,7 @@
 """The demo: a circular-asphalt collaboration in Utrecht, measured over four rounds (seeded)."""
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -39,11 +40,14 @@ PARTIES: list[tuple[str, PartyKind, list[tuple[float, float]]]] = [
     ("Aannemer Van den Berg BV", PartyKind.CONTRACTOR, [(45, 58), (52, 60), (58, 63), (60, 66)]),
     ("Wegenbouw Rijnland", PartyKind.CONTRACTOR, [(78, 30), (70, 34), (58, 36), (40, 38)]),
 ]
+# A full baseline and a full measurement halfway through the work, short pulses in between:
+# the rhythm issue 17 recommends, so the dashboard shows both forms in one trend.
+FULL, PULSE = ("smart-trust", 2), ("smart-trust-pulse", 1)
 ROUNDS = [
-    ("Nulmeting voorbereiding", Phase.PREPARATION, datetime(2026, 1, 12, 8, tzinfo=UTC)),
-    ("Marktconsultatie", Phase.TENDER, datetime(2026, 3, 23, 8, tzinfo=UTC)),
-    ("Na gunning", Phase.TENDER, datetime(2026, 6, 15, 8, tzinfo=UTC)),
-    ("Halverwege uitvoering", Phase.EXECUTION, datetime(2026, 10, 5, 8, tzinfo=UTC)),
+    ("Nulmeting voorbereiding", Phase.PREPARATION, datetime(2026, 1, 12, 8, tzinfo=UTC), FULL),
+    ("Marktconsultatie", Phase.TENDER, datetime(2026, 3, 23, 8, tzinfo=UTC), PULSE),
+    ("Na gunning", Phase.TENDER, datetime(2026, 6, 15, 8, tzinfo=UTC), PULSE),
+    ("Halverwege uitvoering", Phase.EXECUTION, datetime(2026, 10, 5, 8, tzinfo=UTC), FULL),
 ]
 FIRST_NAMES = [
     "Anouk",
@@ -125,30 +129,25 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Col
         ),
     )
     assert collaboration.id is not None
-    questionnaire = questionnaires.default_questionnaire(session)
-    definition = questionnaires.definition_of(questionnaire)
     party_ids = _add_parties(session, organisation_id, collaboration.id, rng)
-    run = _Run(
-        organisation_id=organisation_id,
-        collaboration_id=collaboration.id,
-        questionnaire_id=questionnaire.id or 0,
-        definition=definition,
-        party_ids=party_ids,
-        settings=settings,
-        rng=rng,
-    )
+    run = _Run(organisation_id, collaboration.id, party_ids, settings, rng)
     made: list[Round] = []
-    for index, (label, phase, opens_at) in enumerate(ROUNDS):
-        made.append(_measure(session, run, index, label, phase, opens_at, made))
+    for index, (label, phase, opens_at, form) in enumerate(ROUNDS):
+        made.append(_measure(session, run, index, (label, phase, opens_at, form), made))
+    questionnaire = questionnaires.builtin_questionnaire(session, key=FULL[0], version=FULL[1])
+    definition = questionnaires.definition_of(questionnaire)
     add_email_addresses(session, collaboration_id=collaboration.id)
     latest = {party_id: PARTIES[i][2][-1] for i, party_id in enumerate(party_ids)}
+    kinds = {str(party_id): PARTIES[i][1].value for i, party_id in enumerate(party_ids)}
     open_walkthrough_round(
         session,
         organisation_id=organisation_id,
         collaboration_id=collaboration.id,
         questionnaire_id=questionnaire.id or 0,
         settings=settings,
-        answers_for=lambda party_id, targets: _answers(definition, targets, latest[party_id], rng),
+        answers_for=lambda party_id, targets: _answers(
+            definition, targets, kinds, latest[party_id], rng
+        ),
     )
     return collaboration
 
@@ -159,8 +158,6 @@ class _Run:
 
     organisation_id: int
     collaboration_id: int
-    questionnaire_id: int
-    definition: QuestionnaireDefinition
     party_ids: list[int]
     settings: Settings
     rng: random.Random
@@ -174,13 +171,14 @@ def _measure(
     session: Session,
     run: _Run,
     index: int,
-    label: str,
-    phase: Phase,
-    opens_at: datetime,
+    story: tuple[str, Phase, datetime, tuple[str, int]],
     made: list[Round],
 ) -> Round:
     """One closed round of the story; from the second on, it checks the previous agreements."""
-    data = RoundCreate(label=label, phase=phase, questionnaire_id=run.questionnaire_id)
+    label, phase, opens_at, (key, version) = story
+    questionnaire = questionnaires.builtin_questionnaire(session, key=key, version=version)
+    definition = questionnaires.definition_of(questionnaire)
+    data = RoundCreate(label=label, phase=phase, questionnaire_id=questionnaire.id or 0)
     round_ = rounds.create_round(
         session,
         organisation_id=run.organisation_id,
@@ -208,7 +206,10 @@ def _measure(
         if item.token is None or run.rng.random() < 0.12:  # a few never answer
             continue
         means = PARTIES[run.party_ids.index(item.invitation.party_id)][2][index]
-        answers = _answers(run.definition, item.invitation.target_party_ids, means, run.rng)
+        invitation = item.invitation
+        answers = _answers(
+            definition, invitation.target_party_ids, invitation.target_kinds, means, run.rng
+        )
         demo_agreements.answer_follow_up(
             session, organisation_id=run.organisation_id, token=item.token, rng=run.follow_up_rng
         )
@@ -249,18 +250,26 @@ def _add_parties(
 def _answers(
     definition: QuestionnaireDefinition,
     targets: list[int],
+    kinds: Mapping[str, str],
     means: tuple[float, float],
     rng: random.Random,
 ) -> list[AnswerIn]:
-    """Answers whose propensity and analysis land near `means` (0-100), areas near their mean."""
+    """Answers whose propensity and analysis land near `means` (0-100), areas near their mean.
+
+    The meta items ("I think {party} trusts us") follow the party's own propensity: people
+    expect the trust they give, which is what makes the mirror of expectations worth showing.
+    """
     low, high = definition.range.min, definition.range.max
     propensity_key = definition.propensity_scale.key
     analysis_key = definition.analysis_scale.key
     answers = []
     for target in targets:
+        kind = kinds.get(str(target))
         person_shift = rng.gauss(0, 8)
         for item in definition.items:
-            if item.scale == propensity_key:
+            if not item.fits(kind):
+                continue
+            if item.scale in (propensity_key, "meta"):
                 centre = means[0]
             elif item.scale == analysis_key:
                 centre = means[1]

@@ -27,7 +27,7 @@ from app.services.setup.invitation_tokens import survey_url, token_for
 
 OPEN_ROUND = ("Evaluatie eerste jaar", Phase.EVALUATION)
 # Two of each party's six have answered: the newcomer's answer is the third, so the party
-# reaches the anonymity threshold (3) and appears on the dashboard.
+# reaches the anonymity threshold (3) and appears on the dashboard once the round is closed.
 ANSWERED_PER_PARTY = 2
 MAIL_DOMAINS = {
     "Gemeente Utrecht": "utrecht.example.nl",

@@ -5,7 +5,7 @@ from starlette.responses import Response
 
 from app.errors import Gone, NotFound, RateLimited
 from app.services.results import share_views, shares
-from app.web.charts import matrix_figure
+from app.services.results.charts import matrix_figure
 from app.web.coach.forms import translator
 from app.web.deps import SessionDep, SettingsDep, client_address
 from app.web.errors import error_page

@@ -1,26 +1,34 @@
 """/s/{token}: the partner's questionnaire, server-rendered; every POST saves, then redirects."""
 
 import re
+import time
 from collections.abc import Sequence
 
 from fastapi import APIRouter, Request
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from app.errors import Conflict, FieldProblem, InvalidSubmission, RoundNotOpen
+from app.errors import Conflict, FieldProblem, InvalidSubmission, PermissionDenied, RoundNotOpen
 from app.infra.messages import N_
 from app.services.agreements import follow_up
-from app.services.answering import survey, survey_views
+from app.services.answering import comments, resume, survey, survey_views
 from app.services.answering.survey import SurveyState
 from app.web import csrf, i18n, survey_follow_up
 from app.web.deps import FormDep, SessionDep, SettingsDep
 from app.web.errors import error_page
-from app.web.survey_deps import Survey, SurveyDep, form_is_ours, redirect, unavailable
+from app.web.survey_deps import (
+    Survey,
+    SurveyDep,
+    form_is_ours,
+    keep_code,
+    redirect,
+    unavailable,
+)
 from app.web.templating import render
 
 router = APIRouter(prefix="/s/{token}", include_in_schema=False)
 
-_NEXT_PAGE = re.compile(r"^(|welcome|review|thanks|page/\d{1,4})$")
+_NEXT_PAGE = re.compile(r"^(|welcome|review|thanks|resume|page/\d{1,4})$")
 _ACTIONS = ("next", "previous")
 EXPIRED_FORM = N_(
     "Your answers were not saved: this form did not come from this questionnaire, or it was "
@@ -37,8 +45,8 @@ def entry(request: Request, current: SurveyDep, session: SessionDep) -> Response
         return blocked
     if not survey.has_started(session, current.context):
         return show_welcome(request, current, session)
-    resume = survey.resume_page(session, current.context)
-    target = current.urls.page(resume) if resume else current.urls.review
+    furthest = survey.resume_page(session, current.context)
+    target = current.urls.page(furthest) if furthest else current.urls.review
     return redirect(f"{target}?resumed=1")
 
 
@@ -79,7 +87,10 @@ def _page_response(
     for problem in problems:
         text = i18n.gettext(current.language, problem.message, min=scale.min, max=scale.max)
         number = numbers.get(problem.field)
-        if number is None:
+        if problem.field == comments.FIELD:
+            summary.append((comments.FIELD, None, text))
+            errors[comments.FIELD] = text
+        elif number is None:
             summary.append(("", None, text))
         else:
             summary.append((f"q-{problem.field}", number, text))
@@ -90,6 +101,8 @@ def _page_response(
         "problems": summary,
         "errors": errors,
         "resumed": resumed,
+        # When the page was shown: its answer adds the difference to the answering time.
+        "shown_at": int(time.time()),
     }
     return render(request, "survey/page.html", context, status_code=status_code)
 
@@ -111,6 +124,12 @@ def save_page(
         return blocked
     fields, problems = _answer_fields(form)
     shown = {name.removeprefix(survey.FIELD_PREFIX): value for name, value in fields}
+    comment, shown_at = (
+        _text_field(form, comments.FIELD, problems),
+        _text_field(form, "shown_at", problems),
+    )
+    if comment is not None:
+        shown[comments.FIELD] = comment
     if not form_is_ours(request, current, form, settings):
         problems = [FieldProblem(survey.PAGE_FIELD, EXPIRED_FORM)]
         return _refused(request, current, session, number, shown, problems, status_code=403)
@@ -118,11 +137,20 @@ def save_page(
     if action not in _ACTIONS or not (language is None or isinstance(language, str)):
         problems.append(FieldProblem(survey.PAGE_FIELD, UNKNOWN_FIELD))
         language = None
+    # The first save ties the link to a new resume code, which this browser then keeps.
+    code = current.resume_code or resume.new_code()
     try:
         if problems:
             raise InvalidSubmission("The form was changed.", problems=problems)
         survey.save_page(
-            session, context=current.context, number=number, fields=fields, language=language
+            session,
+            context=current.context,
+            number=number,
+            fields=fields,
+            language=language,
+            resume_code=code,
+            comment=comment,
+            shown_at=shown_at,
         )
     except InvalidSubmission as exc:
         return _refused(request, current, session, number, shown, exc.problems, status_code=422)
@@ -130,10 +158,11 @@ def save_page(
         return redirect(current.urls.thanks)
     except RoundNotOpen:  # closed in the meantime; the entry page says so
         return redirect(current.urls.root)
+    except PermissionDenied:  # someone else saved with this link first
+        return redirect(current.urls.resume)
     end = survey_follow_up.after_items(session, current)
-    return redirect(
-        _destination(current, number, action=str(action), switched=bool(language), end=end)
-    )
+    target = _destination(current, number, action=str(action), switched=bool(language), end=end)
+    return keep_code(redirect(target), current, code, settings)
 
 
 def _answer_fields(form: FormData) -> tuple[list[tuple[str, str]], list[FieldProblem]]:
@@ -141,13 +170,22 @@ def _answer_fields(form: FormData) -> tuple[list[tuple[str, str]], list[FieldPro
     fields: list[tuple[str, str]] = []
     problems: list[FieldProblem] = []
     for name, value in form.multi_items():
-        if name in (csrf.FIELD, "action", "language"):
+        if name in (csrf.FIELD, "action", "language", comments.FIELD, "shown_at"):
             continue
         if isinstance(value, str):
             fields.append((name, value))
         else:
             problems.append(FieldProblem(survey.PAGE_FIELD, UNKNOWN_FIELD))
     return fields, problems
+
+
+def _text_field(form: FormData, name: str, problems: list[FieldProblem]) -> str | None:
+    """One plain-text field sent at most once; anything else is a problem with the form."""
+    values = form.getlist(name)
+    if len(values) > 1 or not all(isinstance(value, str) for value in values):
+        problems.append(FieldProblem(survey.PAGE_FIELD, UNKNOWN_FIELD))
+        return None
+    return str(values[0]) if values else None
 
 
 def _refused(
@@ -181,16 +219,29 @@ def show_review(request: Request, current: SurveyDep, session: SessionDep) -> Re
     blocked = unavailable(request, current)
     if blocked is not None:
         return blocked
+    return _review_page(request, current, session)
+
+
+def _review_page(
+    request: Request,
+    current: Survey,
+    session: SessionDep,
+    *,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
     targets = survey_views.review(session, current.context, language=current.language)
     context = {
         "survey": current,
         "targets": targets,
         "last_page": len(survey.page_plan(current.context)),
         "all_answered": all(not target.unanswered for target in targets),
+        "nothing_answered": not any(target.answered for target in targets),
+        "problem": i18n.gettext(current.language, problem) if problem else None,
         "follow_up": follow_up.follow_up_items(session, current.context),
         "follow_up_url": survey_follow_up.follow_up_url(current),
     }
-    return render(request, "survey/review.html", context)
+    return render(request, "survey/review.html", context, status_code=status_code)
 
 
 @router.post("/submit")
@@ -208,7 +259,12 @@ def submit(
     if not form_is_ours(request, current, form, settings):
         return error_page(request, 403)
     try:
-        survey.submit(session, context=current.context)
+        survey.submit(session, context=current.context, resume_code=current.resume_code)
+    except PermissionDenied:
+        return redirect(current.urls.resume)
+    except InvalidSubmission as exc:  # nothing answered: the review says so, nothing changes
+        message = exc.problems[0].message if exc.problems else exc.message
+        return _review_page(request, current, session, problem=message, status_code=422)
     except Conflict:
         pass  # the other tab was first; its submission is the one that counts
     except RoundNotOpen:
@@ -231,7 +287,9 @@ def _thanks_page(
     already_submitted: bool = False,
     status_code: int = 200,
 ) -> Response:
-    thanks = survey_views.thanks(session, current.context)
+    # A partner's own zones are for the browser holding their code, not for any link holder.
+    own = current.resume_code is not None
+    thanks = survey_views.thanks(session, current.context, own_device=own)
     context = {"survey": current, "thanks": thanks, "already_submitted": already_submitted}
     return render(request, "survey/thanks.html", context, status_code=status_code)
 

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from app.config import Settings
 from app.errors import NotFound, RateLimited
 from app.models import utcnow
-from app.services.answering import survey
+from app.services.answering import resume, survey
 from app.services.answering.invitation_state import InvitationContext
 from app.services.answering.survey import SurveyState
 from app.web import csrf
@@ -48,6 +48,14 @@ class SurveyUrls:
     def language(self) -> str:
         return f"{self.root}/language"
 
+    @property
+    def resume(self) -> str:
+        return f"{self.root}/resume"
+
+    @property
+    def restart(self) -> str:
+        return f"{self.root}/restart"
+
 
 @dataclass(frozen=True, slots=True)
 class Survey:
@@ -59,6 +67,17 @@ class Survey:
     language: str
     urls: SurveyUrls
     form_token: str
+    resume_code: str | None  # the partner's code, when this browser holds it
+    locked: bool  # answers were saved, and this browser does not hold their code
+
+    @property
+    def shown_code(self) -> str | None:
+        return resume.shown(self.resume_code) if self.resume_code else None
+
+
+# Kept by the browser that saved, for this link's path only; Lax so the e-mail link sends it.
+RESUME_COOKIE = "tm_resume"
+RESUME_COOKIE_DAYS = 200
 
 
 def load_survey(token: str, request: Request, session: SessionDep, settings: SettingsDep) -> Survey:
@@ -80,6 +99,8 @@ def load_survey(token: str, request: Request, session: SessionDep, settings: Set
     language = survey.survey_language(context)
     request.state.language = language
     subject = context.invitation.token_hash
+    cookie = request.cookies.get(RESUME_COOKIE)
+    held = cookie if resume.holds(context.invitation, cookie) else None
     return Survey(
         token=token,
         context=context,
@@ -87,7 +108,23 @@ def load_survey(token: str, request: Request, session: SessionDep, settings: Set
         language=language,
         urls=SurveyUrls("/s/" + quote(token, safe="")),
         form_token=csrf.form_token(settings, purpose="survey", subject=subject),
+        resume_code=held,
+        locked=resume.guarded(context.invitation) and held is None,
     )
+
+
+def keep_code(response: Response, current: Survey, code: str, settings: Settings) -> Response:
+    """Let this browser hold the resume code for this link (and only for it)."""
+    response.set_cookie(
+        RESUME_COOKIE,
+        resume.normalise(code),
+        max_age=RESUME_COOKIE_DAYS * 24 * 3600,
+        path=current.urls.root,
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="lax",
+    )
+    return response
 
 
 SurveyDep = Annotated[Survey, Depends(load_survey)]
@@ -103,7 +140,7 @@ def unavailable(request: Request, current: Survey) -> Response | None:
     if current.state == SurveyState.SUBMITTED:
         return redirect(current.urls.thanks)
     if current.state == SurveyState.OPEN:
-        return None
+        return redirect(current.urls.resume) if current.locked else None
     round_ = current.context.round
     closed = current.state == SurveyState.CLOSED
     return render(

@@ -5,14 +5,22 @@ from collections.abc import Sequence
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from app.errors import Conflict, FieldProblem, InvalidSubmission, RoundNotOpen
+from app.errors import Conflict, FieldProblem, InvalidSubmission, PermissionDenied, RoundNotOpen
 from app.scoring.agreements import VERDICT_MAX, VERDICT_MIN
 from app.services.agreements import follow_up
+from app.services.answering import resume
 from app.services.answering.survey import page_plan
 from app.web import csrf, i18n
 from app.web.deps import FormDep, SessionDep, SettingsDep
 from app.web.errors import error_page
-from app.web.survey_deps import Survey, SurveyDep, form_is_ours, redirect, unavailable
+from app.web.survey_deps import (
+    Survey,
+    SurveyDep,
+    form_is_ours,
+    keep_code,
+    redirect,
+    unavailable,
+)
 from app.web.templating import render
 
 router = APIRouter(prefix="/s/{token}", include_in_schema=False)
@@ -89,8 +97,11 @@ def save_follow_up(
         for name, value in form.multi_items()
         if name not in (csrf.FIELD, "action") and isinstance(value, str)
     ]
+    code = current.resume_code or resume.new_code()  # the first save ties the link to it
     try:
-        follow_up.save_follow_up(session, token=current.token, fields=fields)
+        follow_up.save_follow_up(session, token=current.token, fields=fields, resume_code=code)
+    except PermissionDenied:
+        return redirect(current.urls.resume)
     except InvalidSubmission as exc:
         items = follow_up.follow_up_items(session, current.context)
         return _page(
@@ -100,6 +111,5 @@ def save_follow_up(
         return redirect(current.urls.thanks)
     except RoundNotOpen:
         return redirect(current.urls.root)
-    if action == "previous":
-        return redirect(current.urls.page(_last_page(current)))
-    return redirect(current.urls.review)
+    target = current.urls.page(_last_page(current)) if action == "previous" else current.urls.review
+    return keep_code(redirect(target), current, code, settings)

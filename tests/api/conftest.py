@@ -57,6 +57,8 @@ class World:
         return {
             "collaboration_id": self.open.collaboration.id,
             "party_id": self.open.parties[0].id,
+            "other_party_id": self.open.parties[1].id,
+            "participant_id": self.open.invitations[0].invitation.participant_id,
             "round_id": self.open.round.id,
             "questionnaire_id": self.questionnaire_id,
             "webhook_id": self.webhook_id,
@@ -64,6 +66,7 @@ class World:
             "share_id": self.share_id,
             "checked_agreement_id": self.checked_agreement_id,
             "token": token,
+            "invitation_id": self.open.invitations[0].invitation.id,
         }
 
 

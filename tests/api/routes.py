@@ -170,6 +170,23 @@ REQUESTS: dict[str, Callable[[dict[str, object]], Request]] = {
     "POST /rounds/{round_id}/responses/import": lambda ids: Request(
         content=IMPORT_HEADER, content_type="text/csv"
     ),
+    "PUT /collaborations/{collaboration_id}/cadence": lambda ids: Request(
+        json={
+            "every": 3,
+            "unit": "months",
+            "open_days": 14,
+            "questionnaire_id": ids["questionnaire_id"],
+            "starts_at": "2099-04-01T07:00:00Z",
+        }
+    ),
+    "PATCH /participants/{participant_id}": lambda ids: Request(json={"name": "Nieuwe naam"}),
+    "POST /invitations/{invitation_id}/link": lambda ids: Request(json={"send_email": False}),
+    "PUT /participants/{participant_id}/targets": lambda ids: Request(
+        json={"target_party_ids": [ids["other_party_id"]]}
+    ),
+    "PUT /parties/{party_id}/targets": lambda ids: Request(
+        json={"target_party_ids": [ids["other_party_id"]]}
+    ),
     "POST /webhooks": lambda ids: Request(
         json={"url": "https://hooks.example.org/new", "events": ["alert.raised"]}
     ),

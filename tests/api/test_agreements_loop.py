@@ -92,9 +92,14 @@ def test_the_whole_loop(
     # Round 2: every partner of both parties is asked the follow-up after the trust items.
     invitations = api.post(f"/rounds/{second['id']}/open", headers=h).json()["invitations"]
     for number, invitation in enumerate(invitations):
-        answer_everything(api, h, invitation["token"], invitation["target_party_ids"], items, 5)
+        # The follow-up in the browser first: answers an integration saved lock the web
+        # questionnaire for anyone without the partner's resume code (docs/privacy.md).
         rate_agreement(client, invitation["token"], agreement["id"], "4" if number % 2 else "5")
+        answer_everything(api, h, invitation["token"], invitation["target_party_ids"], items, 5)
         submit(api, h, invitation["token"])
+    live = api.get(f"/agreements/{agreement['id']}", headers=h).json()["outcome"]
+    assert live["after"] is None and live["verdict"]["n"] == 0  # no figures while open
+    assert api.post(f"/rounds/{second['id']}/close", headers=h).status_code == 200
     found = api.get(f"/agreements/{agreement['id']}", headers=h).json()
     verdict = found["outcome"]["verdict"]
     assert verdict == {

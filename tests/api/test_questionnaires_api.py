@@ -21,8 +21,13 @@ def _definition(**changes: Any) -> dict[str, Any]:
 def test_the_builtin_questionnaire_is_listed_with_its_structure(
     api: TestClient, caller: Caller
 ) -> None:
-    (builtin,) = api.get("/questionnaires", headers=caller.headers).json()["items"]
-    assert (builtin["key"], builtin["version"], builtin["builtin"]) == ("smart-trust", 1, True)
+    builtins = api.get("/questionnaires", headers=caller.headers).json()["items"]
+    assert [(b["key"], b["version"], b["builtin"]) for b in builtins] == [
+        ("smart-trust", 1, True),
+        ("smart-trust", 2, True),
+        ("smart-trust-pulse", 1, True),
+    ]
+    builtin = builtins[0]
     assert (builtin["min"], builtin["max"]) == (1, 7)
     assert {s["role"] for s in builtin["scales"]} == {"propensity", "analysis", "area"}
     assert len(builtin["items"]) == 36 and {"id", "scale", "reverse", "text"} <= set(

@@ -96,6 +96,14 @@ DOMAIN_VALIDATED = {
     "POST /rounds/{round_id}/shares",
     # Only agreements this partner is asked about in the invitation's round.
     "POST /invitations/{token}/agreements",
+    # A questionnaire of the organisation and a first opening in the future.
+    "PUT /collaborations/{collaboration_id}/cadence",
+    # A party of the same collaboration.
+    "PATCH /participants/{participant_id}",
+    # Other parties of the same collaboration, never the own party (tested in
+    # test_questionnaire_forms_api.py).
+    "PUT /participants/{participant_id}/targets",
+    "PUT /parties/{party_id}/targets",
 }
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 

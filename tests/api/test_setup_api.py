@@ -160,7 +160,9 @@ def test_answers_after_submission_or_closing_are_refused(
     api: TestClient, caller: Caller, world: World
 ) -> None:
     tokens = [i.token for i in world.open.invitations if i.token]
-    submit = {"answers": [], "final": True}
+    target = world.open.invitations[0].invitation.target_party_ids[0]
+    answer = {"target_party_id": target, "item_id": "prop_1", "value": 4}
+    submit = {"answers": [answer], "final": True}
     assert _post(api, caller, f"/invitations/{tokens[0]}/responses", submit).status_code == 200
     twice = _post(api, caller, f"/invitations/{tokens[0]}/responses", submit)
     assert twice.status_code == 409 and "already submitted" in twice.json()["detail"]

@@ -30,6 +30,7 @@ def _measured(api: TestClient, session: Session, settings: Settings, caller: Cal
             api, caller.headers, item.token, item.invitation.target_party_ids, items, 4
         )
         submit(api, caller.headers, item.token)
+    api.post(f"/rounds/{opened.round.id}/close", headers=caller.headers)  # figures come now
     return {"round_id": opened.round.id, "opened": opened}
 
 
@@ -83,6 +84,7 @@ def test_a_group_under_k_is_hidden_on_the_share_page(
             api, caller.headers, item.token, item.invitation.target_party_ids, items, 2
         )
         submit(api, caller.headers, item.token)
+    api.post(f"/rounds/{opened.round.id}/close", headers=caller.headers)
     token = api.post(
         f"/rounds/{opened.round.id}/shares",
         headers=caller.headers,

@@ -64,10 +64,12 @@ def test_closing_a_round_and_submitting_queue_signed_deliveries(
 ) -> None:
     hook = api.post("/webhooks", headers=world.caller.headers, json=HOOK).json()
     token = world.ids()["token"]
+    invitation = next(i.invitation for i in world.open.invitations if i.token == token)
+    answer = {"target_party_id": invitation.target_party_ids[0], "item_id": "prop_1", "value": 4}
     submitted = api.post(
         f"/invitations/{token}/responses",
         headers=world.caller.headers,
-        json={"answers": [], "final": True},
+        json={"answers": [answer], "final": True},
     )
     assert submitted.status_code == 200, submitted.text
     api.post(f"/rounds/{world.open.round.id}/close", headers=world.caller.headers)

@@ -84,7 +84,10 @@ def open_round(page: Page) -> None:
     page.get_by_role("button", name="Ronde aanmaken").click()
     expect(page.get_by_role("status")).to_contain_text("aangemaakt als concept")
     page.get_by_role("button", name="Openen en uitnodigingen versturen").click()
-    expect(page.get_by_role("status")).to_contain_text("De uitnodigingen zijn onderweg.")
+    # The round's page says how many were queued; the worker has yet to send them.
+    expect(page.get_by_role("status")).to_contain_text("6 uitnodigingen staan klaar")
+    axe_scan(page, "coach-round")
+    page.get_by_role("link", name="Circulaire bruggen Utrecht").click()
 
 
 def hand_out_links_and_look_at_erasure(page: Page, server: LiveServer) -> None:
@@ -164,7 +167,9 @@ def test_a_coach_sets_up_a_round_and_sees_both_parties_on_the_matrix(
         for url in urls:
             answer_questionnaire(open_page(viewport=PHONE, locale="nl-NL"), url, ANSWER[party])
 
-    page.get_by_role("button", name="Ronde sluiten").click()
+    page.get_by_role("link", name="Ronde sluiten Nulmeting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nulmeting sluiten?")
+    page.get_by_role("button", name="Ronde nu sluiten").click()
     expect(page.get_by_role("status")).to_contain_text("De ronde is gesloten.")
     page.get_by_role("link", name="Dashboard").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")

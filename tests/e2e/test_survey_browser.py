@@ -76,7 +76,7 @@ def test_a_partner_answers_on_a_phone_in_two_visits_and_two_languages(
     phone.goto(url)
     expect(phone.locator("html")).to_have_attribute("lang", "nl")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Circulaire bruggen")
-    expect(phone.get_by_text("Ongeveer 8 minuten")).to_be_visible()
+    expect(phone.get_by_text("Ongeveer 10 minuten")).to_be_visible()
     axe_scan(phone, "welcome-nl")
     screenshot(phone, "survey-welcome-nl-phone")
     phone.get_by_role("link", name="Begin met de vragenlijst").click()
@@ -88,10 +88,22 @@ def test_a_partner_answers_on_a_phone_in_two_visits_and_two_languages(
             axe_scan(phone, "question-page-nl")
             screenshot(phone, "survey-question-nl-phone")
         phone.get_by_role("button", name="Volgende").click()
+    code = phone.locator("code.resume-code").inner_text()  # the partner notes it down
     phone.context.close()  # the partner puts the phone away
 
     laptop = open_page(viewport=PHONE, locale="nl-NL")  # a new device: no cookies, same link
     laptop.goto(url)
+    expect(laptop).to_have_url(f"{url}/resume")  # the link alone shows no saved answer
+    expect(laptop.get_by_role("heading", level=1)).to_have_text("Verder met uw hervatcode")
+    axe_scan(laptop, "resume-nl")
+    screenshot(laptop, "survey-resume-nl-phone")
+    assert not has_horizontal_scroll(laptop)
+    laptop.get_by_label("Hervatcode").fill("wrong")
+    laptop.get_by_role("button", name="Verder", exact=True).click()
+    expect(laptop.locator("#code-error")).to_contain_text("niet de hervatcode")
+    axe_scan(laptop, "resume-wrong-code-nl")
+    laptop.get_by_label("Hervatcode").fill(code.lower())
+    laptop.get_by_role("button", name="Verder", exact=True).click()
     expect(laptop).to_have_url(f"{url}/page/{halfway + 1}?resumed=1")
     expect(laptop.get_by_role("status")).to_contain_text("Welkom terug")
     laptop.get_by_role("button", name="English").click()

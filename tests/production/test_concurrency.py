@@ -12,14 +12,17 @@ from app.db import make_engine
 from app.models import Invitation, InvitationStatus, Response
 from app.models.response import AnswerIn
 from app.security import hash_token
-from app.services.answering import responses
+from app.services.answering import invitation_state, responses, survey
+from app.services.answering.survey import page_plan
 from app.web import csrf
+from app.web.survey_deps import RESUME_COOKIE
 from tests.production.conftest import SurveyWorld
 from tests.production.server import LiveServer
 
 pytestmark = pytest.mark.timeout(300)
 
 PARTNERS = 200
+CODE = "PARTNERCODE1"  # every test partner's resume code
 
 
 Submit = Callable[[httpx.Client, str], httpx.Response]
@@ -100,6 +103,12 @@ def test_two_hundred_partners_pressing_submit_in_the_survey_at_once_are_all_stor
 ) -> None:
     world = survey_world_factory(PARTNERS)
     for token in world.tokens:
+        # The partner's browser saved a first page (and so holds the resume code), then the rest.
+        context = invitation_state.load_invitation(session, token=token)
+        first = context.definition.items_of(page_plan(context)[0].scale_key)[0].id
+        survey.save_page(
+            session, context=context, number=1, fields=[(f"q-{first}", "4")], resume_code=CODE
+        )
         draft = world.final_submission(token)["answers"]
         answers = [AnswerIn(**answer) for answer in draft]
         responses.submit_answers(session, token=token, answers=answers, final=False)
@@ -108,6 +117,7 @@ def test_two_hundred_partners_pressing_submit_in_the_survey_at_once_are_all_stor
 
     def submit(client: httpx.Client, token: str) -> httpx.Response:
         form_token = csrf.form_token(settings, purpose="survey", subject=hash_token(token))
+        client.cookies.set(RESUME_COOKIE, CODE)
         return client.post(f"/s/{token}/submit", data={csrf.FIELD: form_token})
 
     outcomes = _all_at_once(server, world.tokens, submit)

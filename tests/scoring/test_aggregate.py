@@ -113,17 +113,40 @@ def test_party_under_k_is_suppressed_everywhere() -> None:
     assert all(t.suppressed and t.n is None and t.propensity is None for t in a.targets)
 
 
-def test_complementary_suppression_hides_the_next_smallest_party_and_its_pairs() -> None:
+def test_a_party_of_k_or_more_stays_shown_and_the_round_total_yields_instead() -> None:
+    # No page shows a round total, so nothing subtracts B and C to give the hidden A back.
     result = aggregate(
         [*respondents("A", 2, "BC"), *respondents("B", 4, "AC"), *respondents("C", 6, "AB")]
     )
-    assert party(result, "A").suppressed
+    a = party(result, "A")
+    assert a.suppressed and a.reason == "fewer_than_k"
     b = party(result, "B")
-    assert b.suppressed and b.n is None
-    assert all(t.suppressed for t in b.targets)
-    c = party(result, "C")
-    assert not c.suppressed and c.n == 6
-    assert result.round_total.n == 12 and not result.round_total.suppressed
+    assert not b.suppressed and b.n == 4 and b.reason is None
+    assert party(result, "C").n == 6
+    total = result.round_total
+    assert total.suppressed and total.n is None and total.reason == "complementary"
+
+
+def test_two_parties_of_four_and_two_hide_only_the_small_one() -> None:
+    result = aggregate([*respondents("A", 4, "B"), *respondents("B", 2, "A")])
+    assert not party(result, "A").suppressed and party(result, "A").n == 4
+    assert party(result, "B").suppressed and party(result, "B").reason == "fewer_than_k"
+
+
+def test_a_pair_hidden_to_protect_a_smaller_pair_says_so() -> None:
+    rows = [*respondents("A", 6, "B"), *respondents("A", 3, "C"), *respondents("A", 2, "D")]
+    targets = {t.target: t for t in party(aggregate(rows), "A").targets}
+    assert targets["B"].n == 6 and not targets["B"].suppressed
+    assert targets["D"].suppressed and targets["D"].reason == "fewer_than_k"
+    assert targets["C"].suppressed and targets["C"].reason == "complementary"
+
+
+def test_a_shown_round_total_never_gives_a_hidden_party_back() -> None:
+    result = aggregate(
+        [*respondents("A", 2, "BC"), *respondents("B", 2, "AC"), *respondents("C", 6, "AB")]
+    )
+    assert party(result, "A").suppressed and party(result, "B").suppressed
+    assert not result.round_total.suppressed and result.round_total.n == 10
 
 
 def test_round_total_under_k_is_suppressed() -> None:
@@ -168,9 +191,9 @@ def test_a_measure_resting_on_fewer_than_k_is_withheld() -> None:
     result = aggregate(rows)
     a = party(result, "A")
     assert a.n == 5 and a.areas == {}
-    # The round total would give A's area back as total minus B: so B's area goes too.
-    assert party(result, "B").areas == {}
-    assert result.round_total.areas is not None and result.round_total.areas["area"].n == 5
+    # No shown total gives A's area back, so B keeps its own; the round total withholds it.
+    assert party(result, "B").areas is not None and party(result, "B").areas["area"].n == 3
+    assert result.round_total.areas == {}
 
 
 def test_areas_are_summarized() -> None:
@@ -268,3 +291,25 @@ def test_round_total_minus_shown_parties_reveals_no_small_group(
     for p in result.parties:
         if p.suppressed:
             assert all(t.suppressed for t in p.targets)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rounds())
+def test_a_group_is_said_to_have_fewer_than_k_only_when_it_has(
+    rows: list[RespondentTargetScores],
+) -> None:
+    result = aggregate(rows)
+    for p in result.parties:
+        people = {r.participant_key for r in rows if r.truster_party == p.party}
+        assert p.suppressed == (p.reason is not None)
+        assert (p.reason == "fewer_than_k") == (0 < len(people) < 3)
+        for t in p.targets:
+            pair_people = {
+                r.participant_key
+                for r in rows
+                if r.truster_party == p.party and r.target_party == t.target
+            }
+            if t.reason == "fewer_than_k":  # itself, or its whole party, is under k
+                assert len(pair_people) < 3
+            if t.reason == "complementary":
+                assert len(pair_people) >= 3

@@ -10,6 +10,7 @@ from app.config import Settings
 from app.models import ApiKey, AuditEvent, utcnow
 from app.security import hash_token
 from app.services.privacy import audit
+from app.services.setup import rounds
 from tests.factories import make_api_key, make_open_collaboration, make_organisation, make_user
 from tests.web.coach.conftest import browser_for
 
@@ -62,6 +63,7 @@ def test_reading_results_through_the_api_is_audited_with_the_key(
     world = make_open_collaboration(session, settings=settings)
     key = make_api_key(session, organisation_id=world.organisation_id)
     ids = {"round_id": world.round.id, "collaboration_id": world.collaboration.id}
+    rounds.close_round(session, organisation_id=world.organisation_id, round_id=world.round.id)
 
     answer = client.get(path.format(**ids), headers={"Authorization": f"Bearer {key}"})
 

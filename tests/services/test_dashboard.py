@@ -37,16 +37,14 @@ def test_the_demo_tells_its_four_round_story_and_has_a_round_open(
     )
     province = next(p for p in dashboard.parties if p.name == "Provincie Utrecht")
     rijnland = next(p for p in dashboard.parties if p.name == "Wegenbouw Rijnland")
-    closed, still_open = dashboard.rounds[:4], dashboard.rounds[4]
+    closed = dashboard.rounds
     zones = {
         party.name: [dashboard.position(party.id, r.id).zone for r in closed]  # type: ignore[union-attr]
         for party in (province, rijnland)
     }
-    assert len(dashboard.rounds) == 5 and len(dashboard.parties) == 4
-    # Two answers per party so far: under the threshold of three, so nothing shows yet.
-    for party in dashboard.parties:
-        position = dashboard.position(party.id, still_open.id)
-        assert position is None or position.suppressed
+    # The open fifth round has no figures until it closes; the dashboard only names it.
+    assert len(dashboard.rounds) == 4 and len(dashboard.parties) == 4
+    assert dashboard.open_rounds == ["Evaluatie eerste jaar"]
     assert zones["Provincie Utrecht"][0] == "distrust"
     assert zones["Provincie Utrecht"][-1] == "smart_trust"
     assert zones["Wegenbouw Rijnland"][0] == "blind_trust"
@@ -75,7 +73,8 @@ def test_a_party_under_the_threshold_shows_no_figures(session: Session, settings
     assert hidden is not None and hidden.suppressed
     assert (hidden.n, hidden.propensity, hidden.zone, hidden.areas) == (None, None, None, {})
     shown = [p for p in positions if p is not None and not p.suppressed]
-    assert [(p.n, p.zone) for p in shown] == [(3, "smart_trust")]  # complementary suppression
+    # No total is shown beside the parties, so hiding C reveals nothing: A and B stay.
+    assert [(p.n, p.zone) for p in shown] == [(3, "smart_trust"), (3, "smart_trust")]
 
 
 def test_participation_is_counted_per_party_per_round(session: Session, settings: Settings) -> None:
@@ -88,6 +87,7 @@ def test_participation_is_counted_per_party_per_round(session: Session, settings
         target_party_id=context.invitation.target_party_ids[0], item_id=item.id, value=3
     )
     responses.submit_answers(session, token=second, answers=[answer], final=False)
+    rounds.close_round(session, organisation_id=setup.organisation_id, round_id=setup.round.id or 0)
 
     dashboard = build_dashboard(
         session,
@@ -108,6 +108,7 @@ def test_draft_rounds_are_not_on_the_dashboard(session: Session, settings: Setti
         collaboration_id=setup.collaboration.id or 0,
         data=RoundCreate(label="Later", questionnaire_id=questionnaire.id or 0),
     )
+    rounds.close_round(session, organisation_id=setup.organisation_id, round_id=setup.round.id or 0)
     dashboard = build_dashboard(
         session,
         organisation_id=setup.organisation_id,
@@ -125,3 +126,24 @@ def test_another_organisation_cannot_see_the_dashboard(
         build_dashboard(
             session, organisation_id=stranger, collaboration_id=setup.collaboration.id or 0
         )
+
+
+def test_an_open_round_shows_no_figures_until_it_closes(
+    session: Session, settings: Settings
+) -> None:
+    setup = make_open_collaboration(session, settings=settings, participants_per_party=3)
+    for token in setup.tokens_of(setup.parties[0]):
+        _answer_all(session, token, 6)
+    collaboration_id = setup.collaboration.id or 0
+    round_id = setup.round.id or 0
+    live = build_dashboard(
+        session, organisation_id=setup.organisation_id, collaboration_id=collaboration_id
+    )
+    assert live.rounds == [] and live.positions == {} and live.pairs == {}
+    assert live.open_rounds == ["Nulmeting"]
+    rounds.close_round(session, organisation_id=setup.organisation_id, round_id=round_id)
+    closed = build_dashboard(
+        session, organisation_id=setup.organisation_id, collaboration_id=collaboration_id
+    )
+    position = closed.position(setup.parties[0].id or 0, round_id)
+    assert position is not None and position.n == 3 and closed.open_rounds == []

@@ -74,6 +74,7 @@ def test_erasing_a_participant_forgets_who_they_are_and_keeps_the_aggregates(
 ) -> None:
     world = _world_with_answers(session, settings)
     assert world.round.id is not None
+    rounds.close_round(session, organisation_id=world.organisation_id, round_id=world.round.id)
     before = results.round_result(
         session, organisation_id=world.organisation_id, round_id=world.round.id
     ).aggregate

@@ -48,6 +48,7 @@ def test_round_scores_come_from_stored_scores(session: Session, settings: Settin
     _answer_all(world, session, party_index=0, value=6)
     stored = session.exec(select(Response)).all()
     assert {row.zone for row in stored} == {"smart_trust"}
+    rounds.close_round(session, organisation_id=world.organisation_id, round_id=world.round.id)
     result = results.round_result(
         session, organisation_id=world.organisation_id, round_id=world.round.id
     )
@@ -60,7 +61,7 @@ def test_round_scores_come_from_stored_scores(session: Session, settings: Settin
     assert second.n == 0 and not second.suppressed and second.zone is None
 
 
-def test_a_party_below_k_is_suppressed_and_so_is_its_complement(
+def test_a_party_below_k_is_suppressed_and_the_others_stay_shown(
     session: Session, settings: Settings
 ) -> None:
     world = make_open_collaboration(
@@ -68,6 +69,7 @@ def test_a_party_below_k_is_suppressed_and_so_is_its_complement(
     )
     _answer_all(world, session, party_index=0, value=6)
     _answer_all(world, session, party_index=1, value=5, skip=1)  # 2 of 3: below k=3
+    rounds.close_round(session, organisation_id=world.organisation_id, round_id=world.round.id)
     result = results.round_result(
         session, organisation_id=world.organisation_id, round_id=world.round.id
     )
@@ -75,14 +77,15 @@ def test_a_party_below_k_is_suppressed_and_so_is_its_complement(
     assert shown[world.parties[1].id].suppressed
     assert shown[world.parties[1].id].propensity is None
     assert shown[world.parties[1].id].response_rate is None
-    # The round total is shown, so the next-smallest group must be hidden too.
-    assert shown[world.parties[0].id].suppressed
+    # No round total is shown beside the parties, so the larger party stays shown.
+    assert not shown[world.parties[0].id].suppressed and shown[world.parties[0].id].n == 3
 
 
 def test_reliability_is_reported_per_scale(session: Session, settings: Settings) -> None:
     world = make_open_collaboration(session, settings=settings, participants_per_party=4)
     _answer_all(world, session, party_index=0, value=6)
     _answer_all(world, session, party_index=1, value=3)
+    rounds.close_round(session, organisation_id=world.organisation_id, round_id=world.round.id)
     scales = results.round_reliability(
         session, organisation_id=world.organisation_id, round_id=world.round.id
     )
@@ -161,6 +164,7 @@ def test_results_endpoints_answer_in_the_documented_shape(
     headers = {
         "Authorization": f"Bearer {make_api_key(session, organisation_id=world.organisation_id)}"
     }
+    rounds.close_round(session, organisation_id=world.organisation_id, round_id=world.round.id)
     scores = client.get(f"/api/v1/rounds/{world.round.id}/scores", headers=headers).json()
     party = scores["parties"][0]
     assert set(party) >= {

@@ -56,6 +56,7 @@ def _two_rounds(session: Session, settings: Settings) -> OpenCollaboration:
     issued = rounds.open_round(session, **ids, round_id=second.id, settings=settings)
     for number, item in enumerate(issued):
         _submit(session, item.token or "", 3 + number % 3)
+    rounds.close_round(session, **ids, round_id=second.id)
     return world
 
 
@@ -111,7 +112,7 @@ def _fresh_document(session: Session, world: OpenCollaboration) -> bytes:
     return result_documents.trends_document(session, found, changes).model_dump_json().encode()
 
 
-def test_a_new_submission_shows_in_the_next_trends(
+def test_an_open_round_shows_in_the_trends_only_once_it_closes(
     session: Session, settings: Settings, client: TestClient
 ) -> None:
     world, tokens = _world(session, settings)
@@ -119,8 +120,11 @@ def test_a_new_submission_shows_in_the_next_trends(
         "Authorization": f"Bearer {make_api_key(session, organisation_id=world.organisation_id)}"
     }
     path = f"/api/v1/collaborations/{world.collaboration.id}/trends"
-    assert _respondents(client.get(path, headers=headers).json()) == [3, 3]
+    live = client.get(path, headers=headers).json()
+    assert all(party["rounds"] == [] for party in live["parties"])
     _submit(session, tokens[3], 2)
+    assert client.get(path, headers=headers).json() == live  # one submission: no change
+    rounds.close_round(session, organisation_id=world.organisation_id, round_id=world.round.id)
     assert _respondents(client.get(path, headers=headers).json()) == [4, 3]
 
 
@@ -132,6 +136,7 @@ def test_a_changed_threshold_shows_in_the_next_trends(
         "Authorization": f"Bearer {make_api_key(session, organisation_id=world.organisation_id)}"
     }
     path = f"/api/v1/collaborations/{world.collaboration.id}/trends"
+    rounds.close_round(session, organisation_id=world.organisation_id, round_id=world.round.id)
     assert _respondents(client.get(path, headers=headers).json()) == [3, 3]
     collaborations.update_collaboration(
         session,

@@ -236,6 +236,8 @@ def test_two_tabs_submitting_at_once_store_exactly_one_submission(
     with TestClient(app) as first, TestClient(app) as second:
         csrf = form_token(first, partner)
         post(first, f"{partner.url}/page/1", {"csrf_token": csrf, "q-prop_1": "6"})
+        for cookie in first.cookies.jar:  # two tabs of one browser share its resume code
+            second.cookies.jar.set_cookie(cookie)
         start = threading.Barrier(2)
         answers: list[Any] = []
 

@@ -24,6 +24,8 @@ SCALES = [
     "commitments",
 ]
 
+CODE = "PARTNERCODE1"  # the resume code this partner's browser holds
+
 
 def context_of(session: Session, partner: Partner) -> invitation_state.InvitationContext:
     session.rollback()  # end any read transaction: see what other connections committed
@@ -77,7 +79,15 @@ def test_survey_state_follows_the_round(
 
 
 def test_a_submitted_invitation_is_submitted_even_after_closing(session: Session, partner: Partner):
-    survey.submit(session, context=invitation_state.load_invitation(session, token=partner.token))
+    context = invitation_state.load_invitation(session, token=partner.token)
+    survey.save_page(
+        session, resume_code=CODE, context=context, number=1, fields=[("q-prop_1", "7")]
+    )
+    survey.submit(
+        session,
+        resume_code=CODE,
+        context=invitation_state.load_invitation(session, token=partner.token),
+    )
     _set_round(session, partner, status=RoundStatus.CLOSED)
     assert survey.survey_state(context_of(session, partner), now=utcnow()) == SurveyState.SUBMITTED
 
@@ -112,6 +122,7 @@ def test_resume_page_is_the_one_after_the_furthest_answered_page(
     assert survey.resume_page(session, context_of(session, partner)) == 1
     survey.save_page(
         session,
+        resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
         number=3,
         fields=[("q-integ_1", "5")],
@@ -119,12 +130,14 @@ def test_resume_page_is_the_one_after_the_furthest_answered_page(
     assert survey.resume_page(session, context_of(session, partner)) == 4
     survey.save_page(
         session,
+        resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
         number=12,
         fields=[("q-integ_2", "dk")],
     )
     survey.save_page(
         session,
+        resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
         number=2,
         fields=[("q-anal_1", "2")],
@@ -135,6 +148,7 @@ def test_resume_page_is_the_one_after_the_furthest_answered_page(
 def test_resume_after_the_last_page_is_the_review(session: Session, partner: Partner):
     survey.save_page(
         session,
+        resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
         number=18,
         fields=[("q-commit_1", "6")],
@@ -185,6 +199,7 @@ def test_saving_a_page_stores_answers_and_scores_without_submitting(
     fields = [(f"q-prop_{i}", "6") for i in range(1, 6)] + [("q-prop_6", "dk")]
     survey.save_page(
         session,
+        resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
         number=1,
         fields=fields,
@@ -207,6 +222,7 @@ def test_saving_a_page_stores_answers_and_scores_without_submitting(
 def test_a_refused_page_saves_nothing_not_even_the_language(session: Session, partner: Partner):
     survey.save_page(
         session,
+        resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
         number=1,
         fields=[("q-prop_1", "4")],
@@ -215,6 +231,7 @@ def test_a_refused_page_saves_nothing_not_even_the_language(session: Session, pa
     with pytest.raises(InvalidSubmission):
         survey.save_page(
             session,
+            resume_code=CODE,
             context=invitation_state.load_invitation(session, token=partner.token),
             number=1,
             fields=[("q-prop_1", "5"), ("q-prop_2", "99")],
@@ -224,11 +241,20 @@ def test_a_refused_page_saves_nothing_not_even_the_language(session: Session, pa
 
 
 def test_saving_after_submission_is_refused_and_changes_nothing(session: Session, partner: Partner):
-    survey.submit(session, context=invitation_state.load_invitation(session, token=partner.token))
+    context = invitation_state.load_invitation(session, token=partner.token)
+    survey.save_page(
+        session, resume_code=CODE, context=context, number=1, fields=[("q-prop_1", "7")]
+    )
+    survey.submit(
+        session,
+        resume_code=CODE,
+        context=invitation_state.load_invitation(session, token=partner.token),
+    )
     before = snapshot(session)
     with pytest.raises(Conflict):
         survey.save_page(
             session,
+            resume_code=CODE,
             context=invitation_state.load_invitation(session, token=partner.token),
             number=1,
             fields=[("q-prop_1", "4")],
@@ -239,15 +265,22 @@ def test_saving_after_submission_is_refused_and_changes_nothing(session: Session
 def test_a_second_submit_is_refused_and_the_first_stands(session: Session, partner: Partner):
     survey.save_page(
         session,
+        resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
         number=1,
         fields=[("q-prop_1", "7")],
     )
-    survey.submit(session, context=invitation_state.load_invitation(session, token=partner.token))
+    survey.submit(
+        session,
+        resume_code=CODE,
+        context=invitation_state.load_invitation(session, token=partner.token),
+    )
     before = snapshot(session)
     with pytest.raises(Conflict):
         survey.submit(
-            session, context=invitation_state.load_invitation(session, token=partner.token)
+            session,
+            resume_code=CODE,
+            context=invitation_state.load_invitation(session, token=partner.token),
         )
     assert snapshot(session) == before
     assert sum(1 for row in before["responses"] if row[6] is not None) == 2
@@ -288,7 +321,9 @@ def test_welcome_says_who_how_long_and_the_threshold(session: Session, partner: 
     assert welcome.collaboration_name == "Circulaire bruggen"
     assert welcome.organisation_name == "Gemeente Testdorp"
     assert welcome.target_names == ["Aannemer BV", "Ingenieursbureau <Noord>"]
-    assert welcome.minutes == 8  # 2 parties x 36 statements at six seconds each
+    assert welcome.own_party_name == "Gemeente Utrecht"
+    assert welcome.minutes == 10  # 2 parties x 36 statements at 8 s until times are measured
+    assert welcome.measured is False
     assert welcome.anonymity_threshold == 3
     assert (welcome.started, welcome.resume_page) == (False, 1)
 
@@ -299,7 +334,7 @@ def test_question_page_names_the_party_in_every_statement(session: Session, part
     )
     assert page.target_name == "Ingenieursbureau <Noord>"
     assert (page.target_number, page.target_count, page.total) == (2, 2, 18)
-    assert page.scale_title == "Analysis"
+    assert page.heading == ""  # version 1 has no headings: the template words a plain one
     assert all("{party}" not in q.text for q in page.questions)
     assert page.questions[0].text.count("Ingenieursbureau <Noord>") == 1
     assert [o.value for o in page.options] == ["1", "2", "3", "4", "5", "6", "7", "dk"]
@@ -311,6 +346,7 @@ def test_question_page_shows_saved_answers_and_a_refused_forms_choices_over_them
 ):
     survey.save_page(
         session,
+        resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
         number=3,
         fields=[("q-integ_1", "2"), ("q-integ_2", "dk")],
@@ -328,12 +364,14 @@ def test_review_lists_unanswered_questions_with_their_page(session: Session, par
     fields = [(f"q-prop_{i}", "5") for i in range(1, 7)]
     survey.save_page(
         session,
+        resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
         number=1,
         fields=fields,
     )
     survey.save_page(
         session,
+        resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
         number=10,
         fields=[("q-prop_2", "dk")],
@@ -361,12 +399,17 @@ def test_thanks_shows_own_zones_only_when_the_collaboration_allows(
         fields = [(f"q-{k}", str(v)) for k, v in answers.items() if k.startswith(prefix)]
         survey.save_page(
             session,
+            resume_code=CODE,
             context=invitation_state.load_invitation(session, token=partner.token),
             number=number,
             fields=fields,
         )
-    survey.submit(session, context=invitation_state.load_invitation(session, token=partner.token))
-    thanks = survey_views.thanks(session, context_of(session, partner))
+    survey.submit(
+        session,
+        resume_code=CODE,
+        context=invitation_state.load_invitation(session, token=partner.token),
+    )
+    thanks = survey_views.thanks(session, context_of(session, partner), own_device=True)
     assert thanks.show_position is show
     scores = score_response(smart_trust_v1(), answers)
     zone = classify(scores.propensity, scores.analysis)

@@ -14,7 +14,7 @@ from app.services.exchange.results_export import export_results
 
 router = APIRouter(tags=["results"], responses=problem_responses(401, 403, 429))
 
-DESCRIPTION = """Every measured round of the collaboration in long format, as `csv` (UTF-8),
+DESCRIPTION = """Every closed round of the collaboration in long format, as `csv` (UTF-8),
 `xlsx` (with a `labels` sheet) or `sav` (SPSS, with variable and value labels).
 
 * **Identified mode** (`identified_mode: true` on the collaboration, an explicit choice): one
@@ -24,6 +24,8 @@ DESCRIPTION = """Every measured round of the collaboration in long format, as `c
   party x scale or item, with `n` and `mean` (scales 0-100, items on the answer scale).
   Groups of fewer than k respondents are not shown (`suppressed`), and neither is any figure
   that would let a hidden group be worked out from the ones shown.
+
+A round still open is left out: its figures would move with every submission.
 
 **For spreadsheets** pass `language` (`nl` or `en`): column headers and value labels (phase,
 shown / not shown) come in that language, decimals as people there write them, and a CSV gets
@@ -78,7 +80,8 @@ def export_collaboration(
             description="`answers`: the long format above. `results`: per round, party and"
             " relationship the n, response rate, means with 95% intervals, zone and change"
             " since the previous round, exactly as the scores and trends endpoints show them;"
-            " hidden groups are marked `fewer than k` and carry no figures."
+            " hidden groups carry no figures and `suppressed` says why (1: fewer than k"
+            " respondents; 2: hidden to protect a smaller group). Closed rounds only."
         ),
     ] = "answers",
 ) -> Response:

@@ -35,6 +35,10 @@ async def submit_responses(
     Answers merge with what was saved before; `value: null` means "don't know". One invalid
     answer refuses the whole request and saves nothing; `invalid_params` names each
     offending answer (`answers.3.value`). After the round closed, or once submitted: 409.
+    `answers` is required (an empty list submits what was saved before); a final submission
+    with nothing answered at all is refused (422 naming `answers`), and an empty save changes
+    nothing. Answers saved here are not shown in the partner's web questionnaire to anyone
+    without their resume code (see docs/privacy.md).
 
     In a round that checks agreements, ask the follow-up questions listed by
     `GET /invitations/{token}/agreements` and save their answers with

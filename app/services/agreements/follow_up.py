@@ -13,7 +13,7 @@ from app.infra.unit_of_work import unit_of_work
 from app.models import Agreement, AgreementCheck, AgreementStatus, Party, utcnow
 from app.models.agreement import AgreementAnswerIn
 from app.scoring.agreements import VERDICT_MAX, VERDICT_MIN
-from app.services.answering import responses
+from app.services.answering import responses, resume
 from app.services.answering.responses import InvitationContext
 
 FIELD_PREFIX = "a-"
@@ -111,11 +111,23 @@ def parse_follow_up(
     return answers
 
 
-def save_follow_up(session: Session, *, token: str, fields: Sequence[tuple[str, str]]) -> None:
-    """Save this partner's follow-up answers from the survey's form (all or nothing)."""
+def save_follow_up(
+    session: Session,
+    *,
+    token: str,
+    fields: Sequence[tuple[str, str]],
+    resume_code: str | None = None,
+) -> None:
+    """Save this partner's follow-up answers (all or nothing) before they submit.
+
+    With `resume_code` (the questionnaire in a browser) a first save ties the link to it and
+    later ones need it, as for the trust items (see `resume.claim`).
+    """
     with unit_of_work(session):
         context = responses.load_invitation(session, token=token, for_update=True)
         responses.ensure_accepting(context, now=utcnow())
+        if resume_code is not None:
+            resume.claim(session, context=context, code=resume_code)
         answers = parse_follow_up(agreements_to_check(session, context), fields)
         _store(session, context, answers)
 

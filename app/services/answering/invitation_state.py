@@ -60,8 +60,10 @@ _LOCKED_CONTEXT = _CONTEXT.with_for_update(of=Invitation).execution_options(popu
 # What may change between the unlocked read and the write lock: a column query, not entities.
 _STATE_COLUMNS = (
     (Invitation, "status"),
+    (Invitation, "token_hash"),  # a reissued link: the old token is dead at once
     (Invitation, "submitted_at"),
     (Invitation, "last_saved_at"),
+    (Invitation, "resume_hash"),  # who may see and change what was saved
     (Round, "status"),
     (Round, "opens_at"),
     (Round, "closes_at"),

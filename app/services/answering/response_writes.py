@@ -8,11 +8,16 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
+from app.errors import FieldProblem, InvalidSubmission
+from app.infra.messages import N_
 from app.models import Collaboration, Invitation, InvitationStatus, Response
 from app.scoring.questionnaire import QuestionnaireDefinition
 from app.scoring.scores import score_response
 from app.scoring.zones import ZoneRules, classify
 from app.services.access.scoring_rules import zone_rules
+
+# A respondent who answered nothing would raise n and the response rate without a figure.
+NOTHING_ANSWERED = N_("Answer at least one question before you submit.")
 
 _SAVED = select(
     col(Response.id), col(Response.target_party_id), col(Response.answers), col(Response.zone)
@@ -36,6 +41,11 @@ class AnswerPlan:
     rows: tuple[PlannedRow, ...]
     progress: dict[int, tuple[int, str | None]]  # target -> (items answered, zone)
     final: bool
+
+    @property
+    def empty(self) -> bool:
+        """Saves nothing: the invitation stays as it was (an empty save does not start it)."""
+        return not self.final and not self.rows
 
 
 def store_answers(
@@ -93,9 +103,16 @@ def plan_answers(
     rows = []
     for target in sorted(targets):
         row_id, answers = saved.get(target, (None, {}))
-        values = scored_columns({**answers, **by_target.get(target, {})}, definition, rules)
+        merged = {**answers, **by_target.get(target, {})}
+        kind = target_kind(invitation, target)
+        values = scored_columns(merged, definition, rules, target_kind=kind)
         rows.append(PlannedRow(row_id, target, values))
         progress[target] = (len(values["answers"]), values["zone"])
+    if final and not any(row.values["answers"] for row in rows):
+        raise InvalidSubmission(
+            "Nothing is answered: a submission needs at least one answer.",
+            problems=[FieldProblem("answers", NOTHING_ANSWERED)],
+        )
     return AnswerPlan(invitation, tuple(rows), progress, final)
 
 
@@ -137,11 +154,20 @@ def _identity(invitation: Invitation, target: int) -> dict[str, Any]:
     }
 
 
+def target_kind(invitation: Invitation, target: int) -> str | None:
+    """The kind the target party had when the invitation was made (None: made before kinds)."""
+    return invitation.target_kinds.get(str(target))
+
+
 def scored_columns(
-    answers: dict[str, int | None], definition: QuestionnaireDefinition, rules: ZoneRules
+    answers: dict[str, int | None],
+    definition: QuestionnaireDefinition,
+    rules: ZoneRules,
+    *,
+    target_kind: str | None = None,
 ) -> dict[str, Any]:
     """The stored columns of a response with these answers: answers, scores and zone."""
-    scores = score_response(definition, answers)
+    scores = score_response(definition, answers, target_kind=target_kind)
     zone = classify(scores.propensity, scores.analysis, rules)
     return {
         "answers": answers,

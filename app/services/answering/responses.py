@@ -9,6 +9,7 @@ from app.errors import FieldProblem, InvalidSubmission, NotFound
 from app.infra.unit_of_work import unit_of_work
 from app.models import (
     Collaboration,
+    Invitation,
     Response,
     Round,
     utcnow,
@@ -28,6 +29,8 @@ from app.services.answering.invitation_state import (
 )
 from app.services.messaging import events
 from app.services.setup import questionnaires
+
+NOT_A_TARGET = "not a party you rate"
 
 
 def saved_answers(session: Session, invitation_id: int) -> dict[int, dict[str, int | None]]:
@@ -75,7 +78,8 @@ def save_answers(
             final=final,
             now=now,
         )
-        mark_saved(invitation, final=final, now=now)
+        if final or by_target:  # an empty save does not start the invitation
+            mark_saved(invitation, final=final, now=now)
         if final:
             events.emit(
                 session,
@@ -95,8 +99,10 @@ def validated_answers(
     for answer in answers:
         by_target[answer.target_party_id][answer.item_id] = answer.value
     allowed = context.invitation.target_party_ids
+    kind_of = context.invitation.target_kinds
     if all(target in allowed for target in by_target) and not any(
-        validate_answers(context.definition, values) for values in by_target.values()
+        validate_answers(context.definition, values, target_kind=kind_of.get(str(target)))
+        for target, values in by_target.items()
     ):
         return by_target
     problems = list(_answer_problems(context, answers))
@@ -112,15 +118,20 @@ def _answer_problems(
     allowed = set(context.invitation.target_party_ids)
     for index, answer in enumerate(answers):
         if answer.target_party_id not in allowed:
-            yield FieldProblem(f"answers.{index}.target_party_id", "not a party you rate")
+            yield FieldProblem(f"answers.{index}.target_party_id", NOT_A_TARGET)
             continue
-        for problem in validate_answers(context.definition, {answer.item_id: answer.value}):
+        kind = context.invitation.target_kinds.get(str(answer.target_party_id))
+        answer_only = {answer.item_id: answer.value}
+        for problem in validate_answers(context.definition, answer_only, target_kind=kind):
             field = "item_id" if problem.message.startswith("unknown item") else "value"
             yield FieldProblem(f"answers.{index}.{field}", problem.message)
 
 
-def _rescore(row: Response, definition: QuestionnaireDefinition, rules: ZoneRules) -> None:
-    for name, value in response_writes.scored_columns(row.answers, definition, rules).items():
+def _rescore(
+    row: Response, definition: QuestionnaireDefinition, rules: ZoneRules, kind: str | None
+) -> None:
+    scored = response_writes.scored_columns(row.answers, definition, rules, target_kind=kind)
+    for name, value in scored.items():
         setattr(row, name, value)
 
 
@@ -128,11 +139,12 @@ def submission_result(
     context: InvitationContext, progress: dict[int, tuple[int, str | None]]
 ) -> SubmissionResult:
     invitation = context.invitation
-    total = len(context.definition.items)
     show_zone = context.collaboration.show_own_position and invitation.submitted_at is not None
     targets = []
     for target in invitation.target_party_ids:
         answered, zone = progress.get(target, (0, None))  # "don't know" counts as answered
+        kind = response_writes.target_kind(invitation, target)
+        total = sum(1 for item in context.definition.items if item.fits(kind))
         targets.append(
             TargetProgress(
                 target_party_id=target,
@@ -161,7 +173,14 @@ def rescore_round(session: Session, *, round_id: int) -> int:
         definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
         rules = zone_rules(collaboration)
         rows = session.exec(select(Response).where(col(Response.round_id) == round_id)).all()
+        invitations = {
+            invitation.id: invitation
+            for invitation in session.exec(
+                select(Invitation).where(Invitation.round_id == round_id)
+            )
+        }
         for row in rows:
-            _rescore(row, definition, rules)
+            kind = response_writes.target_kind(invitations[row.invitation_id], row.target_party_id)
+            _rescore(row, definition, rules, kind)
             session.add(row)
     return len(rows)

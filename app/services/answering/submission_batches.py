@@ -189,6 +189,8 @@ def _mark_saved(session: Session, plans: Sequence[AnswerPlan], *, now: datetime)
         return
     rows = []
     for plan in plans:
+        if plan.empty:
+            continue
         saved = invitation_state.saved_status(final=plan.final, now=now)
         rows.append(
             {
@@ -198,7 +200,8 @@ def _mark_saved(session: Session, plans: Sequence[AnswerPlan], *, now: datetime)
                 "saved_at": saved.last_saved_at,
             }
         )
-    session.execute(_MARK_SAVED, rows)
+    if rows:
+        session.execute(_MARK_SAVED, rows)
 
 
 def _submitted_event(job: PreparedSubmission) -> tuple[int, dict[str, Any]]:
@@ -208,7 +211,8 @@ def _submitted_event(job: PreparedSubmission) -> tuple[int, dict[str, Any]]:
 
 def _result(job: PreparedSubmission, *, now: datetime) -> SubmissionResult:
     # The context's invitation is detached: updating it writes nothing, it only reports.
-    invitation_state.mark_saved(job.context.invitation, final=job.plan.final, now=now)
+    if not job.plan.empty:
+        invitation_state.mark_saved(job.context.invitation, final=job.plan.final, now=now)
     return responses.submission_result(job.context, job.plan.progress)
 
 

@@ -11,16 +11,25 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from app.errors import FieldProblem, InvalidSubmission, NotFound, RateLimited
+from app.errors import (
+    Conflict,
+    FieldProblem,
+    InvalidSubmission,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+)
 from app.infra.messages import LANGUAGES, N_
 from app.infra.unit_of_work import unit_of_work
-from app.models import InvitationStatus, RoundStatus
+from app.models import InvitationStatus, RoundStatus, utcnow
 from app.models.response import AnswerIn
-from app.services.answering import invitation_state, responses
+from app.scoring.questionnaire import ItemDefinition
+from app.services.answering import comments, invitation_state, responses, resume, timing
 from app.services.answering.invitation_state import InvitationContext
 from app.services.identity import rate_limits
 
 FIELD_PREFIX = "q-"
+COMMENT_PAGE = "#comment"  # the scale key of a target's comment page; no scale key has "#"
 DONT_KNOW = "dk"
 PAGE_FIELD = ""  # a problem with the form as a whole, not with one question
 UNKNOWN_FIELD = N_("The form contained an unknown field.")
@@ -36,20 +45,38 @@ class SurveyState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class PageRef:
-    """Page `number` (from 1) asks the items of `scale_key` about `target_party_id`."""
+    """Page `number` (from 1) asks the items of `scale_key` about `target_party_id`.
+
+    `scale_key` COMMENT_PAGE is the target's open comment, after its statements.
+    """
 
     number: int
     target_party_id: int
     scale_key: str
 
+    @property
+    def is_comment(self) -> bool:
+        return self.scale_key == COMMENT_PAGE
+
 
 def page_plan(context: InvitationContext) -> list[PageRef]:
-    scales = [scale.key for scale in context.definition.scales]
-    targets = context.invitation.target_party_ids
-    return [
-        PageRef(number, target, scale)
-        for number, (target, scale) in enumerate(((t, s) for t in targets for s in scales), start=1)
-    ]
+    """Per target: a page per scale with statements that fit its kind, then the comment."""
+    definition = context.definition
+    pages: list[tuple[int, str]] = []
+    for target in context.invitation.target_party_ids:
+        kind = context.invitation.target_kinds.get(str(target))
+        pages += [(target, s.key) for s in definition.scales if definition.items_for(s.key, kind)]
+        if definition.comment_prompt is not None:
+            pages.append((target, COMMENT_PAGE))
+    return [PageRef(number, target, scale) for number, (target, scale) in enumerate(pages, 1)]
+
+
+def page_items(context: InvitationContext, ref: PageRef) -> list[ItemDefinition]:
+    """The statements of one page: its scale's items that fit the target's kind."""
+    if ref.is_comment:
+        return []
+    kind = context.invitation.target_kinds.get(str(ref.target_party_id))
+    return context.definition.items_for(ref.scale_key, kind)
 
 
 def page_ref(context: InvitationContext, number: int) -> PageRef:
@@ -107,7 +134,7 @@ def resume_page(session: Session, context: InvitationContext) -> int | None:
     furthest = 0
     for ref in page_plan(context):
         answered = saved.get(ref.target_party_id, {})
-        if any(item.id in answered for item in context.definition.items_of(ref.scale_key)):
+        if any(item.id in answered for item in page_items(context, ref)):
             furthest = ref.number
     total = len(page_plan(context))
     return furthest + 1 if furthest < total else None
@@ -126,7 +153,7 @@ def parse_page(
     InvalidSubmission names the question (item id) or, for fields that are no question of
     this page, the form as a whole. Its messages are msgids for the web layer to translate.
     """
-    item_ids = {item.id for item in context.definition.items_of(ref.scale_key)}
+    item_ids = {item.id for item in page_items(context, ref)}
     answers: dict[str, int | None] = {}
     problems: list[FieldProblem] = []
     seen: set[str] = set()
@@ -165,25 +192,47 @@ def save_page(
     number: int,
     fields: Sequence[tuple[str, str]],
     language: str | None = None,
+    resume_code: str,
+    comment: str | None = None,
+    shown_at: str | None = None,
 ) -> None:
-    """Save one page's answers (not submitting) and, if given, the partner's language.
+    """Save one page's answers or comment (not submitting) and, if given, the language.
 
-    All or nothing: a refused answer saves nothing, the language choice included.
+    All or nothing: a refused answer saves nothing, the language choice included. The time
+    since the page was shown (`shown_at`, Unix seconds) is added to the page's answering time.
+    The first save ties the link to `resume_code`; later ones need it (PermissionDenied).
     """
     ref = page_ref(context, number)
-    answers = parse_page(context, ref, fields)
+    answers = {} if ref.is_comment else parse_page(context, ref, fields)
     with unit_of_work(session):
+        invitation_state.refresh_state(session, context)
+        resume.claim(session, context=context, code=resume_code)
         if language is not None:
             _store_language(session, context=context, language=language)
-        responses.save_answers(
-            session,
-            context=context,
-            answers=[
-                AnswerIn(target_party_id=ref.target_party_id, item_id=item_id, value=value)
-                for item_id, value in answers.items()
-            ],
-            final=False,
-        )
+        if ref.is_comment:
+            comments.save_comment(
+                session, context=context, target_party_id=ref.target_party_id, text=comment or ""
+            )
+        seconds = timing.seconds_since(shown_at, now=utcnow())
+        if seconds is not None and language is None:  # switching language is no answering
+            timing.record_page(
+                session,
+                invitation=context.invitation,
+                page=number,
+                items=len(page_items(context, ref)),
+                seconds=seconds,
+                now=utcnow(),
+            )
+        if not ref.is_comment:
+            responses.save_answers(
+                session,
+                context=context,
+                answers=[
+                    AnswerIn(target_party_id=ref.target_party_id, item_id=item_id, value=value)
+                    for item_id, value in answers.items()
+                ],
+                final=False,
+            )
 
 
 def set_language(session: Session, *, context: InvitationContext, language: str) -> None:
@@ -203,6 +252,19 @@ def _store_language(session: Session, *, context: InvitationContext, language: s
     session.add(context.invitation)
 
 
-def submit(session: Session, *, context: InvitationContext) -> None:
-    """Submit every target's answers; Conflict when they were already submitted."""
-    responses.save_answers(session, context=context, answers=[], final=True)
+def submit(session: Session, *, context: InvitationContext, resume_code: str | None) -> None:
+    """Submit every target's answers; Conflict when they were already submitted.
+
+    Only the holder of the resume code submits what was saved (PermissionDenied otherwise).
+    """
+    with unit_of_work(session):
+        invitation_state.refresh_state(session, context)
+        invitation = context.invitation
+        if resume.guarded(invitation) and not resume.holds(invitation, resume_code):
+            if invitation.status == InvitationStatus.SUBMITTED:
+                raise Conflict("These answers were already submitted.")
+            raise PermissionDenied(
+                "Only the partner who saved these answers can submit them.",
+                code="survey.resume_needed",
+            )
+        responses.save_answers(session, context=context, answers=[], final=True)

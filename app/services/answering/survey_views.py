@@ -1,5 +1,6 @@
 """What each survey page shows, as plain data in the partner's language (no markup here)."""
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -8,12 +9,21 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.models import Organisation, Party, Response
-from app.services.answering import responses
+from app.services.answering import comments, responses
+from app.services.answering.durations import seconds_per_statement
 from app.services.answering.invitation_state import InvitationContext
-from app.services.answering.survey import DONT_KNOW, page_plan, page_ref, resume_page
+from app.services.answering.survey import (
+    COMMENT_PAGE,
+    DONT_KNOW,
+    page_items,
+    page_plan,
+    page_ref,
+    resume_page,
+)
 
-# A considered answer on a 7-point statement takes a phone user about six seconds.
-SECONDS_PER_ITEM = 6
+# Until enough partners of this collaboration have answered to measure it: a considered
+# answer on a 7-point statement takes a phone user about eight seconds.
+SECONDS_PER_ITEM = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,9 +31,11 @@ class Welcome:
     collaboration_name: str
     collaboration_description: str
     organisation_name: str
+    own_party_name: str  # the organisation the participant answers for
     round_label: str
     closes_at: datetime | None
     minutes: int
+    measured: bool  # the estimate comes from this collaboration's answering times
     question_count: int
     target_names: list[str]
     anonymity_threshold: int
@@ -53,11 +65,13 @@ class QuestionPage:
     target_name: str
     target_number: int
     target_count: int
-    scale_title: str
-    scale_description: str | None
+    heading: str  # plain words about the party and the topic, never a construct's name
     questions: list[Question]
     options: list[Option]
     is_last: bool
+    comment_prompt: str | None = None  # set on a comment page, which has no questions
+    comment: str = ""
+    comment_threshold: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +79,6 @@ class Unanswered:
     page: int
     item_id: str
     text: str
-    scale_title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +101,7 @@ class Thanks:
     submitted_at: datetime | None
     show_position: bool
     positions: list[TargetPosition]
+    position_elsewhere: bool = False  # shown only on the device that answered
 
 
 def party_names(session: Session, party_ids: list[int]) -> dict[int, str]:
@@ -105,17 +119,22 @@ def welcome(session: Session, context: InvitationContext, *, language: str) -> W
     organisation = session.get(Organisation, collaboration.organisation_id)
     assert organisation is not None
     targets = context.invitation.target_party_ids
-    names = party_names(session, targets)
-    items = len(context.definition.items)
+    names = party_names(session, [*targets, context.invitation.party_id])
+    items = sum(len(page_items(context, ref)) for ref in page_plan(context))
+    assert collaboration.id is not None
+    measured = seconds_per_statement(session, collaboration_id=collaboration.id)
+    per_item = measured if measured is not None else SECONDS_PER_ITEM
     resume = resume_page(session, context)
     return Welcome(
         collaboration_name=collaboration.name,
         collaboration_description=collaboration.description,
         organisation_name=organisation.name,
+        own_party_name=names[context.invitation.party_id],
         round_label=context.round.label,
         closes_at=context.round.closes_at,
-        minutes=max(1, math.ceil(items * len(targets) * SECONDS_PER_ITEM / 60)),
-        question_count=items * len(targets),
+        minutes=max(1, math.ceil(items * per_item / 60)),
+        measured=measured is not None,
+        question_count=items,
         target_names=[names[target] for target in targets],
         anonymity_threshold=collaboration.anonymity_threshold,
         identified_mode=collaboration.identified_mode,
@@ -134,29 +153,51 @@ def question_page(
 ) -> QuestionPage:
     """Page `number` with the saved answers selected; `shown` (a refused form's choices) wins."""
     ref = page_ref(context, number)
-    definition = context.definition
     target_name = party_names(session, [ref.target_party_id])[ref.target_party_id]
-    assert context.invitation.id is not None
-    saved = responses.saved_answers(session, context.invitation.id).get(ref.target_party_id, {})
+    invitation_id = context.invitation.id
+    assert invitation_id is not None
+    saved = responses.saved_answers(session, invitation_id).get(ref.target_party_id, {})
     chosen = {key: DONT_KNOW if value is None else str(value) for key, value in saved.items()}
     chosen.update(shown or {})
-    scale = definition.scale(ref.scale_key)
     targets = context.invitation.target_party_ids
-    return QuestionPage(
+    plan = page_plan(context)
+    page = QuestionPage(
         number=number,
-        total=len(page_plan(context)),
+        total=len(plan),
         target_name=target_name,
         target_number=targets.index(ref.target_party_id) + 1,
         target_count=len(targets),
-        scale_title=scale.title.get(language),
-        scale_description=scale.description.get(language) if scale.description else None,
+        heading=_heading(context, ref.scale_key, language, target_name),
         questions=[
             Question(item.id, item_text(item.text.get(language), target_name), chosen.get(item.id))
-            for item in definition.items_of(ref.scale_key)
+            for item in page_items(context, ref)
         ],
         options=_options(context, language),
-        is_last=number == len(page_plan(context)),
+        is_last=number == len(plan),
     )
+    prompt = context.definition.comment_prompt
+    if not ref.is_comment or prompt is None:
+        return page
+    collaboration = context.collaboration
+    comment = (shown or {}).get(comments.FIELD)
+    if comment is None:
+        comment = comments.saved_comment(
+            session, invitation_id=invitation_id, target_party_id=ref.target_party_id
+        )
+    return dataclasses.replace(
+        page,
+        comment_prompt=item_text(prompt.get(language), target_name),
+        comment=comment,
+        comment_threshold=max(collaboration.comment_threshold, collaboration.anonymity_threshold),
+    )
+
+
+def _heading(context: InvitationContext, scale_key: str, language: str, party: str) -> str:
+    """The page's plain heading; "" where the definition gives none (the template words one)."""
+    if scale_key == COMMENT_PAGE:
+        return ""
+    heading = context.definition.scale(scale_key).heading
+    return item_text(heading.get(language), party) if heading else ""
 
 
 def _options(context: InvitationContext, language: str) -> list[Option]:
@@ -180,25 +221,26 @@ def review(session: Session, context: InvitationContext, *, language: str) -> li
     for ref in page_plan(context):
         answered = saved.get(ref.target_party_id, {})
         name = names[ref.target_party_id]
-        current = reviews.setdefault(
-            ref.target_party_id, TargetReview(name, 0, len(definition.items), [])
-        )
-        scale_title = definition.scale(ref.scale_key).title.get(language)
-        for item in definition.items_of(ref.scale_key):
+        kind = context.invitation.target_kinds.get(str(ref.target_party_id))
+        asked = sum(1 for item in definition.items if item.fits(kind))
+        current = reviews.setdefault(ref.target_party_id, TargetReview(name, 0, asked, []))
+        for item in page_items(context, ref):
             if item.id not in answered:
                 text = item_text(item.text.get(language), name)
-                current.unanswered.append(Unanswered(ref.number, item.id, text, scale_title))
+                current.unanswered.append(Unanswered(ref.number, item.id, text))
     return [
         TargetReview(r.name, r.total - len(r.unanswered), r.total, r.unanswered)
         for r in reviews.values()
     ]
 
 
-def thanks(session: Session, context: InvitationContext) -> Thanks:
-    """The thank-you page; the partner's own zones only when the collaboration shows them."""
+def thanks(session: Session, context: InvitationContext, *, own_device: bool) -> Thanks:
+    """The thank-you page; the partner's own zones only when the collaboration shows them
+    and `own_device` (the browser holds the partner's resume code, not merely the link)."""
     collaboration = context.collaboration
     positions: list[TargetPosition] = []
-    if collaboration.show_own_position:
+    show = collaboration.show_own_position and own_device
+    if show:
         assert context.invitation.id is not None
         rows = session.exec(
             select(Response).where(Response.invitation_id == context.invitation.id)
@@ -212,6 +254,7 @@ def thanks(session: Session, context: InvitationContext) -> Thanks:
     return Thanks(
         collaboration_name=collaboration.name,
         submitted_at=context.invitation.submitted_at,
-        show_position=collaboration.show_own_position,
+        show_position=show,
         positions=positions,
+        position_elsewhere=collaboration.show_own_position and not own_device,
     )

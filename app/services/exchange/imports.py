@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import insert, update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.errors import InvalidInput, NotFound, RoundNotOpen
@@ -31,6 +31,7 @@ from app.models import (
     Collaboration,
     Invitation,
     InvitationStatus,
+    Party,
     Response,
     Round,
     RoundStatus,
@@ -98,8 +99,9 @@ def import_responses(
             raise ImportRejected(errors)
         groups = _groups(checked, directory)
         rules = zone_rules(collaboration)
-        created = _create_invitations(session, groups, directory, settings)
-        _store(session, groups, round_id, definition, rules, progress)
+        kinds = _kinds(session, directory.party_ids)
+        created = _create_invitations(session, groups, directory, settings, kinds)
+        _store(session, groups, round_id, definition, rules, progress, kinds)
     return ImportReport(
         round_id=round_id,
         mode=mode,
@@ -128,12 +130,16 @@ def _groups(checked: Iterable[CheckedRow], directory: RoundDirectory) -> list[_G
 
 
 def _create_invitations(
-    session: Session, groups: list[_Group], directory: RoundDirectory, settings: Settings
+    session: Session,
+    groups: list[_Group],
+    directory: RoundDirectory,
+    settings: Settings,
+    kinds: dict[int, str],
 ) -> int:
     """Invite (as submitted) the participants who had no invitation; mark the others."""
     now = utcnow()
     missing = sorted({g.participant_id for g in groups if g.invitation_id is None})
-    rows = [_invitation_row(p, directory, settings, now) for p in missing]
+    rows = [_invitation_row(p, directory, settings, now, kinds) for p in missing]
     made: dict[int, int] = {}
     if rows:
         result = session.execute(
@@ -156,7 +162,11 @@ def _create_invitations(
 
 
 def _invitation_row(
-    participant_id: int, directory: RoundDirectory, settings: Settings, now: datetime
+    participant_id: int,
+    directory: RoundDirectory,
+    settings: Settings,
+    now: datetime,
+    kinds: dict[int, str],
 ) -> dict[str, object]:
     """An invitation like open_round makes, already submitted (the token opens nothing new)."""
     party_id = directory.party_of_participant[participant_id]
@@ -168,6 +178,7 @@ def _invitation_row(
         "token_salt": salt,
         "token_hash": token_hash_for(settings.secret_key, salt),
         "target_party_ids": [p for p in directory.party_ids if p != party_id],
+        "target_kinds": {str(p): kinds[p] for p in directory.party_ids if p != party_id},
         "status": InvitationStatus.SUBMITTED,
         "submitted_at": now,
         "created_at": now,
@@ -182,17 +193,23 @@ def _store(
     definition: QuestionnaireDefinition,
     rules: ZoneRules,
     progress: Progress | None,
+    kinds: dict[int, str],
 ) -> None:
     now = utcnow()
     total = len(groups)
     for start in range(0, total, CHUNK):
         rows = [
-            _response_row(g, round_id, definition, rules, now)
+            _response_row(g, round_id, definition, rules, now, kinds.get(g.target_id))
             for g in groups[start : start + CHUNK]
         ]
         session.execute(insert(Response), rows)
         if progress:
             progress("store", min(start + CHUNK, total), total)
+
+
+def _kinds(session: Session, party_ids: Iterable[int]) -> dict[int, str]:
+    query = select(Party.id, Party.kind).where(col(Party.id).in_(list(party_ids)))
+    return {party_id: str(kind) for party_id, kind in session.exec(query) if party_id is not None}
 
 
 def _response_row(
@@ -201,8 +218,10 @@ def _response_row(
     definition: QuestionnaireDefinition,
     rules: ZoneRules,
     now: datetime,
+    kind: str | None,
 ) -> dict[str, object]:
-    scores = score_response(definition, group.answers)
+    # Scored on the items asked about the target's kind, as a submission through a link is.
+    scores = score_response(definition, group.answers, target_kind=kind)
     zone = classify(scores.propensity, scores.analysis, rules)
     return {
         "invitation_id": group.invitation_id,

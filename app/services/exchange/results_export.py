@@ -3,7 +3,9 @@
 One row per round x truster party (x target party) x measure: n, response rate, mean with its
 95% interval, the zone, and the change since the previous round with its interval. The
 figures come from the same aggregation and change computation as the scores and trends API,
-so a hidden group is hidden here too ("fewer than k"), and so is its change.
+so a hidden group is hidden here too, and so is its change: `suppressed` 1 says "fewer than k",
+2 "hidden to protect a smaller group" (k or more, but shown it would give a smaller one away).
+Only closed rounds are exported: an open round's figures would move with every submission.
 """
 
 from itertools import pairwise
@@ -13,6 +15,7 @@ from sqlmodel import Session, select
 
 from app.models import Party
 from app.scoring import PairAggregate, PartyAggregate
+from app.scoring.aggregate import COMPLEMENTARY
 from app.services.access.lookups import get_collaboration
 from app.services.exchange import export_formats
 from app.services.exchange.export_formats import CsvStyle, Table
@@ -76,6 +79,11 @@ ZONES = {
 }
 EMPTY: dict[str, Any] = dict.fromkeys(COLUMNS)
 HIDDEN = {"nl": "minder dan k respondenten", "en": "fewer than k respondents"}
+# Hidden with k or more respondents, because shown it would give a smaller hidden group away.
+PROTECTING = {
+    "nl": "verborgen om een kleinere groep te beschermen",
+    "en": "hidden to protect a smaller group",
+}
 
 
 def export_results(
@@ -153,7 +161,8 @@ def _group_rows(
         party, target, rate = group.truster, group.target, None
     who = {"party": names.get(party, ""), "target": names.get(target, "") if target else ""}
     if group.suppressed:
-        return [{**base, **who, "n": None, "suppressed": 1}]
+        code = 2 if group.reason == COMPLEMENTARY else 1
+        return [{**base, **who, "n": None, "suppressed": code}]
     measures = {"propensity": group.propensity, "analysis": group.analysis, **(group.areas or {})}
     rows = []
     for measure, summary in measures.items():
@@ -191,7 +200,7 @@ def _table(rows: list[dict[str, Any]], language: str) -> Table:
     shown = {"nl": "getoond", "en": "shown"}[language]
     value_labels: dict[str, dict[Any, str]] = {
         "round_number": {row["round_number"]: row["round"] for row in rows},
-        "suppressed": {0: shown, 1: HIDDEN[language]},
+        "suppressed": {0: shown, 1: HIDDEN[language], 2: PROTECTING[language]},
     }
     labels = {column: LABELS[column][0 if language == "nl" else 1] for column in COLUMNS}
     return Table(COLUMNS, rows, labels, value_labels, language)

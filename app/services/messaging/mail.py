@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Any, Protocol
 
 from sqlmodel import Session
@@ -9,7 +10,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.infra import mail_catcher, smtp
 from app.models import Collaboration, Invitation, JobKind, OutboxJob, Participant, Round
-from app.services.messaging import mail_render
+from app.services.messaging import alert_mail, alert_mail_render, mail_render
 from app.services.messaging.delivery import DeliveryAbandoned
 
 
@@ -83,6 +84,10 @@ def deliver_email(session: Session, *, job: OutboxJob, settings: Settings) -> No
     where the mail catcher keeps the message instead. Raises on failure.
     """
     template = str(job.payload.get("template", ""))
+    if template in alert_mail.TEMPLATES:
+        alert = alert_mail_render.render_alert_email(session, job=job, settings=settings)
+        _hand_over(session, job, settings, alert.message, link=alert.url)
+        return
     invitation_id = job.payload.get("invitation_id")
     if not isinstance(invitation_id, int):
         raise DeliveryAbandoned("the e-mail job names no invitation")
@@ -90,10 +95,14 @@ def deliver_email(session: Session, *, job: OutboxJob, settings: Settings) -> No
         session, invitation_id=invitation_id, template=template, settings=settings
     )
     message = mail_render.compose(template, context, mail_from=settings.mail_from)
+    _hand_over(session, job, settings, message, link=context.url)
+
+
+def _hand_over(
+    session: Session, job: OutboxJob, settings: Settings, message: EmailMessage, link: str
+) -> None:
     if settings.catches_mail:
-        mail_catcher.keep(
-            session, organisation_id=job.organisation_id, message=message, link=context.url
-        )
+        mail_catcher.keep(session, organisation_id=job.organisation_id, message=message, link=link)
         return
     smtp.send_message(message, smtp_url=settings.smtp_url)
 

@@ -61,6 +61,11 @@ def _environment(language: str) -> Environment:
     return env
 
 
+def environment(language: str) -> Environment:
+    """The e-mail templates' environment, translated into `language` (other e-mails use it)."""
+    return _environment(language)
+
+
 def load_context(
     session: Session, *, invitation_id: int, template: str, settings: Settings
 ) -> EmailContext:

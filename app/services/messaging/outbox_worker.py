@@ -18,6 +18,7 @@ from app.infra.worker_lock import WorkerAlreadyRunning, single_sqlite_worker
 from app.models import JobKind, JobStatus, OutboxJob, utcnow
 from app.services.messaging import mail, reminders, webhooks
 from app.services.messaging.delivery import DeliveryAbandoned, DeliverySkipped
+from app.services.schedule import runner
 
 log = logging.getLogger("trustmeter.worker")
 
@@ -184,10 +185,12 @@ def deliver_due_jobs(
     options: WorkerOptions | None = None,
     clock: Clock = utcnow,
 ) -> DeliveryReport:
-    """Queue due automatic reminders, then deliver every job that is due now, batch by batch."""
+    """Do the schedule's due work (make, open, close rounds; digests), queue due automatic
+    reminders, then deliver every job that is due now, batch by batch."""
     options = options or WorkerOptions()
     report = DeliveryReport()
     with new_session(engine) as session:
+        _run_schedule(session, settings, clock)
         reminders.queue_due_reminders(session, now=clock())
         while True:
             job_ids = claim_due_jobs(session, now=clock(), options=options)
@@ -203,6 +206,15 @@ def deliver_due_jobs(
                 report.outcomes[outcome] += 1
             if len(job_ids) < options.batch_size:
                 return report
+
+
+def _run_schedule(session: Session, settings: Settings, clock: Clock) -> None:
+    # A round that cannot be handled must not stop the e-mail that is already queued.
+    try:
+        runner.run_due(session, now=clock(), settings=settings)
+    except Exception:
+        session.rollback()
+        log.exception("scheduled rounds failed this pass; trying again next pass")
 
 
 def run_worker(
@@ -244,8 +256,11 @@ def _deliver_until_stopped(
 class InProcessWorker:
     """The worker as a daemon thread inside the web process (the demo's single machine)."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:
+    def __init__(
+        self, engine: Engine, settings: Settings, options: WorkerOptions | None = None
+    ) -> None:
         self._stop = threading.Event()
+        self._options = options
         self._thread = threading.Thread(
             target=self._run,
             args=(engine, settings),
@@ -255,7 +270,7 @@ class InProcessWorker:
 
     def _run(self, engine: Engine, settings: Settings) -> None:
         try:
-            run_worker(engine, settings=settings, stop=self._stop)
+            run_worker(engine, settings=settings, stop=self._stop, options=self._options)
         except WorkerAlreadyRunning:
             # With several web processes on SQLite, one of them delivers for all.
             log.info("another process delivers the outbox; this one stays idle")

@@ -18,6 +18,7 @@ from app.infra.unit_of_work import unit_of_work
 from app.models import (
     AgreementCheck,
     Collaboration,
+    Comment,
     Invitation,
     InvitationStatus,
     JobKind,
@@ -126,6 +127,8 @@ def _erase(session: Session, participants: Sequence[Participant], *, now: dateti
         participant.erased_at = now
         session.add(participant)
         _retire_invitations(session, participant)
+        # Their own words could name them, unlike their scores: comments go entirely.
+        session.exec(delete(Comment).where(col(Comment.participant_id) == participant.id))
         erased += 1
     return erased
 

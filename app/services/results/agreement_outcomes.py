@@ -15,6 +15,7 @@ from app.models import (
     InvitationStatus,
     Party,
     Round,
+    RoundStatus,
 )
 from app.scoring.agreements import (
     AreaScore,
@@ -70,19 +71,23 @@ def outcomes(
     parties = list(session.exec(select(Party.id).where(Party.collaboration_id == collaboration.id)))
     answers = _answers(session, agreements)
     k = collaboration.anonymity_threshold
+    # A checking round still open has no figures yet: they would move with every answer.
+    closed = {r.id for r in rounds if r.status == RoundStatus.CLOSED}
     found = {}
     for agreement in agreements:
         assert agreement.id is not None
         pairs = relationship_pairs(
             agreement.committing_party_ids, agreement.target_party_id, parties
         )
+        checked = agreement.check_round_id in closed
         before = _score(results.get(agreement.round_id), pairs, agreement.area, k)
         after = _score(results.get(agreement.check_round_id or 0), pairs, agreement.area, k)
         judged = (
             None
             if agreement.check_round_id is None
-            else verdict(answers.get(agreement.id, []), k=k)
+            else verdict(answers.get(agreement.id, []) if checked else [], k=k)
         )
+        after = after if checked else None
         found[agreement.id] = Outcome(before, after, judged)
     return found
 

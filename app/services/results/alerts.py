@@ -2,9 +2,10 @@
 
 from sqlmodel import Session, col, select
 
-from app.errors import NotFound
+from app.errors import FieldProblem, InvalidInput, NotFound
 from app.infra.unit_of_work import unit_of_work
 from app.models import Alert, AlertKind, Collaboration, Round, utcnow
+from app.models.alert import NOTE_MAX_LENGTH
 from app.scoring import AlertRules, AlertSignal, participation_signal, zone_move_signal
 from app.scoring import decline_alerts as decline_signals
 from app.services.access.lookups import get_collaboration
@@ -119,11 +120,26 @@ def list_alerts(
 
 
 def acknowledge_alert(
-    session: Session, *, organisation_id: int, alert_id: int, user_id: int | None
+    session: Session,
+    *,
+    organisation_id: int,
+    alert_id: int,
+    user_id: int | None,
+    collaboration_id: int | None = None,
+    note: str | None = None,
 ) -> Alert:
+    """Mark an alert as seen, with what the coach noted. Seen once stays seen (the first
+    moment and person are kept); a note given later is added when there was none."""
+    note = (note or "").strip() or None
+    if note is not None and len(note) > NOTE_MAX_LENGTH:
+        problem = FieldProblem("note", f"At most {NOTE_MAX_LENGTH} characters.")
+        raise InvalidInput("The note is too long.", problems=[problem], code="alert.note_too_long")
     with unit_of_work(session):
         alert = session.get(Alert, alert_id)
-        if alert is None:
+        wrong_place = collaboration_id is not None and (
+            alert is None or alert.collaboration_id != collaboration_id
+        )
+        if alert is None or wrong_place:
             raise NotFound(f"No alert {alert_id} in your organisation.")
         get_collaboration(
             session, organisation_id=organisation_id, collaboration_id=alert.collaboration_id
@@ -131,5 +147,7 @@ def acknowledge_alert(
         if alert.acknowledged_at is None:
             alert.acknowledged_at = utcnow()
             alert.acknowledged_by_id = user_id
-            session.add(alert)
+        if note is not None and not alert.acknowledged_note:
+            alert.acknowledged_note = note
+        session.add(alert)
     return alert

@@ -2,14 +2,16 @@
 participation (counts only) and alerts. Suppressed groups carry no figures, only the flag."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import Alert, Invitation, InvitationStatus, Party
-from app.scoring import PairAggregate, PartyAggregate, Summary
+from app.models import Alert, Invitation, InvitationStatus, Party, Round, RoundStatus
+from app.scoring import PairAggregate, PartyAggregate, Summary, perception_gaps
+from app.scoring.aggregate import COMPLEMENTARY
+from app.services.answering.durations import RoundDuration, round_durations
 from app.services.results.results import RoundResult
 from app.services.results.trend_types import MeasureChangeResult
 from app.services.results.trends import round_trends
@@ -33,6 +35,8 @@ class Position:
     n: int | None
     suppressed: bool
     propensity: Estimate | None = None
+    # True: hidden although it has k or more, because it would reveal a smaller group.
+    complementary: bool = False
     analysis: Estimate | None = None
     zone: str | None = None
     borderline: bool = False
@@ -47,6 +51,19 @@ class RoundView:
     status: str
     moment: datetime  # where the round sits on the time axis
     closes_at: datetime | None
+    form: str = ""  # the questionnaire's key: rounds on a short form are marked as such
+    form_title: dict[str, str] = field(default_factory=dict)  # language -> title
+
+
+@dataclass(frozen=True, slots=True)
+class Mirror:
+    """How the truster thinks the target trusts it, beside how the target does (the gap)."""
+
+    suppressed: bool
+    expected: Estimate | None = None
+    seen_propensity: Estimate | None = None
+    seen_analysis: Estimate | None = None
+    gap: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +124,10 @@ class Dashboard:
     alerts: list[Alert]  # the newest open ones, then the newest seen ones (ALERTS_SHOWN each)
     open_alerts: int  # how many in all
     seen_alerts: int
+    # Rounds whose questionnaire has a meta scale: (truster, target, round) -> the mirror.
+    mirrors: dict[tuple[int, int, int], Mirror] = field(default_factory=dict)
+    durations: dict[int, RoundDuration] = field(default_factory=dict)  # round -> median time
+    open_rounds: list[str] = field(default_factory=list)  # labels: figures come at closing
     # The charts look shifts up hundreds of times: an index, not a scan of the list.
     _shifts_by_key: dict[tuple[int, str, int], Shift] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -138,8 +159,10 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
     ).all()
     positions: dict[tuple[int, int], Position] = {}
     pairs: dict[tuple[int, int, int], Position] = {}
+    mirrors: dict[tuple[int, int, int], Mirror] = {}
     for result in trends.rounds:
         round_id = result.round.id or 0
+        mirrors.update(_mirrors(result, round_id))
         for party in result.aggregate.parties:
             positions[(int(party.party), round_id)] = position_of(party)  # type: ignore[call-overload]
             for pair in party.targets:
@@ -153,7 +176,7 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
         k=collaboration.anonymity_threshold,
         propensity_cutoff=collaboration.propensity_cutoff,
         analysis_cutoff=collaboration.analysis_cutoff,
-        rounds=[_round_view(result) for result in trends.rounds],
+        rounds=[_round_view(session, result) for result in trends.rounds],
         parties=[PartyView(p.id or 0, p.name, p.kind.value) for p in parties],
         positions=positions,
         pairs=pairs,
@@ -163,7 +186,35 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
         alerts=alerts,
         open_alerts=open_alerts,
         seen_alerts=seen_alerts,
+        mirrors=mirrors,
+        durations=round_durations(session, round_ids=[r.round.id or 0 for r in trends.rounds]),
+        open_rounds=_open_rounds(session, collaboration_id),
     )
+
+
+def _open_rounds(session: Session, collaboration_id: int) -> list[str]:
+    query = (
+        select(Round.label)
+        .where(Round.collaboration_id == collaboration_id, Round.status == RoundStatus.OPEN)
+        .order_by(col(Round.id))
+    )
+    return list(session.exec(query))
+
+
+def _mirrors(result: RoundResult, round_id: int) -> dict[tuple[int, int, int], Mirror]:
+    if result.roles.meta is None:
+        return {}
+    found = {}
+    for (truster, target), gap in perception_gaps(result.aggregate).items():
+        mirror = Mirror(
+            suppressed=gap.suppressed,
+            expected=_estimate(gap.expected),
+            seen_propensity=_estimate(gap.seen_propensity),
+            seen_analysis=_estimate(gap.seen_analysis),
+            gap=gap.gap,
+        )
+        found[(int(truster), int(target), round_id)] = mirror  # type: ignore[call-overload]
+    return found
 
 
 def _alerts(session: Session, collaboration_id: int) -> tuple[list[Alert], int, int]:
@@ -196,10 +247,25 @@ def round_alerts(session: Session, *, collaboration_id: int, round_id: int) -> l
     return sorted(session.exec(query), key=lambda alert: alert.acknowledged_at is not None)
 
 
+def up_to(dashboard: Dashboard, round_id: int) -> Dashboard:
+    """The dashboard as it stood at `round_id`: nothing of a later round (the printed report)."""
+    ids = [r.id for r in dashboard.rounds]
+    kept = set(ids[: ids.index(round_id) + 1]) if round_id in ids else set(ids)
+    return replace(
+        dashboard,
+        rounds=[r for r in dashboard.rounds if r.id in kept],
+        positions={key: p for key, p in dashboard.positions.items() if key[1] in kept},
+        pairs={key: p for key, p in dashboard.pairs.items() if key[2] in kept},
+        shifts=[s for s in dashboard.shifts if s.to_round_id in kept],
+        participation={k: p for k, p in dashboard.participation.items() if k[1] in kept},
+        alerts=[a for a in dashboard.alerts if a.round_id in kept],
+    )
+
+
 def position_of(group: PartyAggregate | PairAggregate) -> Position:
     """The figures a coach may see; a suppressed group keeps only its flag (not even n)."""
     if group.suppressed:
-        return Position(n=None, suppressed=True)
+        return Position(n=None, suppressed=True, complementary=group.reason == COMPLEMENTARY)
     areas = {key: e for key, s in (group.areas or {}).items() if (e := _estimate(s)) is not None}
     return Position(
         n=group.n,
@@ -218,8 +284,9 @@ def _estimate(summary: Summary | None) -> Estimate | None:
     return Estimate(summary.mean, summary.ci_low, summary.ci_high, summary.n)
 
 
-def _round_view(result: RoundResult) -> RoundView:
+def _round_view(session: Session, result: RoundResult) -> RoundView:
     round_ = result.round
+    definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
     return RoundView(
         id=round_.id or 0,
         label=round_.label,
@@ -227,6 +294,8 @@ def _round_view(result: RoundResult) -> RoundView:
         status=round_.status.value,
         moment=round_.opens_at or round_.opened_at or round_.created_at,
         closes_at=round_.closes_at or round_.closed_at,
+        form=definition.key,
+        form_title={"nl": definition.title.nl, "en": definition.title.en},
     )
 
 

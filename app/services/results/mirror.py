@@ -27,6 +27,9 @@ class MirrorPair:
     a_suppressed: bool
     b_suppressed: bool
     rows: list[MirrorRow]
+    # A hidden side with k or more answers: hidden so a smaller group cannot be worked out.
+    a_complementary: bool = False
+    b_complementary: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,8 @@ def mirror(dashboard: Dashboard, *, round_id: int) -> list[MirrorPair]:
                 a_suppressed=about_b is not None and about_b.suppressed,
                 b_suppressed=about_a is not None and about_a.suppressed,
                 rows=rows,
+                a_complementary=about_b is not None and about_b.complementary,
+                b_complementary=about_a is not None and about_a.complementary,
             )
         )
     return found

@@ -23,16 +23,18 @@ from app.models.results import (
     TrendsOut,
 )
 from app.scoring import PairAggregate, PartyAggregate
+from app.scoring.perception import perception_gaps
 from app.services.results.results import RoundResult, ScaleReliability
 from app.services.results.trend_types import MeasureChangeResult, Trends, TrendsJson, split_shell
 
 
 def round_scores_document(result: RoundResult) -> RoundScoresOut:
     assert result.round.id is not None
+    gaps = perception_gaps(result.aggregate) if result.roles.meta else {}
     return RoundScoresOut(
         round_id=result.round.id,
         k=result.k,
-        parties=[PartyScoresOut.of(party) for party in result.aggregate.parties],
+        parties=[PartyScoresOut.of(party, gaps) for party in result.aggregate.parties],
     )
 
 

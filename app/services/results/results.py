@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.errors import Conflict
 from app.models import (
     Collaboration,
     Invitation,
@@ -53,7 +54,7 @@ class ScaleReliability:
 
 
 def round_result(session: Session, *, organisation_id: int, round_id: int) -> RoundResult:
-    round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
+    round_ = closed_round(session, organisation_id=organisation_id, round_id=round_id)
     collaboration = session.get(Collaboration, round_.collaboration_id)
     assert collaboration is not None
     return results_for_rounds(session, collaboration=collaboration, rounds=[round_])[0]
@@ -62,8 +63,12 @@ def round_result(session: Session, *, organisation_id: int, round_id: int) -> Ro
 def results_for_rounds(
     session: Session, *, collaboration: Collaboration, rounds: Sequence[Round]
 ) -> list[RoundResult]:
-    """Aggregate several rounds of one collaboration with one query for all their scores."""
-    round_ids = [r.id for r in rounds if r.id is not None]
+    """Aggregate several rounds of one collaboration with one query for all their scores.
+
+    Only closed rounds have figures: an open round's would move with each submission, and
+    two readings around one submission would give that person's score.
+    """
+    round_ids = [r.id for r in rounds if r.id is not None and r.status == RoundStatus.CLOSED]
     rows = scored_rows(session, round_ids)
     invited = _invited(session, round_ids)
     party_ids = _party_ids(session, collaboration.id)
@@ -83,10 +88,24 @@ def results_for_rounds(
     return results
 
 
+def closed_round(session: Session, *, organisation_id: int, round_id: int) -> Round:
+    """The round, if its figures may be read: Conflict while it is still open (or a draft)."""
+    round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
+    if round_.status != RoundStatus.CLOSED:
+        raise Conflict(
+            f"Round '{round_.label}' is {round_.status.value}: its figures appear when it "
+            "closes, so that no one can work out one person's answers from how they change."
+        )
+    return round_
+
+
 def measured_rounds(session: Session, *, collaboration_id: int) -> list[Round]:
-    """The rounds that were opened, in calendar order (planned opening, else actual)."""
+    """The closed rounds, in calendar order (planned opening, else actual).
+
+    Open rounds are left out of every figure (see `results_for_rounds`).
+    """
     query = select(Round).where(Round.collaboration_id == collaboration_id)
-    rounds = [r for r in session.exec(query) if r.status != RoundStatus.DRAFT]
+    rounds = [r for r in session.exec(query) if r.status == RoundStatus.CLOSED]
     return sorted(rounds, key=lambda r: (r.opens_at or r.opened_at or r.created_at, r.id or 0))
 
 
@@ -151,15 +170,17 @@ def round_reliability(
     session: Session, *, organisation_id: int, round_id: int
 ) -> list[ScaleReliability]:
     """Cronbach's alpha per scale over the round's submitted responses (listwise)."""
-    round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
+    round_ = closed_round(session, organisation_id=organisation_id, round_id=round_id)
     collaboration = session.get(Collaboration, round_.collaboration_id)
     assert collaboration is not None
     definition = questionnaires.definition_by_id(session, round_.questionnaire_id)
-    answers = session.exec(
-        select(Response.answers)
+    found = session.exec(
+        select(Response.answers, Response.target_party_id, Invitation.target_kinds)
+        .join(Invitation, col(Invitation.id) == Response.invitation_id)
         .where(Response.round_id == round_id)
         .where(col(Response.submitted_at).is_not(None))
     ).all()
+    answers = [(answer, kinds.get(str(target))) for answer, target, kinds in found]
     k = collaboration.anonymity_threshold
     return [
         _scale_reliability(definition, scale.key, scale.role, answers, k)
@@ -171,19 +192,30 @@ def _scale_reliability(
     definition: QuestionnaireDefinition,
     key: str,
     role: str,
-    answers: Sequence[Mapping[str, Any]],
+    answers: Sequence[tuple[Mapping[str, Any], str | None]],
     k: int,
 ) -> ScaleReliability:
+    """Alpha over the largest group of responses that were asked the same items.
+
+    Alpha needs one set of items for every row. Where items fit only some kinds of party,
+    responses about a client and about a contractor were asked different items: the scale's
+    alpha is then that of the item set most responses share (all of them, without kinds).
+    """
     low, high = definition.range.min, definition.range.max
-    items = definition.items_of(key)
-    rows = []
-    for answer in answers:
+    by_items: dict[tuple[str, ...], list[list[int | None]]] = defaultdict(list)
+    for answer, kind in answers:
+        items = definition.items_for(key, kind)
         row = []
         for item in items:
             value = answer.get(item.id)
             row.append(None if value is None else (low + high - value if item.reverse else value))
-        rows.append(row)
-    complete = sum(1 for row in rows if all(v is not None for v in row))
+        by_items[tuple(item.id for item in items)].append(row)
+    rows = max(by_items.values(), key=_complete, default=[])
+    complete = _complete(rows)
     if 0 < complete < k:
         return ScaleReliability(key, role, complete, None, suppressed=True)
     return ScaleReliability(key, role, complete, cronbach_alpha(rows), suppressed=False)
+
+
+def _complete(rows: Sequence[Sequence[int | None]]) -> int:
+    return sum(1 for row in rows if all(v is not None for v in row))

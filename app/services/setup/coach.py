@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 from app.errors import Conflict, FieldProblem, InvalidInput
 from app.infra.unit_of_work import unit_of_work
 from app.models import (
-    Alert,
     Collaboration,
     Invitation,
     InvitationStatus,
@@ -25,16 +24,9 @@ from app.models.collaboration import CollaborationUpdate, ParticipantCreate
 from app.services.access.lookups import get_collaboration, get_party
 from app.services.answering import responses
 from app.services.results import dashboard
-from app.services.setup import collaborations
-
-
-@dataclass(frozen=True, slots=True)
-class CollaborationRow:
-    collaboration: Collaboration
-    parties: int
-    participants: int
-    rounds: int
-    open_alerts: int
+from app.services.schedule import cadences
+from app.services.schedule.cadences import CadenceView
+from app.services.setup import anonymity, collaborations
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +48,7 @@ class Overview:
     collaboration: Collaboration
     parties: list[PartyRow]
     rounds: list[RoundRow]
+    cadence: CadenceView | None = None  # the rhythm and its upcoming rounds, when there is one
 
     @property
     def participants(self) -> int:
@@ -64,50 +57,6 @@ class Overview:
     @property
     def ready_for_a_round(self) -> bool:
         return len(self.parties) >= 2 and self.participants > 0
-
-
-def list_collaborations(session: Session, *, organisation_id: int) -> list[CollaborationRow]:
-    found = session.exec(
-        select(Collaboration)
-        .where(Collaboration.organisation_id == organisation_id)
-        .order_by(col(Collaboration.created_at).desc())
-    ).all()
-    ids = [c.id for c in found]
-    parties = _counts(
-        session,
-        select(Party.collaboration_id, func.count())
-        .where(col(Party.collaboration_id).in_(ids))
-        .group_by(col(Party.collaboration_id)),
-    )
-    rounds = _counts(
-        session,
-        select(Round.collaboration_id, func.count())
-        .where(col(Round.collaboration_id).in_(ids))
-        .group_by(col(Round.collaboration_id)),
-    )
-    people = _counts(
-        session,
-        select(Party.collaboration_id, func.count(col(Participant.id)))
-        .join(Participant, col(Participant.party_id) == col(Party.id))
-        .where(col(Party.collaboration_id).in_(ids), col(Participant.erased_at).is_(None))
-        .group_by(col(Party.collaboration_id)),
-    )
-    alerts = _counts(
-        session,
-        select(Alert.collaboration_id, func.count())
-        .where(col(Alert.collaboration_id).in_(ids), col(Alert.acknowledged_at).is_(None))
-        .group_by(col(Alert.collaboration_id)),
-    )
-    return [
-        CollaborationRow(
-            c,
-            parties.get(c.id or 0, 0),
-            people.get(c.id or 0, 0),
-            rounds.get(c.id or 0, 0),
-            alerts.get(c.id or 0, 0),
-        )
-        for c in found
-    ]
 
 
 def _counts(session: Session, statement: Any) -> dict[int, int]:
@@ -136,6 +85,9 @@ def overview(session: Session, *, organisation_id: int, collaboration_id: int) -
         collaboration=collaboration,
         parties=[PartyRow(p, people.get(p.id or 0, [])) for p in parties],
         rounds=_round_rows(session, list(rounds)),
+        cadence=cadences.find_cadence(
+            session, organisation_id=organisation_id, collaboration_id=collaboration_id
+        ),
     )
 
 
@@ -212,7 +164,9 @@ def update_settings(
             session, organisation_id=organisation_id, collaboration_id=collaboration_id
         )
         rules_before = _zone_settings(collaboration)
-        for name, value in data.model_dump(exclude_unset=True).items():
+        changes = data.model_dump(exclude_unset=True)
+        anonymity.refuse_loosening(session, collaboration=collaboration, changes=changes)
+        for name, value in changes.items():
             if value is not None:
                 setattr(collaboration, name, value)
         collaboration.reminder_days_before_close = reminder_days

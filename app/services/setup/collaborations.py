@@ -17,6 +17,7 @@ from app.models.collaboration import (
 )
 from app.services.access.lookups import get_collaboration, get_party
 from app.services.access.paging import fetch_page
+from app.services.setup import anonymity
 
 
 def create_collaboration(
@@ -59,6 +60,7 @@ def update_collaboration(
             raise InvalidInput(
                 "Some settings cannot be emptied; nothing was changed.", problems=refused
             )
+        anonymity.refuse_loosening(session, collaboration=collaboration, changes=changes)
         for field, value in changes.items():
             setattr(collaboration, field, value)
         session.add(collaboration)

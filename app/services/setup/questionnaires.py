@@ -10,10 +10,12 @@ from app.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from app.infra.unit_of_work import unit_of_work
 from app.models import Questionnaire
 from app.scoring.questionnaire import DefinitionError, QuestionnaireDefinition, load_definition
+from app.scoring.smart_trust_pulse import smart_trust_pulse
 from app.scoring.smart_trust_v1 import smart_trust_v1
+from app.scoring.smart_trust_v2 import smart_trust_v2
 from app.services.access.paging import fetch_page
 
-BUILTIN_DEFINITIONS = (smart_trust_v1,)
+BUILTIN_DEFINITIONS = (smart_trust_v1, smart_trust_v2, smart_trust_pulse)
 
 # Versions are immutable, so a parsed definition can be cached by row id for the process life.
 _definitions: dict[int, QuestionnaireDefinition] = {}
@@ -41,11 +43,16 @@ def ensure_builtin_questionnaires(session: Session) -> list[Questionnaire]:
 
 def default_questionnaire(session: Session) -> Questionnaire:
     definition = smart_trust_v1()
+    return builtin_questionnaire(session, key=definition.key, version=definition.version)
+
+
+def builtin_questionnaire(session: Session, *, key: str, version: int) -> Questionnaire:
+    """A built-in questionnaire version; NotFound when it was never stored."""
     row = session.exec(
         select(Questionnaire).where(
             Questionnaire.organisation_id.is_(None),  # type: ignore[union-attr]
-            Questionnaire.key == definition.key,
-            Questionnaire.version == definition.version,
+            Questionnaire.key == key,
+            Questionnaire.version == version,
         )
     ).first()
     if row is None:

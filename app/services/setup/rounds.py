@@ -20,10 +20,11 @@ from app.models import (
 from app.models.round import RoundCreate
 from app.services.access.lookups import get_collaboration, get_round
 from app.services.access.paging import fetch_page
-from app.services.messaging import events, mail
+from app.services.messaging import alert_mail, events, mail
 from app.services.results import alerts
 from app.services.setup import questionnaires
 from app.services.setup.invitation_tokens import new_salt, token_for, token_hash_for
+from app.services.setup.targets import invitation_targets
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ def open_round(
                 issued.append(IssuedInvitation(existing[participant.id], token=None))
                 continue
             assert participant.id is not None
+            targets, kinds = invitation_targets(participant, parties)
             salt = new_salt()
             invitation = Invitation(
                 round_id=round_id,
@@ -120,7 +122,8 @@ def open_round(
                 party_id=participant.party_id,
                 token_salt=salt,
                 token_hash=token_hash_for(settings.secret_key, salt),
-                target_party_ids=[p.id for p in parties if p.id and p.id != participant.party_id],
+                target_party_ids=targets,
+                target_kinds=kinds,
                 language=participant.language,
             )
             session.add(invitation)
@@ -149,7 +152,8 @@ def close_round(session: Session, *, organisation_id: int, round_id: int) -> Rou
         session.add(round_)
         collaboration = session.get(Collaboration, round_.collaboration_id)
         assert collaboration is not None
-        alerts.raise_round_alerts(session, collaboration=collaboration, round_=round_)
+        raised = alerts.raise_round_alerts(session, collaboration=collaboration, round_=round_)
+        alert_mail.queue_immediate(session, collaboration=collaboration, alerts=raised)
         events.emit(
             session,
             organisation_id=organisation_id,

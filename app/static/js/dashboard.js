@@ -6,6 +6,8 @@
   // No mode bar: its buttons would be focusable inside a chart that assistive technology
   // skips (the table beside each chart carries the same figures), and the page prints well.
   var config = { displayModeBar: false, displaylogo: false, responsive: true };
+  var NARROW = 560; // px: below this a chart uses its figure's `meta.narrow` layout
+
 
   function draw() {
     if (!window.Plotly) {
@@ -19,7 +21,13 @@
       }
       var figure = JSON.parse(node.textContent);
       target.classList.add("chart--drawn");
-      window.Plotly.newPlot(target, figure.data, figure.layout, config);
+      // A figure may carry changes for a narrow box (a phone): labels that fit a laptop's
+      // chart would overlap there.
+      var narrow = figure.layout.meta && figure.layout.meta.narrow;
+      var drawn = window.Plotly.newPlot(target, figure.data, figure.layout, config);
+      if (narrow && target.clientWidth < NARROW) {
+        drawn.then(function () { return window.Plotly.relayout(target, narrow); });
+      }
     });
     document.documentElement.classList.add("charts-drawn");
   }

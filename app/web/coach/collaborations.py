@@ -6,9 +6,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from app.errors import InvalidInput
 from app.models.collaboration import CollaborationCreate, CollaborationUpdate
 from app.services.identity.auth import Principal
+from app.services.results import home
 from app.services.setup import coach, collaborations
+from app.web import i18n
 from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
 from app.web.coach.forms import Errors, checked, number, text, translator, validate
 from app.web.coach.pages import page, see_other
@@ -28,13 +31,15 @@ DEFAULTS: dict[str, Any] = {
     "show_own_position": False,
     "alert_decline_points": 5,
     "alert_participation_percent": 50,
+    "comment_threshold": 5,
 }
-ALERT_THRESHOLDS = ("alert_decline_points", "alert_participation_percent")
+# Emptying one of these is a mistake, not "keep the old value".
+REQUIRED_NUMBERS = ("alert_decline_points", "alert_participation_percent", "comment_threshold")
 
 
 @router.get("/coach")
 def list_collaborations(request: Request, principal: PrincipalDep, session: SessionDep) -> Response:
-    rows = coach.list_collaborations(session, organisation_id=principal.organisation_id)
+    rows = home.collaboration_statuses(session, organisation_id=principal.organisation_id)
     return page(request, "coach/collaborations.html", principal, {"rows": rows})
 
 
@@ -69,6 +74,7 @@ def _values(form: FormData) -> dict[str, Any]:
         "show_own_position": checked(form, "show_own_position"),
         "alert_decline_points": number(form, "alert_decline_points"),
         "alert_participation_percent": number(form, "alert_participation_percent"),
+        "comment_threshold": number(form, "comment_threshold"),
     }
 
 
@@ -131,16 +137,20 @@ def update_collaboration(
         errors["reminder_days_before_close"] = _(
             "Enter a whole number from 0 to 60, or leave it empty."
         )
-    for name in ALERT_THRESHOLDS:  # an emptied threshold is a mistake, not "keep the old one"
+    for name in REQUIRED_NUMBERS:
         if name in form and values[name] is None:
             errors[name] = _("Fill this in.")
     if data is None or errors:
         return _form(request, principal, values, errors, collaboration_id=collaboration_id)
-    coach.update_settings(
-        session,
-        organisation_id=principal.organisation_id,
-        collaboration_id=collaboration_id,
-        data=data,
-        reminder_days=reminders,
-    )
+    try:
+        coach.update_settings(
+            session,
+            organisation_id=principal.organisation_id,
+            collaboration_id=collaboration_id,
+            data=data,
+            reminder_days=reminders,
+        )
+    except InvalidInput as exc:  # a looser anonymity promise after answers: nothing changed
+        refused = {p.field: i18n.gettext(principal.language, p.message) for p in exc.problems}
+        return _form(request, principal, values, refused, collaboration_id=collaboration_id)
     return see_other(f"/coach/collaborations/{collaboration_id}", "saved")

@@ -4,28 +4,25 @@ import threading
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from app.errors import InvalidInput
 from app.services.exchange import exports
 from app.services.exchange.export_formats import csv_style_for
 from app.services.exchange.results_export import export_results
 from app.services.identity.auth import Principal
 from app.services.privacy import audit
-from app.services.results import agreement_outcomes, alerts
-from app.services.results import dashboard as dashboard_service
-from app.services.results.dashboard import Dashboard, build_dashboard
-from app.web.charts import Translate, matrix_figure
-from app.web.charts_grid import (
-    areas_heatmap,
-    pair_matrix_figure,
-    participation_figure,
-    perception_gap_figure,
-)
-from app.web.charts_time import trend_figure
+from app.services.results import agreement_outcomes, alerts, comments
+from app.services.results.alert_story import alert_rounds
+from app.services.results.dashboard import Dashboard, build_dashboard, up_to
+from app.services.results.guidance import all_guidance
+from app.services.results.story import default_round_id, round_moves, story_of
+from app.web.coach.dashboard_charts import figures, report_figures
 from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
-from app.web.coach.forms import translator
-from app.web.coach.pages import page, see_other
+from app.web.coach.forms import text, translator
+from app.web.coach.pages import page
+from app.web.coach.refusals import refusal
 from app.web.deps import SessionDep
 from app.web.plotly_assets import GLOBAL_STYLE_ID, NO_INLINE_CLASS, plotly_assets
 
@@ -37,10 +34,10 @@ _heavy_page = threading.Lock()
 
 
 def _selected(dashboard: Dashboard, round_id: int | None) -> int | None:
-    ids = [r.id for r in dashboard.rounds]
-    if round_id in ids:
+    """The round asked for, else the newest one with figures to show."""
+    if round_id in [r.id for r in dashboard.rounds]:
         return round_id
-    return ids[-1] if ids else None
+    return default_round_id(dashboard)
 
 
 def _pair(dashboard: Dashboard, a: int | None, b: int | None) -> tuple[int, int] | None:
@@ -50,40 +47,6 @@ def _pair(dashboard: Dashboard, a: int | None, b: int | None) -> tuple[int, int]
     if a in ids and b in ids and a != b:
         return a, b
     return ids[0], ids[1]
-
-
-def figures(
-    dashboard: Dashboard,
-    *,
-    round_id: int | None,
-    pair: tuple[int, int] | None,
-    language: str,
-    _: Translate,
-) -> dict[str, Any]:
-    """Every chart of the page by element id, as JSON-ready figure dicts."""
-    if round_id is None:
-        return {}
-    found: dict[str, Any] = {
-        "chart-matrix": matrix_figure(dashboard, selected_round_id=round_id, _=_),
-        "chart-trend-propensity": trend_figure(dashboard, measure="propensity", _=_),
-        "chart-trend-analysis": trend_figure(dashboard, measure="analysis", _=_),
-        "chart-pairs-propensity": pair_matrix_figure(
-            dashboard, round_id=round_id, measure="propensity", _=_
-        ),
-        "chart-pairs-analysis": pair_matrix_figure(
-            dashboard, round_id=round_id, measure="analysis", _=_
-        ),
-        "chart-participation": participation_figure(dashboard, _=_),
-    }
-    for party in dashboard.parties:
-        found[f"chart-areas-{party.id}"] = areas_heatmap(
-            dashboard, party_id=party.id, language=language, _=_
-        )
-    if pair is not None:
-        found["chart-gap"] = perception_gap_figure(
-            dashboard, a_id=pair[0], b_id=pair[1], round_id=round_id, _=_
-        )
-    return found
 
 
 def _plotly() -> dict[str, Any]:
@@ -118,28 +81,46 @@ def _dashboard_page(
     session: Session,
     round: int | None,
     ab: tuple[int | None, int | None],
+    *,
+    note_problem: tuple[int, str, str] | None = None,  # alert id, note as typed, message
 ) -> Response:
     found = _viewed_dashboard(session, principal, collaboration_id, action="dashboard.viewed")
     selected = _selected(found, round)
     pair = _pair(found, *ab)
-    charts = figures(
-        found,
-        round_id=selected,
-        pair=pair,
-        language=principal.language,
-        _=translator(principal.language),
-    )
+    _ = translator(principal.language)
+    round_comments = None
+    if selected is not None:
+        round_comments = comments.round_comments(
+            session, organisation_id=principal.organisation_id, round_id=selected
+        )
     context = {
         "dashboard": found,
         "selected": selected,
         "pair": pair,
-        "charts": charts,
+        "charts": figures(found, round_id=selected, pair=pair, language=principal.language, _=_),
         "plotly": _plotly(),
+        "comments": round_comments,
+        "guidance_library": all_guidance(_),
         "agreements": agreement_outcomes.agreements_of_collaboration(
             session, organisation_id=principal.organisation_id, collaboration_id=collaboration_id
         ),
+        "note_problem": note_problem,
+        **_story(session, found, selected, principal.language),
     }
-    return page(request, "coach/dashboard.html", principal, context)
+    status = 422 if note_problem else 200
+    return page(request, "coach/dashboard.html", principal, context, status_code=status)
+
+
+def _story(
+    session: Session, dashboard: Dashboard, selected: int | None, language: str
+) -> dict[str, Any]:
+    if selected is None:
+        return {"story": None, "alert_rounds": []}
+    moves = round_moves(session, dashboard=dashboard, round_id=selected)
+    return {
+        "story": story_of(dashboard, round_id=selected, moves=moves, language=language),
+        "alert_rounds": alert_rounds(session, dashboard=dashboard, language=language),
+    }
 
 
 def _viewed_dashboard(
@@ -168,28 +149,31 @@ def show_report(
     round: Annotated[int | None, Query()] = None,
 ) -> Response:
     with _heavy_page:
-        found = _viewed_dashboard(session, principal, collaboration_id, action="report.viewed")
-    selected = _selected(found, round)
-    charts = {}
-    if selected is not None:
-        _ = translator(principal.language)
-        charts = {
-            "chart-matrix": matrix_figure(found, selected_round_id=selected, _=_),
-            "chart-participation": participation_figure(found, _=_),
-        }
-    round_alerts = (
-        []
-        if selected is None
-        else dashboard_service.round_alerts(
-            session, collaboration_id=found.collaboration_id, round_id=selected
-        )
-    )
+        everything = _viewed_dashboard(session, principal, collaboration_id, action="report.viewed")
+        selected = _selected(everything, round)
+        # The report is about one round: nothing measured after it may appear in it.
+        found = everything if selected is None else up_to(everything, selected)
+        language = principal.language
+        story: dict[str, Any] = {"story": None, "alert_rounds": []}
+        if selected is not None:
+            moves = round_moves(session, dashboard=found, round_id=selected)
+            story = {
+                "story": story_of(found, round_id=selected, moves=moves, language=language),
+                "alert_rounds": [
+                    told
+                    for told in alert_rounds(
+                        session, dashboard=found, language=language, until_round_id=selected
+                    )
+                    if told.round_id == selected
+                ],
+            }
+    charts = report_figures(found, round_id=selected, language=language, _=translator(language))
     context = {
         "dashboard": found,
         "selected": selected,
         "charts": charts,
         "plotly": _plotly(),
-        "round_alerts": round_alerts,
+        **story,
     }
     return page(request, "coach/report.html", principal, context)
 
@@ -222,16 +206,37 @@ def export(
 
 @router.post("/coach/collaborations/{collaboration_id}/alerts/{alert_id}/acknowledge")
 def acknowledge(
+    request: Request,
     collaboration_id: int,
     alert_id: int,
     principal: EditorDep,
     form: EditorFormDep,
     session: SessionDep,
 ) -> Response:
-    alerts.acknowledge_alert(
-        session,
-        organisation_id=principal.organisation_id,
-        alert_id=alert_id,
-        user_id=principal.user_id,
-    )
-    return see_other(f"/coach/collaborations/{collaboration_id}/dashboard", "alert_acknowledged")
+    note = text(form, "note")
+    raw_round = text(form, "round")
+    round_id = int(raw_round) if raw_round.isdigit() else None
+    try:
+        alerts.acknowledge_alert(
+            session,
+            organisation_id=principal.organisation_id,
+            collaboration_id=collaboration_id,
+            alert_id=alert_id,
+            user_id=principal.user_id,
+            note=note or None,
+        )
+    except InvalidInput as refused:
+        message = refusal(refused, translator(principal.language))
+        with _heavy_page:
+            return _dashboard_page(
+                request,
+                collaboration_id,
+                principal,
+                session,
+                round_id,
+                (None, None),
+                note_problem=(alert_id, note, message),
+            )
+    chosen = f"round={round_id}&" if round_id is not None else ""
+    url = f"/coach/collaborations/{collaboration_id}/dashboard?{chosen}notice=alert_acknowledged"
+    return RedirectResponse(f"{url}#alert-{alert_id}", status_code=303)

@@ -19,6 +19,7 @@ MESSAGES = {
     "round.no_participants": N_("Add participants to the parties before opening the round."),
     "round.never_opened": N_("This round was never opened, so there is nothing to close."),
     "reminders.round_not_open": N_("Reminders can only be sent while the round is open."),
+    "alert.note_too_long": N_("Keep the note to at most 500 characters."),
 }
 FALLBACK = N_("This cannot be done now. Reload the page and try again.")
 

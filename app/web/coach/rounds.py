@@ -9,7 +9,7 @@ from app.errors import Conflict, InvalidInput, NotFound, RoundNotOpen
 from app.models import Round, utcnow
 from app.models.round import RoundCreate
 from app.services.identity.auth import Principal
-from app.services.messaging import reminders
+from app.services.messaging import invitation_delivery, reminders
 from app.services.setup import coach, questionnaires, rounds
 from app.web.coach.deps import EditorDep, EditorFormDep
 from app.web.coach.forms import Errors, local_moment, text, translator, validate
@@ -50,7 +50,8 @@ def _form(
 def new_round(
     request: Request, collaboration_id: int, principal: EditorDep, session: SessionDep
 ) -> Response:
-    default = questionnaires.default_questionnaire(session)
+    # New rounds start on the current full form; the pulse form is one choice away.
+    default = questionnaires.builtin_questionnaire(session, key="smart-trust", version=2)
     values = {
         "label": "",
         "phase": "preparation",
@@ -128,12 +129,14 @@ def open_round(
     _ = translator(principal.language)
     _round_in(session, principal, collaboration_id, round_id)
     try:
-        rounds.open_round(
+        issued = rounds.open_round(
             session, organisation_id=principal.organisation_id, round_id=round_id, settings=settings
         )
     except Conflict as refused:
         return _refused(request, session, principal, collaboration_id, refusal(refused, _))
-    return see_other(f"/coach/collaborations/{collaboration_id}", "round_opened")
+    queued = invitation_delivery.newly_emailed(session, issued=issued)
+    url = f"/coach/collaborations/{collaboration_id}/rounds/{round_id}"
+    return see_other(url, "invitations_queued", count=queued)
 
 
 @router.post("/coach/collaborations/{collaboration_id}/rounds/{round_id}/close")
@@ -173,5 +176,8 @@ def remind(
     except RoundNotOpen as refused:
         message = refusal(refused, _)
         return _refused(request, session, principal, collaboration_id, message)
-    notice = "reminders_queued" if queued.queued else "no_reminders"
-    return see_other(f"/coach/collaborations/{collaboration_id}", notice)
+    if not queued.queued:
+        return see_other(f"/coach/collaborations/{collaboration_id}", "no_reminders")
+    # Say how many were queued: the worker has yet to send them.
+    url = f"/coach/collaborations/{collaboration_id}"
+    return see_other(url, "reminders_queued", count=queued.queued)

@@ -100,12 +100,16 @@ def _draft(coach: Browser, session: Session, parties: int = 2) -> tuple[int, int
 def test_opening_a_round_invites_everyone_by_email(coach: Browser, session: Session) -> None:
     collaboration_id, round_id = _draft(coach, session)
     answer = coach.post(f"/coach/collaborations/{collaboration_id}/rounds/{round_id}/open")
-    assert answer.status_code == 303 and answer.headers["location"].endswith("round_opened")
+    location = answer.headers["location"]
+    assert answer.status_code == 303
+    assert location.endswith(f"/rounds/{round_id}?notice=invitations_queued&count=4")
     assert len(rows(session, Invitation)) == 4
     jobs = rows(session, OutboxJob)
     assert sorted(job.payload["template"] for job in jobs) == ["invitation"] * 4
-    page = coach.get(answer.headers["location"])
-    assert "De ronde is open. De uitnodigingen zijn onderweg." in page.text
+    page = coach.get(location)
+    # How many were queued, not that they are on their way: the worker has yet to send them.
+    assert "De ronde is open. 4 uitnodigingen staan klaar om verstuurd te worden." in page.text
+    assert "onderweg" not in page.text
 
 
 def test_a_round_with_one_party_cannot_be_opened(coach: Browser, session: Session) -> None:
@@ -123,7 +127,9 @@ def test_reminders_go_out_while_open_and_not_after_closing(
     base = f"/coach/collaborations/{collaboration_id}/rounds/{round_id}"
     coach.post(f"{base}/open")
     reminded = coach.post(f"{base}/remind")
-    assert reminded.headers["location"].endswith("notice=reminders_queued")
+    assert reminded.headers["location"].endswith("notice=reminders_queued&count=4")
+    shown = coach.get(reminded.headers["location"]).text
+    assert "4 herinneringen staan klaar om verstuurd te worden" in shown
     again = coach.post(f"{base}/remind")
     assert again.headers["location"].endswith("notice=no_reminders")
     assert coach.post(f"{base}/close").status_code == 303
@@ -132,7 +138,8 @@ def test_reminders_go_out_while_open_and_not_after_closing(
     assert late.status_code == 409
     assert "zolang de ronde open is" in late.text
     templates = sorted(job.payload["template"] for job in rows(session, OutboxJob))
-    assert templates == ["invitation"] * 4 + ["reminder"] * 4
+    # Closing with nobody answered raises low-participation alerts: the coach gets an e-mail.
+    assert templates == ["alerts"] + ["invitation"] * 4 + ["reminder"] * 4
 
 
 def test_a_draft_round_cannot_be_closed(coach: Browser, session: Session) -> None:

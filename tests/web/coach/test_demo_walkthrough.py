@@ -12,6 +12,7 @@ from app.services import demo
 from app.services.answering import responses
 from app.services.messaging.outbox_worker import deliver_due_jobs
 from app.services.results.dashboard import build_dashboard
+from app.services.setup import rounds
 from tests.conftest import make_settings
 from tests.web.coach.conftest import Browser, browser_for
 
@@ -65,32 +66,39 @@ def test_the_open_rounds_invitations_land_in_the_mail_catcher(
     assert 'href="/coach/mail" aria-current="page"' in page.text
 
 
-def test_a_partner_answering_makes_their_party_appear_on_the_dashboard(
+def test_a_partners_party_appears_on_the_dashboard_once_the_round_closes(
     client: TestClient, session: Session, login: demo.DemoLogin
 ) -> None:
     collaboration = session.exec(select(Collaboration)).one()
     link = login.links[0]
-    before = _position(session, collaboration, link.party)
-    assert before is None or before.suppressed
+    assert _position(session, collaboration, link.party) is None
     token = link.url.rsplit("/", 1)[1]
     welcome = client.get(f"/s/{token}", follow_redirects=True)
     assert welcome.status_code == 200 and collaboration.name in welcome.text
     _answer_all(session, token)
-    after = _position(session, collaboration, link.party)
+    # Live figures would give this one partner's answers away: none until the round closes.
+    assert _position(session, collaboration, link.party) is None
+    round_id = _open_round(session).id or 0
+    rounds.close_round(session, organisation_id=collaboration.organisation_id, round_id=round_id)
+    after = _position(session, collaboration, link.party, round_id=round_id)
     assert after is not None and not after.suppressed and after.n == 3
 
 
 def _answer_all(session: Session, token: str) -> None:
     context = responses.load_invitation(session, token=token)
+    kinds = context.invitation.target_kinds  # the demo's form asks what fits each party
     answers = [
         AnswerIn(target_party_id=target, item_id=item.id, value=5)
         for target in context.invitation.target_party_ids
         for item in context.definition.items
+        if item.fits(kinds.get(str(target)))
     ]
     responses.submit_answers(session, token=token, answers=answers, final=True)
 
 
-def _position(session: Session, collaboration: Collaboration, party_name: str):  # type: ignore[no-untyped-def]
+def _position(  # type: ignore[no-untyped-def]
+    session: Session, collaboration: Collaboration, party_name: str, round_id: int | None = None
+):
     session.rollback()
     session.expire_all()
     dashboard = build_dashboard(
@@ -99,7 +107,7 @@ def _position(session: Session, collaboration: Collaboration, party_name: str): 
         collaboration_id=collaboration.id or 0,
     )
     party = next(p for p in dashboard.parties if p.name == party_name)
-    return dashboard.position(party.id, _open_round(session).id or 0)
+    return dashboard.position(party.id, round_id or _open_round(session).id or 0)
 
 
 def test_another_organisation_sees_none_of_the_demos_mail(

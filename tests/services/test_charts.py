@@ -6,6 +6,14 @@ from typing import Any
 
 import pytest
 
+from app.services.results.charts import COLOURS, matrix_figure, zone_names
+from app.services.results.charts_grid import (
+    areas_heatmap,
+    pair_matrix_figure,
+    participation_figure,
+    perception_gap_figure,
+)
+from app.services.results.charts_time import trend_figure
 from app.services.results.dashboard import (
     Dashboard,
     Estimate,
@@ -16,14 +24,6 @@ from app.services.results.dashboard import (
     ScaleView,
     Shift,
 )
-from app.web.charts import COLOURS, matrix_figure, zone_names
-from app.web.charts_grid import (
-    areas_heatmap,
-    pair_matrix_figure,
-    participation_figure,
-    perception_gap_figure,
-)
-from app.web.charts_time import trend_figure
 
 A, B = 1, 2
 R1, R2, R3 = 10, 20, 30
@@ -135,9 +135,15 @@ def test_a_suppressed_round_leaves_no_point_and_no_number() -> None:
 
 def test_matrix_error_bars_are_the_confidence_intervals() -> None:
     dashboard = make_dashboard(positions={(A, R1): pos(30, 70)} | {(A, R2): HIDDEN})
-    trace = matrix_figure(dashboard)["data"][0]
+    trace = matrix_figure(dashboard, selected_round_id=R1)["data"][0]
     assert trace["error_x"]["array"] == [5.0] and trace["error_x"]["arrayminus"] == [5.0]
     assert trace["error_y"]["symmetric"] is False
+
+
+def test_only_the_selected_rounds_uncertainty_is_drawn_and_lightly() -> None:
+    trace = matrix_figure(make_dashboard(), selected_round_id=R2)["data"][0]
+    assert trace["error_x"]["array"] == [0, 5.0]  # the earlier point is the trail, no cross
+    assert trace["error_x"]["color"].startswith("rgba(") and trace["error_x"]["width"] == 0
 
 
 def test_round_selector_shows_the_trajectory_up_to_that_round_and_enlarges_it() -> None:

@@ -3,8 +3,7 @@ parties, and participation. Pure functions from dashboard data to Plotly figure 
 
 from typing import Any
 
-from app.services.results.dashboard import Dashboard, Estimate, Position, Shift
-from app.web.charts import (
+from app.services.results.charts import (
     Figure,
     Translate,
     base_layout,
@@ -14,6 +13,7 @@ from app.web.charts import (
     plain,
     series_style,
 )
+from app.services.results.dashboard import Dashboard, Estimate, Position, Shift
 
 # Purple-orange diverging around the middle of the scale; readable for colour-blind eyes, and
 # every cell also carries its number as text.
@@ -38,7 +38,7 @@ def fewer_than(k: int, _: Translate) -> str:
 
 def _cell(estimate: Estimate | None, position: Position | None, k: int, _: Translate) -> str:
     if position is not None and position.suppressed:
-        return fewer_than(k, _)
+        return _("hidden") if position.complementary else fewer_than(k, _)
     if estimate is None:
         return "–"  # noqa: RUF001 - an en dash reads as "nothing here"
     return f"{estimate.mean:.0f}"

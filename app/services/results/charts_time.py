@@ -1,13 +1,29 @@
 """Trends over time: one measure per party across the rounds, with 95% confidence bands."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
+from app.services.results.charts import (
+    Figure,
+    Translate,
+    base_layout,
+    identity,
+    measure_of,
+    plain,
+    series_style,
+)
 from app.services.results.dashboard import Dashboard, Estimate, PartyView
-from app.web.charts import Figure, Translate, base_layout, identity, measure_of, plain, series_style
+
+# Months as on the partners' calendars (the pages show dates on Dutch clocks too).
+DISPLAY_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
 
-def trend_figure(dashboard: Dashboard, *, measure: str, _: Translate = identity) -> Figure:
+def trend_figure(
+    dashboard: Dashboard, *, measure: str, _: Translate = identity, language: str = "en"
+) -> Figure:
     """One measure (propensity or analysis) over time per party with its 95% confidence band;
     a round without figures (suppressed or no answers) is a gap, never a guess."""
     titles = {"propensity": _("Propensity to trust over time"), "analysis": _("Analysis over time")}
@@ -38,11 +54,54 @@ def trend_figure(dashboard: Dashboard, *, measure: str, _: Translate = identity)
     line = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": cutoff, "y1": cutoff}
     layout = base_layout(
         titles.get(measure, measure),
-        xaxis={"type": "date", "range": _time_range(dashboard)},
+        xaxis={
+            "type": "date",
+            "range": _time_range(dashboard),
+            **_round_ticks(dashboard, language),
+        },
         yaxis={"range": [0, 100], "dtick": 10, "title": {"text": _("Score (0-100)")}},
         shapes=[{**line, "line": {"color": "#444444", "width": 1.5, "dash": "dash"}}],
+        legend={"orientation": "h", "x": 0, "y": -0.32, "yanchor": "top"},
+        # Room on the right for the last round's name, centred on its tick.
+        margin={"l": 64, "r": 56, "t": 56, "b": 24},
+        height=400,
+        # On a phone the rounds are named by number and month (see dashboard.js).
+        meta={"narrow": {"xaxis.ticktext": _narrow_ticks(dashboard, language)}},
     )
     return {"data": data, "layout": layout}
+
+
+def _round_ticks(dashboard: Dashboard, language: str) -> dict[str, Any]:
+    """The rounds named on the time axis, each with its month in the page's language: Plotly's
+    own month names are English, and a steering group thinks in rounds, not dates."""
+    texts = [
+        f"{number}. {plain(_short(r.label))}<br>{_month(r.moment, language)}"
+        for number, r in enumerate(dashboard.rounds, start=1)
+    ]
+    return {
+        "tickmode": "array",
+        "tickvals": [r.moment.isoformat() for r in dashboard.rounds],
+        "ticktext": texts,
+        "tickangle": 0,
+        "tickfont": {"size": 12},
+        "automargin": True,
+    }
+
+
+def _narrow_ticks(dashboard: Dashboard, language: str) -> list[str]:
+    return [
+        f"{number}<br>{format_date(r.moment.astimezone(DISPLAY_TIMEZONE), 'MMM', locale=language)}"
+        for number, r in enumerate(dashboard.rounds, start=1)
+    ]
+
+
+def _month(moment: datetime, language: str) -> str:
+    return format_date(moment.astimezone(DISPLAY_TIMEZONE), "MMM yyyy", locale=language)
+
+
+def _short(label: str, most: int = 14) -> str:
+    """A long round label would run into its neighbour on the axis; the table has it whole."""
+    return label if len(label) <= most else label[: most - 1].rstrip() + "…"
 
 
 def _time_range(dashboard: Dashboard) -> list[str] | None:
@@ -87,6 +146,6 @@ def _bands(
     return bands
 
 
-def _translucent(colour: str, alpha: float = 0.15) -> str:
+def _translucent(colour: str, alpha: float = 0.1) -> str:
     red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({red}, {green}, {blue}, {alpha})"

@@ -160,6 +160,8 @@ def matrix_figure(
         yaxis={"title": {"text": _("Analysis")}, "range": [0, 100], "dtick": 10},
         legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
         height=560,
+        # On a phone the four zone names would run into each other (see dashboard.js).
+        meta={"narrow": {f"annotations[{i}].font.size": 11 for i in range(4)}},
     )
     return {"data": data, "layout": layout}
 
@@ -200,9 +202,37 @@ def _matrix_trace(
             "size": [18 if r.id == selected_round_id else 10 for _n, r, _p in points],
             "line": {"color": "#ffffff", "width": 1},
         },
-        "error_x": {**error_bars(propensity), "color": style["colour"], "thickness": 1},
-        "error_y": {**error_bars(analysis), "color": style["colour"], "thickness": 1},
+        # Earlier rounds are the trail, the selected round is where the party stands now.
+        "opacity": 0.9,
+        # Only the selected round's uncertainty is drawn, thin and faint: sixteen crosses of
+        # error bars would bury the points and the trajectories between them.
+        "error_x": _light_bars(propensity, points, selected_round_id, style["colour"]),
+        "error_y": _light_bars(analysis, points, selected_round_id, style["colour"]),
     }
+
+
+def _light_bars(
+    estimates: Sequence[Estimate | None],
+    points: list[tuple[int, RoundView, Position]],
+    selected_round_id: int | None,
+    colour: str,
+) -> dict[str, Any]:
+    current = [
+        e if r.id == selected_round_id else None
+        for e, (_n, r, _p) in zip(estimates, points, strict=True)
+    ]
+    return {**error_bars(current), "color": _faint(colour), "thickness": 1, "width": 0}
+
+
+def _faint(colour: str, alpha: float = 0.45) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+def in_language(figure: Figure, language: str) -> Figure:
+    """Numbers as the reader writes them: a decimal comma on Dutch pages."""
+    figure["layout"]["separators"] = ",." if language == "nl" else ".,"
+    return figure
 
 
 def _arrows(points: list[tuple[int, RoundView, Position]], colour: str) -> list[dict[str, Any]]:

@@ -1,0 +1,1 @@
+"""Rounds that run themselves: the cadence, and scheduled opening and closing by the worker."""
