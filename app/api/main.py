@@ -12,8 +12,10 @@ from app.api.v1 import (
     cadence,
     collaborations,
     exports,
+    follow_up,
     imports,
     invitations,
+    notes,
     participants,
     questionnaires,
     reports,
@@ -81,7 +83,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
         reports,
         exports,
     )
-    for module in (*routers, agreements, shares, cadence, participants, webhooks):
+    for module in (*routers, follow_up, agreements, notes, shares, cadence, participants, webhooks):
         api.include_router(module.router)
     return api
 

@@ -161,3 +161,53 @@ class AgreementPublic(SQLModel):
     outcome: AgreementOutcome
     created_at: datetime
     updated_at: datetime
+
+
+# --- The follow-up question through the API -----------------------------------------------
+
+
+class AgreementAnswerIn(StrictInput):
+    agreement_id: Id = PydField(ge=1, le=MAX_ID, description="An agreement this partner is asked.")
+    value: StrictInt | None = PydField(
+        ge=1, le=5, description="1 = not at all kept ... 5 = fully kept; null = don't know."
+    )
+
+
+class AgreementAnswers(StrictInput):
+    answers: list[AgreementAnswerIn] = PydField(
+        default_factory=list,
+        max_length=200,
+        description="Each agreement at most once; an empty list saves nothing.",
+    )
+
+
+class PartyRef(BaseModel):
+    id: int
+    name: str
+
+
+class FollowUpQuestion(BaseModel):
+    """One agreement the partner is asked about, with what they saved so far."""
+
+    agreement_id: int
+    title: str
+    description: str
+    committing_parties: list[PartyRef]
+    target_party: PartyRef | None
+    answered: bool = PydField(description="Whether an answer (a rating or don't know) is saved.")
+    value: int | None = PydField(description="The saved rating; null: don't know or no answer.")
+
+
+class FollowUpQuestions(BaseModel):
+    scale_min: int = 1
+    scale_max: int = 5
+    questions: list[FollowUpQuestion]
+
+
+class RoundNoteIn(StrictInput):
+    body: StrictStr = PydField(max_length=20000, description="Plain text; empty removes the note.")
+
+
+class RoundNotePublic(BaseModel):
+    round_id: int
+    body: str

@@ -14,6 +14,7 @@ from app.models.collaboration import CollaborationCreate, ParticipantCreate, Par
 from app.models.response import AnswerIn
 from app.models.round import Phase, RoundCreate
 from app.scoring.questionnaire import QuestionnaireDefinition
+from app.services import demo_agreements
 from app.services.answering import responses
 from app.services.demo_walkthrough import (
     PartnerLink,
@@ -129,37 +130,12 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Col
     )
     assert collaboration.id is not None
     party_ids = _add_parties(session, organisation_id, collaboration.id, rng)
-    for index, (label, phase, opens_at, (key, version)) in enumerate(ROUNDS):
-        questionnaire = questionnaires.builtin_questionnaire(session, key=key, version=version)
-        definition = questionnaires.definition_of(questionnaire)
-        round_ = rounds.create_round(
-            session,
-            organisation_id=organisation_id,
-            collaboration_id=collaboration.id,
-            data=RoundCreate(
-                label=label,
-                phase=phase,
-                questionnaire_id=questionnaire.id or 0,
-                opens_at=None,
-                closes_at=None,
-            ),
-        )
-        assert round_.id is not None
-        issued = rounds.open_round(
-            session, organisation_id=organisation_id, round_id=round_.id, settings=settings
-        )
-        for item in issued:
-            if item.token is None or rng.random() < 0.12:  # a few never answer
-                continue
-            party_index = party_ids.index(item.invitation.party_id)
-            target_means = PARTIES[party_index][2][index]
-            invitation = item.invitation
-            answers = _answers(
-                definition, invitation.target_party_ids, invitation.target_kinds, target_means, rng
-            )
-            responses.submit_answers(session, token=item.token, answers=answers, final=True)
-        rounds.close_round(session, organisation_id=organisation_id, round_id=round_.id)
-        _backdate(session, round_, opens_at)
+    run = _Run(organisation_id, collaboration.id, party_ids, settings, rng)
+    made: list[Round] = []
+    for index, (label, phase, opens_at, form) in enumerate(ROUNDS):
+        made.append(_measure(session, run, index, (label, phase, opens_at, form), made))
+    questionnaire = questionnaires.builtin_questionnaire(session, key=FULL[0], version=FULL[1])
+    definition = questionnaires.definition_of(questionnaire)
     add_email_addresses(session, collaboration_id=collaboration.id)
     latest = {party_id: PARTIES[i][2][-1] for i, party_id in enumerate(party_ids)}
     kinds = {str(party_id): PARTIES[i][1].value for i, party_id in enumerate(party_ids)}
@@ -174,6 +150,74 @@ def _build(session: Session, *, organisation_id: int, settings: Settings) -> Col
         ),
     )
     return collaboration
+
+
+@dataclass(slots=True)
+class _Run:
+    """What every round of the demo is built from."""
+
+    organisation_id: int
+    collaboration_id: int
+    party_ids: list[int]
+    settings: Settings
+    rng: random.Random
+    # Its own seed: the trust answers stay what they were before the demo had agreements.
+    follow_up_rng: random.Random = field(
+        default_factory=lambda: random.Random(20260323)  # noqa: S311 - deterministic demo
+    )
+
+
+def _measure(
+    session: Session,
+    run: _Run,
+    index: int,
+    story: tuple[str, Phase, datetime, tuple[str, int]],
+    made: list[Round],
+) -> Round:
+    """One closed round of the story; from the second on, it checks the previous agreements."""
+    label, phase, opens_at, (key, version) = story
+    questionnaire = questionnaires.builtin_questionnaire(session, key=key, version=version)
+    definition = questionnaires.definition_of(questionnaire)
+    data = RoundCreate(label=label, phase=phase, questionnaire_id=questionnaire.id or 0)
+    round_ = rounds.create_round(
+        session,
+        organisation_id=run.organisation_id,
+        collaboration_id=run.collaboration_id,
+        data=data,
+    )
+    assert round_.id is not None
+    issued = rounds.open_round(
+        session, organisation_id=run.organisation_id, round_id=round_.id, settings=run.settings
+    )
+    checked = (
+        demo_agreements.record_agreements(
+            session,
+            organisation_id=run.organisation_id,
+            collaboration_id=run.collaboration_id,
+            party_ids=run.party_ids,
+            made_after=made[-1],
+            check=round_,
+            index=index,
+        )
+        if made
+        else []
+    )
+    for item in issued:
+        if item.token is None or run.rng.random() < 0.12:  # a few never answer
+            continue
+        means = PARTIES[run.party_ids.index(item.invitation.party_id)][2][index]
+        invitation = item.invitation
+        answers = _answers(
+            definition, invitation.target_party_ids, invitation.target_kinds, means, run.rng
+        )
+        demo_agreements.answer_follow_up(
+            session, organisation_id=run.organisation_id, token=item.token, rng=run.follow_up_rng
+        )
+        responses.submit_answers(session, token=item.token, answers=answers, final=True)
+    rounds.close_round(session, organisation_id=run.organisation_id, round_id=round_.id)
+    _backdate(session, round_, opens_at)
+    demo_agreements.conclude(session, organisation_id=run.organisation_id, agreement_ids=checked)
+    return round_
 
 
 def _add_parties(

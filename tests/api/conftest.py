@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from fastapi import FastAPI
@@ -22,6 +23,7 @@ from tests.factories import (
     make_api_key,
     make_open_collaboration,
     make_organisation,
+    make_round,
 )
 
 
@@ -45,6 +47,9 @@ class World:
     webhook_id: int
     agreement_id: int
     share_id: int
+    # An agreement the open round's partners are asked about: `make_checked_agreement`
+    # adds one where a test needs it (it adds a round, which most tests count).
+    checked_agreement_id: int = 0
 
     def ids(self) -> dict[str, object]:
         """A value for every path parameter the API has."""
@@ -59,6 +64,7 @@ class World:
             "webhook_id": self.webhook_id,
             "agreement_id": self.agreement_id,
             "share_id": self.share_id,
+            "checked_agreement_id": self.checked_agreement_id,
             "token": token,
             "invitation_id": self.open.invitations[0].invitation.id,
         }
@@ -89,6 +95,32 @@ def make_world(session: Session, settings: Settings, caller: Caller) -> World:
     assert questionnaire.id is not None and webhook.id is not None
     agreement_id, share_id = make_agreement_and_share(session, settings, opened)
     return World(caller, opened, questionnaire.id, webhook.id, agreement_id, share_id)
+
+
+def make_checked_agreement(session: Session, opened: OpenCollaboration) -> int:
+    """An agreement made after an earlier round and checked in the open one: every partner
+    of the open round is asked the follow-up question about it."""
+    assert opened.collaboration.id is not None and opened.round.id is not None
+    earlier = make_round(
+        session,
+        organisation_id=opened.organisation_id,
+        collaboration_id=opened.collaboration.id,
+        label="Vooraf",
+        opens_at=datetime(2020, 1, 6, 8, tzinfo=UTC),
+    )
+    agreement = agreements.create_agreement(
+        session,
+        organisation_id=opened.organisation_id,
+        collaboration_id=opened.collaboration.id,
+        data=AgreementCreate(
+            title="Terugbellen binnen een dag",
+            committing_party_ids=[p.id or 0 for p in opened.parties],
+            round_id=earlier.id or 0,
+            check_round_id=opened.round.id,
+        ),
+    )
+    assert agreement.id is not None
+    return agreement.id
 
 
 def make_agreement_and_share(

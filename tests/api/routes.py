@@ -155,6 +155,15 @@ REQUESTS: dict[str, Callable[[dict[str, object]], Request]] = {
     ),
     "PATCH /agreements/{agreement_id}": lambda ids: Request(json={"status": "kept"}),
     "POST /rounds/{round_id}/shares": lambda ids: Request(json={"sections": ["mirror"]}),
+    "POST /invitations/{token}/agreements": lambda ids: Request(
+        # Accepted where the world has an agreement checked in the open round.
+        json={
+            "answers": [
+                {"agreement_id": ids["checked_agreement_id"] or ids["agreement_id"], "value": 4}
+            ]
+        }
+    ),
+    "PUT /rounds/{round_id}/note": lambda ids: Request(json={"body": "Eigen aantekening"}),
     "POST /invitations/{token}/responses": lambda ids: Request(
         json={"answers": [], "final": False}
     ),

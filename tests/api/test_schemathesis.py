@@ -96,6 +96,8 @@ DOMAIN_VALIDATED = {
     "PATCH /agreements/{agreement_id}",
     # A share of a round that was opened, expiring in the future.
     "POST /rounds/{round_id}/shares",
+    # Only agreements this partner is asked about in the invitation's round.
+    "POST /invitations/{token}/agreements",
     # A questionnaire of the organisation and a first opening in the future.
     "PUT /collaborations/{collaboration_id}/cadence",
     # A party of the same collaboration.

@@ -6,6 +6,7 @@ from sqlmodel import Session, func, select
 
 from app.models import (
     Agreement,
+    AgreementCheck,
     AuditEvent,
     Collaboration,
     IdempotencyRecord,
@@ -15,6 +16,7 @@ from app.models import (
     Questionnaire,
     Response,
     Round,
+    RoundNote,
     Share,
     Webhook,
 )
@@ -39,7 +41,17 @@ def _snapshot(session: Session, world: World) -> dict[str, object]:
     collaboration_id = world.open.collaboration.id
     rows = {
         model.__name__: session.exec(select(func.count()).select_from(model)).one()
-        for model in (Party, Participant, Round, Invitation, Response, Questionnaire, Webhook)
+        for model in (
+            Party,
+            Participant,
+            Round,
+            Invitation,
+            Response,
+            Questionnaire,
+            Webhook,
+            AgreementCheck,
+            RoundNote,
+        )
     }
     return {
         **rows,

@@ -38,7 +38,11 @@ async def submit_responses(
     `answers` is required (an empty list submits what was saved before); a final submission
     with nothing answered at all is refused (422 naming `answers`), and an empty save changes
     nothing. Answers saved here are not shown in the partner's web questionnaire to anyone
-    without their resume code (see docs/privacy.md)."""
+    without their resume code (see docs/privacy.md).
+
+    In a round that checks agreements, ask the follow-up questions listed by
+    `GET /invitations/{token}/agreements` and save their answers with
+    `POST /invitations/{token}/agreements` before the final submission."""
     return await path.submit(
         token=token,
         answers=submission.answers,

@@ -11,6 +11,7 @@ from app.errors import FieldProblem, InvalidSubmission
 from app.infra.messages import N_
 from app.infra.unit_of_work import unit_of_work
 from app.models import Agreement, AgreementCheck, AgreementStatus, Party, utcnow
+from app.models.agreement import AgreementAnswerIn
 from app.scoring.agreements import VERDICT_MAX, VERDICT_MIN
 from app.services.answering import responses, resume
 from app.services.answering.responses import InvitationContext
@@ -29,6 +30,8 @@ class FollowUpItem:
     committing: list[str]
     target: str | None
     chosen: str | None  # the option value saved before
+    committing_ids: tuple[int, ...] = ()
+    target_id: int | None = None
 
 
 def agreements_to_check(session: Session, context: InvitationContext) -> list[Agreement]:
@@ -67,6 +70,8 @@ def follow_up_items(session: Session, context: InvitationContext) -> list[Follow
             committing=[names.get(p, "") for p in a.committing_party_ids],
             target=names.get(a.target_party_id) if a.target_party_id else None,
             chosen=_option(saved[a.id]) if a.id in saved else None,
+            committing_ids=tuple(a.committing_party_ids),
+            target_id=a.target_party_id,
         )
         for a in agreements
     ]
@@ -124,15 +129,54 @@ def save_follow_up(
         if resume_code is not None:
             resume.claim(session, context=context, code=resume_code)
         answers = parse_follow_up(agreements_to_check(session, context), fields)
-        existing = {
-            check.agreement_id: check
-            for check in session.exec(
-                select(AgreementCheck).where(AgreementCheck.invitation_id == context.invitation.id)
+        _store(session, context, answers)
+
+
+def questions_for(session: Session, *, token: str, organisation_id: int) -> list[FollowUpItem]:
+    """What an integration must ask this partner after the trust items (maybe nothing)."""
+    context = responses.load_invitation(session, token=token, organisation_id=organisation_id)
+    return follow_up_items(session, context)
+
+
+def save_agreement_answers(
+    session: Session, *, token: str, organisation_id: int, answers: Sequence[AgreementAnswerIn]
+) -> list[FollowUpItem]:
+    """The same answers from an integration: one wrong answer saves nothing, and each problem
+    names its place in the list (`answers.2.agreement_id`)."""
+    with unit_of_work(session):
+        context = responses.load_invitation(
+            session, token=token, organisation_id=organisation_id, for_update=True
+        )
+        responses.ensure_accepting(context, now=utcnow())
+        asked = {a.id for a in agreements_to_check(session, context)}
+        problems, seen = [], set()
+        for index, answer in enumerate(answers):
+            if answer.agreement_id not in asked:
+                text = "is not asked of this partner in this round"
+                problems.append(FieldProblem(f"answers.{index}.agreement_id", text))
+            elif answer.agreement_id in seen:
+                problems.append(FieldProblem(f"answers.{index}.agreement_id", "is listed twice"))
+            seen.add(answer.agreement_id)
+        if problems:
+            raise InvalidSubmission(
+                "Some follow-up answers could not be accepted; nothing was saved.",
+                problems=problems,
             )
-        }
-        for agreement_id, value in answers.items():
-            check = existing.get(agreement_id) or AgreementCheck(
-                agreement_id=agreement_id, invitation_id=context.invitation.id or 0
-            )
-            check.value = value
-            session.add(check)
+        _store(session, context, {a.agreement_id: a.value for a in answers})
+        session.flush()
+        return follow_up_items(session, context)
+
+
+def _store(session: Session, context: InvitationContext, answers: dict[int, int | None]) -> None:
+    existing = {
+        check.agreement_id: check
+        for check in session.exec(
+            select(AgreementCheck).where(AgreementCheck.invitation_id == context.invitation.id)
+        )
+    }
+    for agreement_id, value in answers.items():
+        check = existing.get(agreement_id) or AgreementCheck(
+            agreement_id=agreement_id, invitation_id=context.invitation.id or 0
+        )
+        check.value = value
+        session.add(check)

@@ -1,7 +1,8 @@
 """GDPR: erase a participant and purge personal data after the retention period.
 
 Erasure removes who someone is (name, e-mail, external reference) and kills their links, but
-keeps their submitted answers under the pseudonym, so every aggregate stays what it was.
+keeps their submitted answers (trust items and follow-up verdicts) under the pseudonym, so every
+aggregate stays what it was.
 """
 
 import calendar
@@ -15,6 +16,7 @@ from sqlmodel import Session, col, select
 from app.errors import InvalidInput, NotFound
 from app.infra.unit_of_work import unit_of_work
 from app.models import (
+    AgreementCheck,
     Collaboration,
     Comment,
     Invitation,
@@ -149,6 +151,10 @@ def _retire_invitations(session: Session, participant: Participant) -> None:
                     col(Response.invitation_id) == invitation.id,
                     col(Response.submitted_at).is_(None),
                 )
+            )
+            # A follow-up answer ("was it kept?") saved before submitting is a draft too.
+            session.exec(
+                delete(AgreementCheck).where(col(AgreementCheck.invitation_id) == invitation.id)
             )
         session.add(invitation)
         session.exec(

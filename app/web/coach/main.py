@@ -4,10 +4,12 @@ from fastapi import FastAPI
 
 from app.web.coach import (
     admin,
+    agreements,
     assets,
     cadence,
     collaborations,
     dashboard,
+    feedback,
     links,
     mail,
     participant_edit,
@@ -28,6 +30,8 @@ ROUTERS = (
     targets,
     rounds,
     links,
+    agreements,
+    feedback,
     dashboard,
     reports,
     admin,
