@@ -154,7 +154,7 @@ REQUESTS: dict[str, Callable[[dict[str, object]], Request]] = {
         }
     ),
     "PATCH /agreements/{agreement_id}": lambda ids: Request(json={"status": "kept"}),
-    "POST /rounds/{round_id}/shares": lambda ids: Request(json={"sections": ["mirror"]}),
+    "POST /rounds/{round_id}/shares": lambda ids: Request(json={"sections": ["matrix", "mirror"]}),
     "POST /invitations/{token}/agreements": lambda ids: Request(
         # Accepted where the world has an agreement checked in the open round.
         json={

@@ -91,7 +91,8 @@ def _other(value: Any) -> Any:
     if isinstance(value, int):
         return value + 1
     if isinstance(value, list):
-        return [*value, *value]
+        # Reordered where a list may not repeat itself (a set of sections), else repeated.
+        return value[::-1] if len(value) > 1 else [*value, *value]
     return value
 
 
