@@ -33,6 +33,7 @@ from app.services.reporting.report_pdf import (
     round_report_pdf,
 )
 from app.services.reporting.round_report import build_round_report
+from app.services.results.story import round_story
 from app.services.setup import rounds
 from tests.factories import make_open_collaboration, make_organisation, make_round
 from tests.services.test_dashboard import _answer_all
@@ -113,7 +114,20 @@ def test_the_demos_fourth_round_report_has_every_section_in_dutch(
     pdf = read_pdf(rendered.content)
 
     assert rendered.filename == "trustmeter-report-round-4-nl.pdf"
-    assert 8 <= len(pdf.pages) <= 14
+    # The summary says what the dashboard says, in the same sentences.
+    collaboration = session.get(Collaboration, round_.collaboration_id)
+    assert collaboration is not None
+    story = round_story(
+        session,
+        organisation_id=collaboration.organisation_id,
+        collaboration_id=collaboration.id or 0,
+        round_id=round_.id or 0,
+        language="nl",
+    )
+    flat = " ".join(pdf.text.split())
+    sentences = [*story.opening, *(s for group in story.parties for s in group.sentences)]
+    assert sentences and all(" ".join(s.split()) in flat for s in sentences)
+    assert 8 <= len(pdf.pages) <= 16
     _assert_numbered_a4(pdf)
     assert pdf.title == f"Vertrouwen in {demo.COLLABORATION} – Halverwege uitvoering"
     cover = pdf.pages[0]
@@ -208,7 +222,7 @@ def test_a_party_under_the_threshold_shows_no_figure_anywhere(
     areas = "Areas of Kleine Partij in round Nulmeting Area Score Change since the round before"
     assert f"{areas} Integrity {hidden}" in pdf.text
     # Numbers after its name: only the invited and answered counts (how others see it is shown).
-    assert re.findall(r"(?<!about )Kleine Partij (\d[^A-Za-z]*)", pdf.text) == ["3 2 67% "]
+    assert re.findall(r"(?<!about )Kleine Partij (\d[^A-Za-z•]*)", pdf.text) == ["3 2 67% "]
     assert "Bouwbedrijf Noord 3 72 (72–72) 76 (76–76) Smart trust" in pdf.text
     report = build_round_report(
         session, organisation_id=setup.organisation_id, round_id=setup.round.id or 0

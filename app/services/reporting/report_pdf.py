@@ -22,6 +22,7 @@ from app.paths import TEMPLATES_DIR
 from app.services.privacy import audit
 from app.services.reporting.report_figures import report_figures
 from app.services.reporting.round_report import RoundReport, build_round_report
+from app.services.results.story import RoundStory, round_moves, story_of
 
 if TYPE_CHECKING:
     from weasyprint import CSS
@@ -63,8 +64,11 @@ def round_report_pdf(
     """The PDF of one round, in `language` (else the collaboration's own), audited as viewed."""
     report = build_round_report(session, organisation_id=organisation_id, round_id=round_id)
     chosen = language or report.language or DEFAULT_LANGUAGE
+    # The dashboard's own sentences, from the figures up to this round and nothing later.
+    moves = round_moves(session, dashboard=report.dashboard, round_id=report.round.id)
+    story = story_of(report.dashboard, round_id=report.round.id, moves=moves, language=chosen)
     with _one_at_a_time:
-        content = html_to_pdf(report_html(report, language=chosen, drawer=drawer))
+        content = html_to_pdf(report_html(report, language=chosen, drawer=drawer, story=story))
     audit.record_view(
         session,
         organisation_id=organisation_id,
@@ -76,7 +80,9 @@ def round_report_pdf(
     return RenderedReport(content, _filename(report, chosen))
 
 
-def report_html(report: RoundReport, *, language: str, drawer: ChartDrawer) -> str:
+def report_html(
+    report: RoundReport, *, language: str, drawer: ChartDrawer, story: RoundStory | None = None
+) -> str:
     """The report's HTML with every chart inlined as an SVG image (nothing to fetch)."""
     translate = translations_for(language).gettext
     figures = report_figures(report, language=language, _=translate)
@@ -92,6 +98,7 @@ def report_html(report: RoundReport, *, language: str, drawer: ChartDrawer) -> s
     }
     context = {
         "report": report,
+        "story": story,
         "d": report.dashboard,
         "images": images,
         "language": language,
