@@ -127,6 +127,8 @@ def test_the_demos_fourth_round_report_has_every_section_in_dutch(
     flat = " ".join(pdf.text.split())
     sentences = [*story.opening, *(s for group in story.parties for s in group.sentences)]
     assert sentences and all(" ".join(s.split()) in flat for s in sentences)
+    # Round 4 asked the meta items: the mirror of expectations is in the report too.
+    assert "Spiegel van verwachtingen" in pdf.text or "spiegel van verwachtingen" in pdf.text
     assert 8 <= len(pdf.pages) <= 16
     _assert_numbered_a4(pdf)
     assert pdf.title == f"Vertrouwen in {demo.COLLABORATION} – Halverwege uitvoering"
