@@ -104,7 +104,13 @@ def update_collaboration(
     session: SessionDep,
     principal: WriterDep,
 ) -> Any:
-    """Change only the fields you send; the others keep their values."""
+    """Change only the fields you send; the others keep their values.
+
+    Once any answers exist, the anonymity promise made to the partners can only become
+    stricter: `anonymity_threshold` may rise but not fall, and `identified_mode` may be
+    switched off but not on. A loosening is refused with 422 naming the field
+    (code `collaboration.anonymity_looser`) and changes nothing; the schema cannot express a
+    rule that depends on the stored answers."""
     return collaborations.update_collaboration(
         session,
         organisation_id=principal.organisation_id,
