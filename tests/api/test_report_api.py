@@ -102,3 +102,10 @@ def test_a_key_without_the_read_scope_is_refused(
     response = api.get(f"/rounds/{own_round.id}/report.pdf", headers=writer.headers)
     assert response.status_code == 403
     assert "read" in response.json()["detail"]
+
+
+def test_an_open_round_has_no_report_until_it_closes(api: TestClient, world: World) -> None:
+    # Figures of an open round would move with every answer (issue 20, live differencing).
+    response = api.get(f"/rounds/{world.open.round.id}/report.pdf", headers=world.caller.headers)
+    assert response.status_code == 409
+    assert response.json()["code"] == "report.open_round"

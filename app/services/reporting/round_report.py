@@ -66,6 +66,12 @@ def build_round_report(session: Session, *, organisation_id: int, round_id: int)
             "This round is still a draft: open it and collect answers first.",
             code="report.draft_round",
         )
+    if round_.status == RoundStatus.OPEN:
+        # Figures that changed with every answer would show what one person answered.
+        raise Conflict(
+            "This round is still open: its report can be made once it is closed.",
+            code="report.open_round",
+        )
     collaboration = get_collaboration(
         session, organisation_id=organisation_id, collaboration_id=round_.collaboration_id
     )
