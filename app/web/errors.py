@@ -1,10 +1,13 @@
 """HTML error pages for the web side: one calm page per status, in the reader's language."""
 
+from http import HTTPStatus
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.api.problems import problem_response
 from app.errors import TrustmeterError
 from app.middleware import BodyTooLarge
 from app.unexpected_errors import log_unexpected
@@ -44,9 +47,17 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     return error_page(request, exc.status_code, headers=headers)
 
 
+API_PREFIX = "/api/"
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers) if exc.headers else None
+    if request.url.path.startswith(API_PREFIX):
+        # A path the API mount cannot match (its `.*` stops at a newline in an id, say) still
+        # answers an integrator in problem details, not with an HTML page.
+        title = HTTPStatus(exc.status_code).phrase
+        return problem_response(exc.status_code, title, f"{title}.", headers=headers)
     return error_page(request, exc.status_code, headers=headers)
 
 

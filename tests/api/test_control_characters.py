@@ -87,3 +87,17 @@ def test_the_schema_documents_the_rule(api: TestClient) -> None:
     schema = api.get("/openapi.json").json()["components"]["schemas"]
     assert "pattern" in schema["CollaborationCreate"]["properties"]["name"]
     assert "pattern" in schema["PartyCreate"]["properties"]["name"]
+
+
+@pytest.mark.parametrize("raw_id", ["%0A2", "abc%0A", "%0D%0A"])
+def test_a_path_with_a_line_break_is_not_found_in_problem_details(
+    api: TestClient, caller: Caller, raw_id: str
+) -> None:
+    # The API's mount does not match a path with a line break in it; the answer is still the
+    # API's own, never the HTML page the partners see.
+    answer = api.put(
+        f"/participants/{raw_id}/targets", headers=caller.headers, json={"target_party_ids": []}
+    )
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert answer.json()["status"] == 404
