@@ -5,12 +5,12 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
-from babel.numbers import format_decimal as babel_format_decimal
 from babel.support import NullTranslations
 
 from app.infra.messages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
 from app.infra.messages import LANGUAGES as LANGUAGES
 from app.infra.messages import N_ as N_
+from app.infra.numbers import format_decimal as format_decimal
 from app.infra.translations import translations_for
 
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
@@ -72,8 +72,3 @@ def format_datetime(value: datetime, language: str) -> str:
 
 def format_date(value: datetime, language: str, *, format: str = "long") -> str:
     return babel_format_date(value.astimezone(DISPLAY_TIMEZONE), format=format, locale=language)
-
-
-def format_decimal(value: float, language: str, *, digits: int = 1) -> str:
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return babel_format_decimal(value, format=pattern, locale=language)

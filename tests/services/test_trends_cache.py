@@ -15,7 +15,7 @@ from app.models.response import AnswerIn
 from app.models.round import RoundCreate
 from app.scoring import smart_trust_v1
 from app.services.answering import invitation_state, responses
-from app.services.results import result_documents, trends
+from app.services.results import dashboard, result_documents, story, trends
 from app.services.setup import collaborations, questionnaires, rounds
 from tests.factories import OpenCollaboration, make_api_key, make_open_collaboration
 
@@ -180,3 +180,22 @@ def test_memo_makes_a_value_once_for_simultaneous_callers() -> None:
         started.set()
         values = [future.result(timeout=10) for future in futures]
     assert values == ["value"] * 4 and len(made) == 1
+
+
+def test_the_rounds_moves_and_the_dashboards_figures_follow_a_changed_threshold(
+    session: Session, settings: Settings
+) -> None:
+    # Both are kept per process under the data's stamp: a tightened threshold must hide
+    # in the next view what the previous view showed.
+    world = _two_rounds(session, settings)
+    ids = {"organisation_id": world.organisation_id, "collaboration_id": world.collaboration.id}
+    shown = dashboard.build_dashboard(session, **ids)
+    second = shown.rounds[-1].id
+    assert story.round_moves(session, dashboard=shown, round_id=second)
+    assert any(not p.suppressed for p in shown.positions.values())
+    collaborations.update_collaboration(
+        session, **ids, data=CollaborationUpdate(anonymity_threshold=5)
+    )
+    hidden = dashboard.build_dashboard(session, **ids)
+    assert story.round_moves(session, dashboard=hidden, round_id=second) == {}
+    assert all(p.suppressed for p in hidden.positions.values())

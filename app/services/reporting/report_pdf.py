@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlmodel import Session
 
 from app.errors import Unavailable
 from app.infra.messages import DEFAULT_LANGUAGE
+from app.infra.numbers import format_decimal
 from app.infra.static_charts import ChartDrawer, ChartDrawingFailed
 from app.infra.translations import translations_for
 from app.paths import TEMPLATES_DIR
@@ -162,8 +162,7 @@ def _date(value: datetime | None, language: str, format: str) -> str:
 def _decimal(value: float | None, language: str, digits: int) -> str:
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=language)
+    return format_decimal(value, language, digits=digits)
 
 
 def _signed(value: float, language: str, digits: int) -> str:

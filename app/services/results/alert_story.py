@@ -48,6 +48,7 @@ def alert_rounds(
     if until_round_id is not None:
         rounds = rounds[: [r.id for r in rounds].index(until_round_id) + 1]
     counts = _counts(session, dashboard.collaboration_id)
+    telling = _Telling(dashboard, language)
     told = []
     for number, round_ in reversed(list(enumerate(rounds, start=1))):
         total, open_ = counts.get(round_.id, (0, 0))
@@ -60,7 +61,7 @@ def alert_rounds(
             .order_by(col(Alert.acknowledged_at).is_not(None), col(Alert.id).desc())
             .limit(ALERTS_PER_ROUND)
         ).all()
-        views = [alert_view(a, dashboard=dashboard, language=language) for a in alerts]
+        views = [telling.view(alert) for alert in alerts]
         told.append(AlertRound(round_.id, number, round_.label, views, total, open_))
     return told
 
@@ -76,42 +77,50 @@ def _counts(session: Session, collaboration_id: int) -> dict[int, tuple[int, int
     return {round_id: (total, int(open_ or 0)) for round_id, total, open_ in session.exec(query)}
 
 
-def alert_view(alert: Alert, *, dashboard: Dashboard, language: str) -> AlertView:
-    wording = wording_for(language)
-    names = {p.id: p.name for p in dashboard.parties}
-    subject = names.get(alert.party_id, "?")
-    if alert.target_party_id is not None:
-        subject = wording.gettext("%(truster)s about %(target)s") % {
-            "truster": subject,
-            "target": names.get(alert.target_party_id, "?"),
-        }
-    detail = alert.detail or {}
-    before, after = _means(alert, dashboard)
-    facts = AlertFacts(
-        kind=alert.kind.value,
-        subject=subject,
-        measure=measure_titles(dashboard, language).get(alert.measure, alert.measure),
-        before=detail.get("mean_before", before),
-        after=detail.get("mean_after", after),
-        ci_low=detail.get("ci_low"),
-        ci_high=detail.get("ci_high"),
-        zone_from=detail.get("from"),
-        zone_to=detail.get("to"),
-        response_rate=detail.get("response_rate"),
-    )
-    words = tell_alert(facts, wording=wording)
-    guidance = {g.key: g for g in all_guidance(wording.gettext)}.get(_guidance_key(alert))
-    return AlertView(
-        id=alert.id or 0,
-        kind=alert.kind.value,
-        subject=subject,
-        what=words.what,
-        sureness=words.sureness,
-        guidance_anchor=guidance.anchor if guidance else None,
-        guidance_title=guidance.title if guidance else None,
-        acknowledged_at=alert.acknowledged_at,
-        note=alert.acknowledged_note,
-    )
+class _Telling:
+    """What every alert of a dashboard is told with, looked up once for all of them."""
+
+    def __init__(self, dashboard: Dashboard, language: str) -> None:
+        self.dashboard = dashboard
+        self.wording = wording_for(language)
+        self.names = {p.id: p.name for p in dashboard.parties}
+        self.titles = measure_titles(dashboard, language)
+        self.guidance = {g.key: g for g in all_guidance(self.wording.gettext)}
+
+    def view(self, alert: Alert) -> AlertView:
+        subject = self.names.get(alert.party_id, "?")
+        if alert.target_party_id is not None:
+            subject = self.wording.gettext("%(truster)s about %(target)s") % {
+                "truster": subject,
+                "target": self.names.get(alert.target_party_id, "?"),
+            }
+        detail = alert.detail or {}
+        before, after = _means(alert, self.dashboard)
+        facts = AlertFacts(
+            kind=alert.kind.value,
+            subject=subject,
+            measure=self.titles.get(alert.measure, alert.measure),
+            before=detail.get("mean_before", before),
+            after=detail.get("mean_after", after),
+            ci_low=detail.get("ci_low"),
+            ci_high=detail.get("ci_high"),
+            zone_from=detail.get("from"),
+            zone_to=detail.get("to"),
+            response_rate=detail.get("response_rate"),
+        )
+        words = tell_alert(facts, wording=self.wording)
+        guidance = self.guidance.get(_guidance_key(alert))
+        return AlertView(
+            id=alert.id or 0,
+            kind=alert.kind.value,
+            subject=subject,
+            what=words.what,
+            sureness=words.sureness,
+            guidance_anchor=guidance.anchor if guidance else None,
+            guidance_title=guidance.title if guidance else None,
+            acknowledged_at=alert.acknowledged_at,
+            note=alert.acknowledged_note,
+        )
 
 
 def _guidance_key(alert: Alert) -> str:

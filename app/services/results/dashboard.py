@@ -2,11 +2,12 @@
 participation (counts only) and alerts. Suppressed groups carry no figures, only the flag."""
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.infra.results_cache import Memo, memo_name
 from app.models import Alert, Invitation, InvitationStatus, Party, Round, RoundStatus
 from app.scoring import PairAggregate, PartyAggregate, Summary, perception_gaps
 from app.scoring.aggregate import COMPLEMENTARY
@@ -23,7 +24,7 @@ from app.services.results.dashboard_views import (
     Shift,
 )
 from app.services.results.results import RoundResult
-from app.services.results.trend_types import MeasureChangeResult
+from app.services.results.trend_types import MeasureChangeResult, RoundTrends
 from app.services.results.trends import round_trends
 from app.services.setup import questionnaires
 
@@ -38,6 +39,55 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
     parties = session.exec(
         select(Party).where(Party.collaboration_id == collaboration_id).order_by(col(Party.id))
     ).all()
+    figures = _figures_memo.get_or_make(
+        memo_name(session, collaboration_id),
+        trends.stamp,
+        lambda: _figures(session, trends),
+        size=lambda _: 0,
+    )
+    assert collaboration.id is not None
+    alerts, open_alerts, seen_alerts = _alerts(session, collaboration_id)
+    return Dashboard(
+        collaboration_id=collaboration.id,
+        name=collaboration.name,
+        k=collaboration.anonymity_threshold,
+        propensity_cutoff=collaboration.propensity_cutoff,
+        analysis_cutoff=collaboration.analysis_cutoff,
+        rounds=list(figures.rounds),
+        parties=[PartyView(p.id or 0, p.name, p.kind.value) for p in parties],
+        positions=figures.positions,
+        pairs=figures.pairs,
+        areas=list(figures.areas),
+        shifts=list(figures.shifts),
+        participation=participation(session, round_ids=[r.round.id or 0 for r in trends.rounds]),
+        alerts=alerts,
+        open_alerts=open_alerts,
+        seen_alerts=seen_alerts,
+        mirrors=figures.mirrors,
+        durations=round_durations(session, round_ids=[r.round.id or 0 for r in trends.rounds]),
+        open_rounds=_open_rounds(session, collaboration_id),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Figures:
+    """What the dashboard shows of the rounds' results: a pure function of the trends."""
+
+    rounds: tuple[RoundView, ...]
+    positions: dict[tuple[int, int], Position]
+    pairs: dict[tuple[int, int, int], Position]
+    mirrors: dict[tuple[int, int, int], Mirror]
+    areas: tuple[ScaleView, ...]
+    shifts: tuple[Shift, ...]
+
+
+# Turning a dozen rounds' aggregates into positions took a third of a dashboard view; they
+# change only with the data behind them, so they are kept under the trends' stamp. Nothing
+# may change the dicts in place (`up_to` makes new ones).
+_figures_memo = Memo(max_entries=8)
+
+
+def _figures(session: Session, trends: RoundTrends) -> _Figures:
     positions: dict[tuple[int, int], Position] = {}
     pairs: dict[tuple[int, int, int], Position] = {}
     mirrors: dict[tuple[int, int, int], Mirror] = {}
@@ -49,27 +99,13 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
             for pair in party.targets:
                 key = (int(pair.truster), int(pair.target), round_id)  # type: ignore[call-overload]
                 pairs[key] = position_of(pair)
-    assert collaboration.id is not None
-    alerts, open_alerts, seen_alerts = _alerts(session, collaboration_id)
-    return Dashboard(
-        collaboration_id=collaboration.id,
-        name=collaboration.name,
-        k=collaboration.anonymity_threshold,
-        propensity_cutoff=collaboration.propensity_cutoff,
-        analysis_cutoff=collaboration.analysis_cutoff,
-        rounds=[_round_view(session, result) for result in trends.rounds],
-        parties=[PartyView(p.id or 0, p.name, p.kind.value) for p in parties],
+    return _Figures(
+        rounds=tuple(_round_view(session, result) for result in trends.rounds),
         positions=positions,
         pairs=pairs,
-        areas=_areas(session, trends.rounds),
-        shifts=[s for change in trends.changes if (s := _shift(change)) is not None],
-        participation=participation(session, round_ids=[r.round.id or 0 for r in trends.rounds]),
-        alerts=alerts,
-        open_alerts=open_alerts,
-        seen_alerts=seen_alerts,
         mirrors=mirrors,
-        durations=round_durations(session, round_ids=[r.round.id or 0 for r in trends.rounds]),
-        open_rounds=_open_rounds(session, collaboration_id),
+        areas=tuple(_areas(session, trends.rounds)),
+        shifts=tuple(s for change in trends.changes if (s := _shift(change)) is not None),
     )
 
 

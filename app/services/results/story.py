@@ -6,10 +6,11 @@ story of a dashboard already built, with the round's changes from `round_moves`.
 
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
 from sqlmodel import Session
 
 from app.errors import NotFound
+from app.infra.numbers import format_decimal
+from app.infra.results_cache import Memo, data_stamp, memo_name
 from app.infra.translations import translations_for
 from app.models import Collaboration, Round
 from app.scoring.story import (
@@ -70,6 +71,11 @@ def default_round_id(dashboard: Dashboard) -> int | None:
     return dashboard.rounds[-1].id if dashboard.rounds else None
 
 
+# Scoring two rounds again for every view of the dashboard took most of its time; the moves
+# change only when the data behind them does (the same stamp as the trends' memo).
+_moves_memo = Memo(max_entries=32)
+
+
 def round_moves(session: Session, *, dashboard: Dashboard, round_id: int) -> Moves:
     """The changes of every shown party and relationship from the round before `round_id`."""
     ids = [r.id for r in dashboard.rounds]
@@ -79,7 +85,16 @@ def round_moves(session: Session, *, dashboard: Dashboard, round_id: int) -> Mov
     collaboration = session.get(Collaboration, dashboard.collaboration_id)
     rounds = [session.get(Round, ids[position - 1]), session.get(Round, round_id)]
     assert collaboration is not None and rounds[0] is not None and rounds[1] is not None
-    before, after = results_for_rounds(session, collaboration=collaboration, rounds=rounds)  # type: ignore[arg-type]
+    pair: list[Round] = rounds  # type: ignore[assignment]
+    stamp = data_stamp(session, collaboration=collaboration, rounds=pair)
+    name = (memo_name(session, collaboration.id), round_id)
+    return _moves_memo.get_or_make(
+        name, stamp, lambda: _compute_moves(session, collaboration, pair), size=lambda _: 0
+    )
+
+
+def _compute_moves(session: Session, collaboration: Collaboration, rounds: list[Round]) -> Moves:
+    before, after = results_for_rounds(session, collaboration=collaboration, rounds=rounds)
     moves: Moves = {}
     for found in changes_between(before, after):
         change = found.change.welch or found.change.paired
@@ -101,7 +116,7 @@ def wording_for(language: str) -> Wording:
     return Wording(
         gettext=_,
         ngettext=translations.ngettext,
-        number=lambda value: format_decimal(value, format="#,##0", locale=language),
+        number=lambda value: format_decimal(value, language, digits=0),
         zone_names={
             "blind_trust": _("Blind trust"),
             "smart_trust": _("Smart trust"),

@@ -66,6 +66,7 @@ class RoundTrends:
     collaboration: Collaboration
     rounds: list[RoundResult]  # aggregates, not rows (see trends._compute)
     changes: list[MeasureChangeResult]  # the parties' own
+    stamp: Hashable = None  # changes whenever rounds or changes would (see results_cache)
 
 
 @dataclass(frozen=True, slots=True)

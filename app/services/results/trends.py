@@ -73,7 +73,7 @@ def _current(
         replace(result, round=round_)
         for result, round_ in zip(computed.results, rounds, strict=True)
     ]
-    found = RoundTrends(collaboration, results, list(computed.party_changes))
+    found = RoundTrends(collaboration, results, list(computed.party_changes), stamp)
     return found, computed, stamp
 
 
