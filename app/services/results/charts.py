@@ -159,7 +159,7 @@ def matrix_figure(
         trails,
         zones=zone_names_of(annotations[:4]),
         first_index=len(annotations),
-        faint=[_faint(colour) for colour, _stops in trails],
+        faint=[_faint(colour, 0.7) for colour, _stops in trails],
     )
     layout = base_layout(
         _("Smart Trust matrix"),
