@@ -39,7 +39,9 @@ _FITTED = """() => {
   const matrix = document.getElementById("chart-matrix").layout;
   const trend = document.getElementById("chart-trend-propensity").layout;
   const numbers = matrix.annotations.filter((a) => /^\\d+$/.test(a.text));
+  const plot = document.getElementById("chart-matrix")._fullLayout._size;
   return {
+    plot: [Math.round(plot.w), Math.round(plot.h)],
     zoneFont: matrix.annotations[0].font.size,
     numbers: numbers.map((a) => [a.showarrow, a.ax, a.ay, a.xshift, a.yshift, a.font.size]),
     ticks: trend.xaxis.ticktext,
@@ -119,6 +121,7 @@ def test_the_matrix_numbers_stay_apart_and_refit_when_the_window_crosses_560_px(
     page.set_viewport_size(PHONE)
     zone_font_becomes(page, 11)
     narrow = page.evaluate(_FITTED)
+    assert narrow["plot"][1] > 0.75 * wide["plot"][1]  # the plot keeps its height
     assert narrow["numbers"] != wide["numbers"]  # placed again for the smaller plot
     assert {n[-1] for n in narrow["numbers"]} == {11}
     assert narrow["ticks"] != wide["ticks"]  # the trend's short round names

@@ -60,8 +60,9 @@
     return render(chart, chart.isNarrow).then(markAllDrawn);
   }
 
-  // Drawn afresh rather than relayouted: after a relayout across the width Plotly keeps the
-  // wide legend's margins and squeezes the plot to half its height.
+  // Drawn afresh rather than relayouted: a relayout after a resize across 560 px left the
+  // matrix's plot at half its height (Plotly kept the margins it had pushed for the wide
+  // legend); a fresh draw is exactly what the new width gets on load.
   function refit() {
     charts.forEach(function (chart) {
       var isNarrow = chart.target.clientWidth < NARROW;
