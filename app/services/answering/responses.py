@@ -14,12 +14,14 @@ from app.models import (
     Round,
     utcnow,
 )
-from app.models.response import AnswerIn, SubmissionResult, TargetProgress
+from app.models.response import AnswerIn, CommentIn, SubmissionResult, TargetProgress
 from app.scoring.questionnaire import QuestionnaireDefinition
 from app.scoring.scores import validate_answers
 from app.scoring.zones import ZoneRules
 from app.services.access.scoring_rules import zone_rules
+from app.services.answering import comments as open_comments
 from app.services.answering import response_writes
+from app.services.answering.comments import NOT_A_TARGET
 from app.services.answering.invitation_state import (
     InvitationContext,
     ensure_accepting,
@@ -29,8 +31,6 @@ from app.services.answering.invitation_state import (
 )
 from app.services.messaging import events
 from app.services.setup import questionnaires
-
-NOT_A_TARGET = "not a party you rate"
 
 
 def saved_answers(session: Session, invitation_id: int) -> dict[int, dict[str, int | None]]:
@@ -46,17 +46,24 @@ def submit_answers(
     answers: Sequence[AnswerIn],
     final: bool,
     organisation_id: int | None = None,
+    comments: Sequence[CommentIn] = (),
 ) -> SubmissionResult:
     """Save (with `final`, submit) answers given by link token: the invitation is loaded once
     and handed to `save_answers`."""
     context = load_invitation(session, token=token, organisation_id=organisation_id)
-    return save_answers(session, context=context, answers=answers, final=final)
+    return save_answers(session, context=context, answers=answers, final=final, comments=comments)
 
 
 def save_answers(
-    session: Session, *, context: InvitationContext, answers: Sequence[AnswerIn], final: bool
+    session: Session,
+    *,
+    context: InvitationContext,
+    answers: Sequence[AnswerIn],
+    final: bool,
+    comments: Sequence[CommentIn] = (),
 ) -> SubmissionResult:
-    """Save (and with `final`, submit) answers. All or nothing: one bad answer changes nothing.
+    """Save (and with `final`, submit) answers and comments. All or nothing: one bad answer
+    or comment changes nothing.
 
     Answers are checked before the write lock is taken, so writers queue only for the write
     itself; under the lock the invitation's and round's state is read again, so a round
@@ -64,6 +71,7 @@ def save_answers(
     """
     ensure_accepting(context, now=utcnow())
     by_target = validated_answers(context, answers)
+    texts = open_comments.validated_comments(context, comments)
     with unit_of_work(session):
         refresh_state(session, context)
         now = utcnow()
@@ -77,8 +85,9 @@ def save_answers(
             by_target=by_target,
             final=final,
             now=now,
+            comments=texts,
         )
-        if final or by_target:  # an empty save does not start the invitation
+        if final or by_target or texts:  # an empty save does not start the invitation
             mark_saved(invitation, final=final, now=now)
         if final:
             events.emit(
