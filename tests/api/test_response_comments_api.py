@@ -216,6 +216,19 @@ def test_two_comments_about_one_party_are_refused(
     assert _nothing_stored(session)
 
 
+@pytest.mark.parametrize("key", [None, "retry-1"], ids=["group commit", "idempotent"])
+def test_a_bad_answer_and_a_bad_comment_are_named_together(
+    api: TestClient, caller: Caller, session: Session, forms: FormsWorld, key: str | None
+) -> None:
+    body = _body(forms, "Idee\x1b")
+    body["answers"][1]["value"] = 99
+    refused = _post(api, caller, _contractor_tokens(forms)[0], body, key)
+    assert refused.status_code == 422
+    names = [p["name"] for p in refused.json()["invalid_params"]]
+    assert names == ["answers.1.value", "comments.0.text"]
+    assert _nothing_stored(session)
+
+
 def test_malformed_comments_are_refused_by_the_schema(
     api: TestClient, caller: Caller, session: Session, forms: FormsWorld
 ) -> None:

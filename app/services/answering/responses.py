@@ -70,8 +70,7 @@ def save_answers(
     closed or an invitation submitted or revoked meanwhile is still refused.
     """
     ensure_accepting(context, now=utcnow())
-    by_target = validated_answers(context, answers)
-    texts = open_comments.validated_comments(context, comments)
+    by_target, texts = validated_submission(context, answers, comments)
     with unit_of_work(session):
         refresh_state(session, context)
         now = utcnow()
@@ -98,6 +97,33 @@ def save_answers(
             )
         session.add(invitation)
     return submission_result(context, progress)
+
+
+def validated_submission(
+    context: InvitationContext, answers: Sequence[AnswerIn], comments: Sequence[CommentIn]
+) -> tuple[dict[int, dict[str, int | None]], dict[int, str]]:
+    """Answers and comments per target party; one InvalidSubmission naming every problem of
+    both, so a client fixes its request in one go."""
+    refusals: list[InvalidSubmission] = []
+    by_target: dict[int, dict[str, int | None]] = {}
+    texts: dict[int, str] = {}
+    try:
+        by_target = validated_answers(context, answers)
+    except InvalidSubmission as error:
+        refusals.append(error)
+    try:
+        texts = open_comments.validated_comments(context, comments)
+    except InvalidSubmission as error:
+        refusals.append(error)
+    if len(refusals) == 1:
+        raise refusals[0]
+    if refusals:
+        problems = [problem for error in refusals for problem in error.problems]
+        raise InvalidSubmission(
+            f"{len(problems)} answer(s) and comment(s) could not be accepted; nothing was saved.",
+            problems=problems,
+        )
+    return by_target, texts
 
 
 def validated_answers(

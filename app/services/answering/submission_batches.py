@@ -26,7 +26,6 @@ from app.infra.group_commit import GroupCommitWriter
 from app.infra.unit_of_work import unit_of_work
 from app.models import Invitation, utcnow
 from app.models.response import AnswerIn, CommentIn, SubmissionResult
-from app.services.answering import comments as open_comments
 from app.services.answering import invitation_state, response_writes, responses
 from app.services.answering.invitation_state import InvitationContext, WriteState
 from app.services.answering.response_writes import AnswerPlan
@@ -122,7 +121,7 @@ def prepare(
         session, token=token, organisation_id=organisation_id
     )
     invitation_state.ensure_accepting(context, now=utcnow())
-    by_target = responses.validated_answers(context, answers)
+    by_target, texts = responses.validated_submission(context, answers, comments)
     plan = response_writes.plan_answers(
         session,
         invitation=context.invitation,
@@ -130,7 +129,7 @@ def prepare(
         definition=context.definition,
         by_target=by_target,
         final=final,
-        comments=open_comments.validated_comments(context, comments),
+        comments=texts,
     )
     seen = invitation_state.state_of(context)
     return PreparedSubmission(token, answers, organisation_id, context, seen, plan, comments)
