@@ -10,9 +10,8 @@ from math import hypot
 # at the narrowest and the widest plot of its layout: what is clear at both stays clear.
 WIDE_PLOTS = ((470.0, 380.0), (900.0, 400.0))
 NARROW_PLOTS = ((230.0, 320.0), (420.0, 340.0))
-RING_STEP = (
-    14.0  # px further out per ring; beyond the first ring a leader line joins label and point
-)
+# Each ring lies 14 px further out; beyond the first, a leader line joins label and point.
+RING_STEP = 14.0
 RINGS = 6
 GAP = 2.0
 # Preference order around the point: up-right first (where the numbers always were).
