@@ -165,13 +165,14 @@
     });
     watchResize();
     markAllDrawn();
-    // Marked once the charts on screen are drawn and the browser had a frame to paint them.
+    // Marked once the charts on screen are drawn and painted: the second frame's callback
+    // runs after the first frame (with the page and those charts) reached the screen.
     Promise.all(now.map(drawChart)).then(function () {
       window.requestAnimationFrame(function () {
-        window.setTimeout(function () {
+        window.requestAnimationFrame(function () {
           root.classList.add("charts-in-view-drawn");
           watchTheRest(rest);
-        }, 0);
+        });
       });
     });
   }
