@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, func, select
 
 from app.config import Settings
-from app.models import Alert, AlertKind, Collaboration, Party, Role, Round
+from app.models import Alert, AlertKind, AuditEvent, Collaboration, Party, Role, Round
 from app.models.round import RoundCreate
 from app.services import demo
 from app.services.setup import questionnaires, rounds
@@ -265,3 +265,6 @@ def test_a_viewer_reads_the_alerts_page_in_english_without_the_forms(
         html = viewer.get(f"/coach/collaborations/{collaboration.id}/alerts?round={first}").text
     assert "Alerts of round 1" in html and "Back to the dashboard" in html
     assert _items(html) and "/acknowledge" not in html
+    session.rollback()  # see what the app committed
+    viewed = session.exec(select(AuditEvent).where(AuditEvent.action == "alerts.viewed")).all()
+    assert [e.subject for e in viewed] == [f"collaboration:{collaboration.id}"]
