@@ -74,7 +74,8 @@ def acknowledge(
     note = text(form, "note")
     round_id = _number(text(form, "round"))
     # From a round's alerts page the form names its page; from the dashboard it does not.
-    page_number = _number(text(form, "page"))
+    posted_page = _number(text(form, "page"))
+    page_number = None if posted_page is None else min(max(posted_page, 1), MAX_PAGE)
     try:
         alerts.acknowledge_alert(
             session,

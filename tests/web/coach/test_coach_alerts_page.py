@@ -268,3 +268,23 @@ def test_a_viewer_reads_the_alerts_page_in_english_without_the_forms(
     session.rollback()  # see what the app committed
     viewed = session.exec(select(AuditEvent).where(AuditEvent.action == "alerts.viewed")).all()
     assert [e.subject for e in viewed] == [f"collaboration:{collaboration.id}"]
+
+
+@pytest.mark.parametrize(("posted", "back_on"), [("0", "1"), ("99999999", "10000"), ("x", None)])
+def test_a_mangled_page_number_still_leads_back_to_a_page_that_exists(
+    demo_coach: Browser, session: Session, posted: str, back_on: str | None
+) -> None:
+    collaboration = _collaboration(session)
+    first = _round_ids(session)[0]
+    alert = _alerts_of(session, first)[0]
+    response = demo_coach.post(
+        f"/coach/collaborations/{collaboration.id}/alerts/{alert.id}/acknowledge",
+        {"round": str(first), "page": posted},
+    )
+    assert response.status_code == 303
+    location = response.headers["location"].split("#")[0]
+    if back_on is None:  # not a page number: back to the dashboard, as from there
+        assert location.startswith(f"/coach/collaborations/{collaboration.id}/dashboard?")
+    else:
+        assert f"/alerts?round={first}&page={back_on}&" in location
+    assert demo_coach.get(location).status_code == 200
