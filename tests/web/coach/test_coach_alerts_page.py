@@ -288,3 +288,13 @@ def test_a_mangled_page_number_still_leads_back_to_a_page_that_exists(
     else:
         assert f"/alerts?round={first}&page={back_on}&" in location
     assert demo_coach.get(location).status_code == 200
+
+
+def test_a_collaboration_without_measured_rounds_has_an_empty_alerts_page(
+    demo_coach: Browser, session: Session
+) -> None:
+    organisation_id = _collaboration(session).organisation_id
+    fresh = make_collaboration(session, organisation_id=organisation_id, name="Nog niets gemeten")
+    response = demo_coach.get(f"/coach/collaborations/{fresh.id}/alerts")
+    assert response.status_code == 200
+    assert "Nog geen signalen" in response.text and _items(response.text) == []
