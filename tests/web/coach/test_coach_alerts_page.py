@@ -298,3 +298,19 @@ def test_a_collaboration_without_measured_rounds_has_an_empty_alerts_page(
     response = demo_coach.get(f"/coach/collaborations/{fresh.id}/alerts")
     assert response.status_code == 200
     assert "Nog geen signalen" in response.text and _items(response.text) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [(f"round={2**64}", 422), (f"page={2**64}", 422), ("page=-1", 422), ("round=x", 422)],
+)
+def test_a_query_no_page_could_answer_is_refused_without_a_server_error(
+    demo_coach: Browser, session: Session, query: str, status: int
+) -> None:
+    collaboration = _collaboration(session)
+    response = demo_coach.get(f"/coach/collaborations/{collaboration.id}/alerts?{query}")
+    assert response.status_code == status
+
+
+def test_a_collaboration_id_beyond_any_record_is_not_found(demo_coach: Browser) -> None:
+    assert demo_coach.get(f"/coach/collaborations/{2**64 + 7}/alerts").status_code == 404
