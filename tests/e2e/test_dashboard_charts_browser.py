@@ -101,6 +101,8 @@ def test_charts_far_below_wait_until_the_coach_scrolls_near_or_prints(
     expect(page.locator("html")).not_to_have_class(re.compile(r"\bcharts-drawn\b"))
     page.locator("#chart-matrix").scroll_into_view_if_needed()  # the coach scrolls to it
     expect(page.locator("#chart-matrix .main-svg").first).to_be_attached()
+    # "The chart needs JavaScript" goes with each chart drawn, not with the last of the page.
+    expect(page.locator("#chart-matrix + figcaption .chart-figure__nojs")).to_be_hidden()
     assert not drawn(page)["chart-participation"]  # the page's last chart still waits
     page.evaluate("window.scrollTo(0, 0)")
     page.emulate_media(media="print")  # a print needs every chart, wherever it is
