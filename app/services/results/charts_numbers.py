@@ -3,6 +3,7 @@ charts_labels) once for a laptop's plot and once for a phone's."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -58,8 +59,9 @@ def round_numbers(
     segments = [
         Segment(a.x, a.y, b.x, b.y) for _colour, trail in trails for a, b in pairwise(trail)
     ]
-    wide = _placed(labels, zones, segments, WIDE_FONT, WIDE_ZONE_FONT, WIDE_PLOTS)
-    narrow = _placed(labels, zones, segments, NARROW_FONT, NARROW_ZONE_FONT, NARROW_PLOTS)
+    shape = (tuple(labels), tuple(zones), tuple(segments))
+    wide = _placed(*shape, WIDE_FONT, WIDE_ZONE_FONT, WIDE_PLOTS)
+    narrow = _placed(*shape, NARROW_FONT, NARROW_ZONE_FONT, NARROW_PLOTS)
     annotations, relayout = [], {}
     for position, i in enumerate(order):
         party, stop = stops[i]
@@ -106,16 +108,22 @@ def _label(stop: Stop) -> Label:
     return Label(stop.x, stop.y, str(stop.number), radius=size / 2 + 1)
 
 
+# Placing a hundred numbers takes tens of milliseconds, and every view of a dashboard (and
+# every chart of its printed report) places the same ones again: a pure function, kept.
+@lru_cache(maxsize=64)
 def _placed(
-    labels: list[Label],
-    zones: Sequence[ZoneName],
-    segments: list[Segment],
+    labels: tuple[Label, ...],
+    zones: tuple[ZoneName, ...],
+    segments: tuple[Segment, ...],
     font: int,
     zone_font: int,
     plots: tuple[tuple[float, float], ...],
-) -> list[Placement]:
+) -> tuple[Placement, ...]:
     fixed = [text_box(z.x, z.y, z.text, zone_font, z.anchor) for z in zones]
-    return place_labels(labels, font_size=font, fixed=fixed, segments=segments, plots=plots)
+    placed = place_labels(
+        list(labels), font_size=font, fixed=fixed, segments=list(segments), plots=plots
+    )
+    return tuple(placed)
 
 
 def _annotation(stop: Stop, colour: str, faint: str, placement: Placement) -> dict[str, Any]:
