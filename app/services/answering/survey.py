@@ -4,7 +4,7 @@ A page is one scale about one target party; the order is fixed by the invitation
 the questionnaire version, so page numbers stay stable while a partner comes and goes.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -23,7 +23,7 @@ from app.infra.messages import LANGUAGES, N_
 from app.infra.unit_of_work import unit_of_work
 from app.models import InvitationStatus, RoundStatus, utcnow
 from app.models.response import AnswerIn
-from app.scoring.questionnaire import ItemDefinition
+from app.scoring.questionnaire import ItemDefinition, QuestionnaireDefinition
 from app.services.answering import comments, invitation_state, responses, resume, timing
 from app.services.answering.invitation_state import InvitationContext
 from app.services.identity import rate_limits
@@ -60,11 +60,18 @@ class PageRef:
 
 
 def page_plan(context: InvitationContext) -> list[PageRef]:
+    """The invitation's pages (see `plan_pages`)."""
+    invitation = context.invitation
+    return plan_pages(context.definition, invitation.target_party_ids, invitation.target_kinds)
+
+
+def plan_pages(
+    definition: QuestionnaireDefinition, targets: Sequence[int], kinds: Mapping[str, str]
+) -> list[PageRef]:
     """Per target: a page per scale with statements that fit its kind, then the comment."""
-    definition = context.definition
     pages: list[tuple[int, str]] = []
-    for target in context.invitation.target_party_ids:
-        kind = context.invitation.target_kinds.get(str(target))
+    for target in targets:
+        kind = kinds.get(str(target))
         pages += [(target, s.key) for s in definition.scales if definition.items_for(s.key, kind)]
         if definition.comment_prompt is not None:
             pages.append((target, COMMENT_PAGE))
@@ -73,10 +80,15 @@ def page_plan(context: InvitationContext) -> list[PageRef]:
 
 def page_items(context: InvitationContext, ref: PageRef) -> list[ItemDefinition]:
     """The statements of one page: its scale's items that fit the target's kind."""
+    return items_on(context.definition, ref, context.invitation.target_kinds)
+
+
+def items_on(
+    definition: QuestionnaireDefinition, ref: PageRef, kinds: Mapping[str, str]
+) -> list[ItemDefinition]:
     if ref.is_comment:
         return []
-    kind = context.invitation.target_kinds.get(str(ref.target_party_id))
-    return context.definition.items_for(ref.scale_key, kind)
+    return definition.items_for(ref.scale_key, kinds.get(str(ref.target_party_id)))
 
 
 def page_ref(context: InvitationContext, number: int) -> PageRef:
