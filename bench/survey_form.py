@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 import httpx
 
-from app.services.answering.survey import items_on
 from bench.harness import CpuMeter, Options, step
 from bench.load import Call, LoadResult, run_load
 from bench.results import Figure
@@ -55,10 +54,7 @@ def browser_journey(
     steps = [Call("GET", root), Call("GET", f"{root}/page/1")]
     for ref in plan:
         fields = [("csrf_token", form_token), ("action", "next")]
-        fields += [
-            (f"q-{item.id}", str(1 + (n + index) % 7))
-            for n, item in enumerate(items_on(world.definition, ref, world.kinds_of[token]))
-        ]
+        fields += [(f"q-{item.id}", str(1 + (n + index) % 7)) for n, item in enumerate(ref.items)]
         then = f"{root}/page/{ref.number + 1}" if ref.number < len(plan) else f"{root}/review"
         body = urlencode(fields).encode()
         steps.append(Call("POST", f"{root}/page/{ref.number}", body, headers, redirect_to=then))

@@ -18,7 +18,7 @@ from app.models.round import RoundCreate
 from app.scoring.questionnaire import QuestionnaireDefinition
 from app.scoring.scores import score_response
 from app.scoring.zones import ZoneRules, classify
-from app.services.answering.survey import PageRef, plan_pages
+from app.services.answering.pages import PageRef, plan_pages
 from app.services.identity import api_keys, organisations
 from app.services.setup import collaborations, questionnaires, rounds
 from app.services.setup.collaborations import new_pseudonym

@@ -42,10 +42,10 @@ def test_a_tampered_page_comes_back_422_with_the_message_at_its_field(
     message: str,
 ):
     csrf = form_token(client, partner)
-    post(client, f"{partner.url}/page/3", {"csrf_token": csrf, "q-integ_3": "2"})
+    post(client, f"{partner.url}/page/2", {"csrf_token": csrf, "q-integ_3": "2"})
     before = snapshot(session)
     data = {"csrf_token": csrf, "action": "next", "q-integ_2": "6", **fields}
-    answer = post(client, f"{partner.url}/page/3", data)
+    answer = post(client, f"{partner.url}/page/2", data)
     assert answer.status_code == 422
     assert snapshot(session) == before
     assert message in answer.text

@@ -1,11 +1,9 @@
-"""The partner's questionnaire as pages: the page plan, state, resume point, saving and submitting.
+"""The partner's questionnaire as pages: state, resume point, saving and submitting.
 
-A page is one scale about one target party; the order is fixed by the invitation's targets and
-the questionnaire version, so page numbers stay stable while a partner comes and goes.
+Which statements each page asks is the page plan's (app/services/answering/pages.py).
 """
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
@@ -23,13 +21,13 @@ from app.infra.messages import LANGUAGES, N_
 from app.infra.unit_of_work import unit_of_work
 from app.models import InvitationStatus, RoundStatus, utcnow
 from app.models.response import AnswerIn
-from app.scoring.questionnaire import ItemDefinition, QuestionnaireDefinition
-from app.services.answering import comments, invitation_state, responses, resume, timing
+from app.scoring.questionnaire import ItemDefinition
+from app.services.answering import comments, invitation_state, pages, responses, resume, timing
 from app.services.answering.invitation_state import InvitationContext
+from app.services.answering.pages import PageRef, plan_pages
 from app.services.identity import rate_limits
 
 FIELD_PREFIX = "q-"
-COMMENT_PAGE = "#comment"  # the scale key of a target's comment page; no scale key has "#"
 DONT_KNOW = "dk"
 PAGE_FIELD = ""  # a problem with the form as a whole, not with one question
 UNKNOWN_FIELD = N_("The form contained an unknown field.")
@@ -43,59 +41,19 @@ class SurveyState(StrEnum):
     SUBMITTED = "submitted"
 
 
-@dataclass(frozen=True, slots=True)
-class PageRef:
-    """Page `number` (from 1) asks the items of `scale_key` about `target_party_id`.
-
-    `scale_key` COMMENT_PAGE is the target's open comment, after its statements.
-    """
-
-    number: int
-    target_party_id: int
-    scale_key: str
-
-    @property
-    def is_comment(self) -> bool:
-        return self.scale_key == COMMENT_PAGE
-
-
 def page_plan(context: InvitationContext) -> list[PageRef]:
-    """The invitation's pages (see `plan_pages`)."""
+    """The invitation's pages (see `pages.plan_pages`)."""
     invitation = context.invitation
     return plan_pages(context.definition, invitation.target_party_ids, invitation.target_kinds)
 
 
-def plan_pages(
-    definition: QuestionnaireDefinition, targets: Sequence[int], kinds: Mapping[str, str]
-) -> list[PageRef]:
-    """Per target: a page per scale with statements that fit its kind, then the comment."""
-    pages: list[tuple[int, str]] = []
-    for target in targets:
-        kind = kinds.get(str(target))
-        pages += [(target, s.key) for s in definition.scales if definition.items_for(s.key, kind)]
-        if definition.comment_prompt is not None:
-            pages.append((target, COMMENT_PAGE))
-    return [PageRef(number, target, scale) for number, (target, scale) in enumerate(pages, 1)]
-
-
 def page_items(context: InvitationContext, ref: PageRef) -> list[ItemDefinition]:
-    """The statements of one page: its scale's items that fit the target's kind."""
-    return items_on(context.definition, ref, context.invitation.target_kinds)
-
-
-def items_on(
-    definition: QuestionnaireDefinition, ref: PageRef, kinds: Mapping[str, str]
-) -> list[ItemDefinition]:
-    if ref.is_comment:
-        return []
-    return definition.items_for(ref.scale_key, kinds.get(str(ref.target_party_id)))
+    """The statements of one page: its scales' items that fit the target's kind."""
+    return list(ref.items)
 
 
 def page_ref(context: InvitationContext, number: int) -> PageRef:
-    plan = page_plan(context)
-    if not 1 <= number <= len(plan):
-        raise NotFound(f"This questionnaire has pages 1 to {len(plan)}.")
-    return plan[number - 1]
+    return pages.page_ref(page_plan(context), number)
 
 
 def survey_state(context: InvitationContext, *, now: datetime) -> SurveyState:
@@ -208,22 +166,24 @@ def save_page(
     comment: str | None = None,
     shown_at: str | None = None,
 ) -> None:
-    """Save one page's answers or comment (not submitting) and, if given, the language.
+    """Save one page's answers and, on a target's last page, its comment (not submitting);
+    if given, the language too.
 
     All or nothing: a refused answer saves nothing, the language choice included. The time
     since the page was shown (`shown_at`, Unix seconds) is added to the page's answering time.
     The first save ties the link to `resume_code`; later ones need it (PermissionDenied).
+    A comment field that was not sent leaves the saved comment as it is.
     """
     ref = page_ref(context, number)
-    answers = {} if ref.is_comment else parse_page(context, ref, fields)
+    answers = parse_page(context, ref, fields)
     with unit_of_work(session):
         invitation_state.refresh_state(session, context)
         resume.claim(session, context=context, code=resume_code)
         if language is not None:
             _store_language(session, context=context, language=language)
-        if ref.is_comment:
+        if ref.comment and comment is not None:
             comments.save_comment(
-                session, context=context, target_party_id=ref.target_party_id, text=comment or ""
+                session, context=context, target_party_id=ref.target_party_id, text=comment
             )
         seconds = timing.seconds_since(shown_at, now=utcnow())
         if seconds is not None and language is None:  # switching language is no answering
@@ -231,11 +191,11 @@ def save_page(
                 session,
                 invitation=context.invitation,
                 page=number,
-                items=len(page_items(context, ref)),
+                items=len(ref.items),
                 seconds=seconds,
                 now=utcnow(),
             )
-        if not ref.is_comment:
+        if ref.items:
             responses.save_answers(
                 session,
                 context=context,
