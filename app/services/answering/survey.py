@@ -3,11 +3,12 @@
 Which statements each page asks is the page plan's (app/services/answering/pages.py).
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from app.errors import (
     Conflict,
@@ -19,7 +20,7 @@ from app.errors import (
 )
 from app.infra.messages import LANGUAGES, N_
 from app.infra.unit_of_work import unit_of_work
-from app.models import InvitationStatus, RoundStatus, utcnow
+from app.models import InvitationStatus, Response, RoundStatus, utcnow
 from app.models.response import AnswerIn
 from app.scoring.questionnaire import ItemDefinition
 from app.services.answering import comments, invitation_state, pages, responses, resume, timing
@@ -97,22 +98,50 @@ def open_survey(
         raise
 
 
-def resume_page(session: Session, context: InvitationContext) -> int | None:
+# Only the answers, not whole rows (scores and all): read on most survey requests.
+_SAVED = select(col(Response.target_party_id), col(Response.answers)).where(
+    col(Response.invitation_id) == bindparam("invitation_id")
+)
+
+
+def saved_answers(session: Session, context: InvitationContext) -> dict[int, dict[str, int | None]]:
+    """What was saved so far, per target party. A pending invitation has saved nothing
+    (saving answers marks it started), so that needs no query."""
+    invitation = context.invitation
+    if invitation.status == InvitationStatus.PENDING:
+        return {}
+    rows = session.execute(_SAVED, {"invitation_id": invitation.id})
+    return {target: dict(answers) for target, answers in rows}
+
+
+def resume_page(
+    session: Session,
+    context: InvitationContext,
+    *,
+    saved: Mapping[int, Mapping[str, int | None]] | None = None,
+) -> int | None:
     """The page after the furthest one with a saved answer; None when that is the review."""
-    assert context.invitation.id is not None
-    saved = responses.saved_answers(session, context.invitation.id)
+    if saved is None:
+        saved = saved_answers(session, context)
+    plan = page_plan(context)
     furthest = 0
-    for ref in page_plan(context):
+    for ref in plan:
         answered = saved.get(ref.target_party_id, {})
-        if any(item.id in answered for item in page_items(context, ref)):
+        if any(item.id in answered for item in ref.items):
             furthest = ref.number
-    total = len(page_plan(context))
-    return furthest + 1 if furthest < total else None
+    return furthest + 1 if furthest < len(plan) else None
 
 
 def has_started(session: Session, context: InvitationContext) -> bool:
-    assert context.invitation.id is not None
-    return any(responses.saved_answers(session, context.invitation.id).values())
+    return any(saved_answers(session, context).values())
+
+
+def resume_point(session: Session, context: InvitationContext) -> tuple[bool, int | None]:
+    """Whether anything was saved and, if so, the page to go on with (None: the review)."""
+    saved = saved_answers(session, context)
+    if not any(saved.values()):
+        return False, 1
+    return True, resume_page(session, context, saved=saved)
 
 
 def parse_page(

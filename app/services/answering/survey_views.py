@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.models import Organisation, Party, Response
-from app.services.answering import comments, responses
+from app.services.answering import comments
 from app.services.answering.durations import seconds_per_statement
 from app.services.answering.invitation_state import InvitationContext
 from app.services.answering.pages import PageRef
@@ -19,6 +20,7 @@ from app.services.answering.survey import (
     page_plan,
     page_ref,
     resume_page,
+    saved_answers,
 )
 
 # Until enough partners of this collaboration have answered to measure it: a considered
@@ -119,9 +121,13 @@ class Thanks:
     position_elsewhere: bool = False  # shown only on the device that answered
 
 
+_NAMES = select(col(Party.id), col(Party.name)).where(
+    col(Party.id).in_(bindparam("ids", expanding=True))
+)
+
+
 def party_names(session: Session, party_ids: list[int]) -> dict[int, str]:
-    rows = session.exec(select(Party).where(col(Party.id).in_(party_ids))).all()
-    return {row.id: row.name for row in rows if row.id is not None}
+    return {row[0]: row[1] for row in session.execute(_NAMES, {"ids": party_ids})}
 
 
 def item_text(text: str, party_name: str) -> str:
@@ -172,7 +178,7 @@ def question_page(
     target_name = party_names(session, [ref.target_party_id])[ref.target_party_id]
     invitation_id = context.invitation.id
     assert invitation_id is not None
-    saved = responses.saved_answers(session, invitation_id).get(ref.target_party_id, {})
+    saved = saved_answers(session, context).get(ref.target_party_id, {})
     chosen = {key: DONT_KNOW if value is None else str(value) for key, value in saved.items()}
     chosen.update(shown or {})
     targets = context.invitation.target_party_ids
@@ -239,8 +245,7 @@ def _options(context: InvitationContext, language: str) -> list[Option]:
 
 def review(session: Session, context: InvitationContext, *, language: str) -> list[TargetReview]:
     """Per target party: how much is answered, and which questions are still open."""
-    assert context.invitation.id is not None
-    saved = responses.saved_answers(session, context.invitation.id)
+    saved = saved_answers(session, context)
     names = party_names(session, context.invitation.target_party_ids)
     definition = context.definition
     reviews: dict[int, TargetReview] = {}
