@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -68,27 +69,43 @@ def save_answers(
         refresh_state(session, context)
         now = utcnow()
         ensure_accepting(context, now=now)
-        invitation = context.invitation
-        progress = response_writes.store_answers(
-            session,
-            invitation=invitation,
-            collaboration=context.collaboration,
-            definition=context.definition,
-            by_target=by_target,
-            final=final,
-            now=now,
+        progress = write_answers(
+            session, context=context, by_target=by_target, final=final, now=now
         )
-        if final or by_target:  # an empty save does not start the invitation
-            mark_saved(invitation, final=final, now=now)
-        if final:
-            events.emit(
-                session,
-                organisation_id=context.collaboration.organisation_id,
-                event="response.submitted",
-                data={"round_id": context.round.id, "invitation_id": invitation.id},
-            )
-        session.add(invitation)
     return submission_result(context, progress)
+
+
+def write_answers(
+    session: Session,
+    *,
+    context: InvitationContext,
+    by_target: dict[int, dict[str, int | None]],
+    final: bool,
+    now: datetime,
+) -> dict[int, tuple[int, str | None]]:
+    """Store validated answers inside the caller's unit of work, which has read the state
+    again under the write lock (`refresh_state`) and found it accepting; returns progress."""
+    invitation = context.invitation
+    progress = response_writes.store_answers(
+        session,
+        invitation=invitation,
+        collaboration=context.collaboration,
+        definition=context.definition,
+        by_target=by_target,
+        final=final,
+        now=now,
+    )
+    if final or by_target:  # an empty save does not start the invitation
+        mark_saved(invitation, final=final, now=now)
+    if final:
+        events.emit(
+            session,
+            organisation_id=context.collaboration.organisation_id,
+            event="response.submitted",
+            data={"round_id": context.round.id, "invitation_id": invitation.id},
+        )
+    session.add(invitation)
+    return progress
 
 
 def validated_answers(

@@ -205,6 +205,13 @@ def save_page(
     """
     ref = page_ref(context, number)
     answers = parse_page(context, ref, fields)
+    by_target = responses.validated_answers(
+        context,
+        [
+            AnswerIn(target_party_id=ref.target_party_id, item_id=item_id, value=value)
+            for item_id, value in answers.items()
+        ],
+    )
     with unit_of_work(session):
         invitation_state.refresh_state(session, context)
         resume.claim(session, context=context, code=resume_code)
@@ -214,7 +221,8 @@ def save_page(
             comments.save_comment(
                 session, context=context, target_party_id=ref.target_party_id, text=comment
             )
-        seconds = timing.seconds_since(shown_at, now=utcnow())
+        now = utcnow()
+        seconds = timing.seconds_since(shown_at, now=now)
         if seconds is not None and language is None:  # switching language is no answering
             timing.record_page(
                 session,
@@ -222,17 +230,13 @@ def save_page(
                 page=number,
                 items=len(ref.items),
                 seconds=seconds,
-                now=utcnow(),
+                now=now,
             )
         if ref.items:
-            responses.save_answers(
-                session,
-                context=context,
-                answers=[
-                    AnswerIn(target_party_id=ref.target_party_id, item_id=item_id, value=value)
-                    for item_id, value in answers.items()
-                ],
-                final=False,
+            invitation_state.ensure_accepting(context, now=now)  # as read under the lock
+        if by_target:
+            responses.write_answers(
+                session, context=context, by_target=by_target, final=False, now=now
             )
 
 
