@@ -272,4 +272,6 @@ def submit(session: Session, *, context: InvitationContext, resume_code: str | N
                 "Only the partner who saved these answers can submit them.",
                 code="survey.resume_needed",
             )
-        responses.save_answers(session, context=context, answers=[], final=True)
+        now = utcnow()
+        invitation_state.ensure_accepting(context, now=now)  # as read under the lock
+        responses.write_answers(session, context=context, by_target={}, final=True, now=now)
