@@ -82,6 +82,7 @@ RESUME_COOKIE_DAYS = 200
 
 def load_survey(token: str, request: Request, session: SessionDep, settings: SettingsDep) -> Survey:
     """The survey behind the link, or a helpful 404/429 page that changes nothing else."""
+    cookie = request.cookies.get(RESUME_COOKIE)
     try:
         context = survey.open_survey(
             session,
@@ -89,6 +90,7 @@ def load_survey(token: str, request: Request, session: SessionDep, settings: Set
             client_key=client_address(request),
             limit=settings.token_rate_limit,
             window_seconds=settings.token_rate_window_seconds,
+            resume_code=cookie,
         )
     except NotFound:
         page = render(request, "errors/link_not_found.html", status_code=404)
@@ -99,7 +101,6 @@ def load_survey(token: str, request: Request, session: SessionDep, settings: Set
     language = survey.survey_language(context)
     request.state.language = language
     subject = context.invitation.token_hash
-    cookie = request.cookies.get(RESUME_COOKIE)
     held = cookie if resume.holds(context.invitation, cookie) else None
     return Survey(
         token=token,

@@ -32,6 +32,7 @@ FIELD_PREFIX = "q-"
 DONT_KNOW = "dk"
 PAGE_FIELD = ""  # a problem with the form as a whole, not with one question
 UNKNOWN_FIELD = N_("The form contained an unknown field.")
+TOO_MANY_LINKS = "Too many unknown survey links."
 OUT_OF_SCALE = N_('Choose one of the answers from %(min)s to %(max)s, or "Don\'t know".')
 
 
@@ -78,24 +79,38 @@ def survey_language(context: InvitationContext) -> str:
 
 
 def open_survey(
-    session: Session, *, token: str, client_key: str, limit: int, window_seconds: int
+    session: Session,
+    *,
+    token: str,
+    client_key: str,
+    limit: int,
+    window_seconds: int,
+    resume_code: str | None = None,
 ) -> InvitationContext:
     """Load the invitation behind a link, counting unknown links per client address.
 
     Past the limit every link is refused, known ones too: otherwise the answer would still
-    tell a guesser which of their guesses is real.
+    tell a guesser which of their guesses is real. Only a browser that also holds the link's
+    resume code is not checked (no count to read on most requests): it proves it knows the
+    link already, so the answer tells it nothing.
     """
     bucket = f"survey-token:{client_key}"
-    if rate_limits.is_limited(session, bucket=bucket, limit=limit, window_seconds=window_seconds):
-        raise RateLimited("Too many unknown survey links.", retry_after=window_seconds)
     try:
-        return invitation_state.load_invitation(session, token=token)
+        context = invitation_state.load_invitation(session, token=token)
     except NotFound:
+        if rate_limits.is_limited(
+            session, bucket=bucket, limit=limit, window_seconds=window_seconds
+        ):
+            raise RateLimited(TOO_MANY_LINKS, retry_after=window_seconds) from None
         attempts = rate_limits.hit(session, bucket=bucket, window_seconds=window_seconds)
         if attempts > limit:
-            message = "Too many unknown survey links."
-            raise RateLimited(message, retry_after=window_seconds) from None
+            raise RateLimited(TOO_MANY_LINKS, retry_after=window_seconds) from None
         raise
+    if not resume.holds(context.invitation, resume_code) and rate_limits.is_limited(
+        session, bucket=bucket, limit=limit, window_seconds=window_seconds
+    ):
+        raise RateLimited(TOO_MANY_LINKS, retry_after=window_seconds)
+    return context
 
 
 # Only the answers, not whole rows (scores and all): read on most survey requests.
