@@ -10,7 +10,11 @@ from app.errors import InvalidInput, InvalidSubmission
 from app.models import Comment, Invitation, PageTiming, Participant, utcnow
 from app.models.collaboration import ParticipantCreate, PartyCreate, PartyKind
 from app.services.answering import comments, invitation_state, responses, survey, survey_views
-from app.services.answering.durations import round_durations, seconds_per_statement
+from app.services.answering.durations import (
+    recent_seconds_per_statement,
+    round_durations,
+    seconds_per_statement,
+)
 from app.services.privacy import erasure
 from app.services.results.comments import round_comments
 from app.services.setup import collaborations, rounds, targets
@@ -255,6 +259,9 @@ def test_answering_times_give_the_median_and_the_welcome_estimate(
         session, settings=settings, people=5, key="smart-trust-pulse", version=1
     )
     tokens = world.tokens[world.contractor.id]  # type: ignore[index]
+    collaboration_id = world.collaboration.id or 0
+    # Nothing measured yet; the welcome page's estimate keeps that for ten minutes.
+    assert recent_seconds_per_statement(session, collaboration_id=collaboration_id, now=0) is None
     for minutes, token in zip((2, 3, 4, 5, 60), tokens, strict=True):
         context = invitation_state.load_invitation(session, token=token)
         first = survey.page_plan(context)[0]
@@ -280,6 +287,14 @@ def test_answering_times_give_the_median_and_the_welcome_estimate(
     assert world.collaboration.id is not None
     pace = seconds_per_statement(session, collaboration_id=world.collaboration.id)
     assert pace == pytest.approx(20, abs=1)  # 240 s over twelve statements
+    kept = recent_seconds_per_statement(session, collaboration_id=collaboration_id, now=599)
+    assert kept is None  # as measured at 0
+    again = recent_seconds_per_statement(session, collaboration_id=collaboration_id, now=601)
+    assert again == pytest.approx(20, abs=1)
+    welcome = survey_views.welcome(
+        session, invitation_state.load_invitation(session, token=tokens[0]), language="nl"
+    )
+    assert welcome.measured and welcome.minutes == 7  # 20 statements at 20 s
 
 
 def test_a_bad_time_stamp_never_refuses_answers(session: Session, settings: Settings) -> None:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.models import Organisation, Party, Response
 from app.services.answering import comments
-from app.services.answering.durations import seconds_per_statement
+from app.services.answering.durations import recent_seconds_per_statement
 from app.services.answering.invitation_state import InvitationContext
 from app.services.answering.pages import PageRef
 from app.services.answering.survey import (
@@ -143,7 +143,7 @@ def welcome(session: Session, context: InvitationContext, *, language: str) -> W
     names = party_names(session, [*targets, context.invitation.party_id])
     items = sum(len(page_items(context, ref)) for ref in page_plan(context))
     assert collaboration.id is not None
-    measured = seconds_per_statement(session, collaboration_id=collaboration.id)
+    measured = recent_seconds_per_statement(session, collaboration_id=collaboration.id)
     per_item = measured if measured is not None else SECONDS_PER_ITEM
     resume = resume_page(session, context)
     return Welcome(
