@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
@@ -80,18 +81,41 @@ RESUME_COOKIE = "tm_resume"
 RESUME_COOKIE_DAYS = 200
 
 
-def load_survey(token: str, request: Request, session: SessionDep, settings: SettingsDep) -> Survey:
-    """The survey behind the link, or a helpful 404/429 page that changes nothing else."""
+async def load_survey(
+    token: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> Survey:
+    """The survey behind the link, or a helpful 404/429 page that changes nothing else.
+
+    Every survey request starts here. On SQLite a known link costs one or two indexed
+    in-process reads, less than the hop to the thread pool and back, so they run in the
+    event loop (as the session is opened there, see `get_session`); on PostgreSQL (network
+    round trips) and for an unknown link (its count is a write, which may wait for the write
+    lock) the lookup runs in a thread.
+    """
     cookie = request.cookies.get(RESUME_COOKIE)
+    client_key = client_address(request)
+    limit, window = settings.token_rate_limit, settings.token_rate_window_seconds
     try:
-        context = survey.open_survey(
-            session,
-            token=token,
-            client_key=client_address(request),
-            limit=settings.token_rate_limit,
-            window_seconds=settings.token_rate_window_seconds,
-            resume_code=cookie,
-        )
+        context = None
+        if session.get_bind().dialect.name == "sqlite":
+            context = survey.find_survey(
+                session,
+                token=token,
+                client_key=client_key,
+                limit=limit,
+                window_seconds=window,
+                resume_code=cookie,
+            )
+        if context is None:
+            context = await run_in_threadpool(
+                survey.open_survey,
+                session,
+                token=token,
+                client_key=client_key,
+                limit=limit,
+                window_seconds=window,
+                resume_code=cookie,
+            )
     except NotFound:
         page = render(request, "errors/link_not_found.html", status_code=404)
         raise PageResponse(page) from None

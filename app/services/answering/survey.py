@@ -78,6 +78,35 @@ def survey_language(context: InvitationContext) -> str:
     return LANGUAGES[0]
 
 
+def find_survey(
+    session: Session,
+    *,
+    token: str,
+    client_key: str,
+    limit: int,
+    window_seconds: int,
+    resume_code: str | None = None,
+) -> InvitationContext | None:
+    """The invitation behind a known link, only reading; None for an unknown link, which
+    the caller must then count with `open_survey`.
+
+    Past the limit every link is refused (RateLimited), known ones too: otherwise the answer
+    would still tell a guesser which of their guesses is real. Only a browser that also holds
+    the link's resume code is not checked (no count to read on most requests): it proves it
+    knows the link already, so the answer tells it nothing.
+    """
+    try:
+        context = invitation_state.load_invitation(session, token=token)
+    except NotFound:
+        return None
+    bucket = f"survey-token:{client_key}"
+    if not resume.holds(context.invitation, resume_code) and rate_limits.is_limited(
+        session, bucket=bucket, limit=limit, window_seconds=window_seconds
+    ):
+        raise RateLimited(TOO_MANY_LINKS, retry_after=window_seconds)
+    return context
+
+
 def open_survey(
     session: Session,
     *,
@@ -87,30 +116,24 @@ def open_survey(
     window_seconds: int,
     resume_code: str | None = None,
 ) -> InvitationContext:
-    """Load the invitation behind a link, counting unknown links per client address.
-
-    Past the limit every link is refused, known ones too: otherwise the answer would still
-    tell a guesser which of their guesses is real. Only a browser that also holds the link's
-    resume code is not checked (no count to read on most requests): it proves it knows the
-    link already, so the answer tells it nothing.
-    """
+    """`find_survey`, and for an unknown link: count it per client address, then NotFound
+    (RateLimited past the limit)."""
+    context = find_survey(
+        session,
+        token=token,
+        client_key=client_key,
+        limit=limit,
+        window_seconds=window_seconds,
+        resume_code=resume_code,
+    )
+    if context is not None:
+        return context
     bucket = f"survey-token:{client_key}"
-    try:
-        context = invitation_state.load_invitation(session, token=token)
-    except NotFound:
-        if rate_limits.is_limited(
-            session, bucket=bucket, limit=limit, window_seconds=window_seconds
-        ):
-            raise RateLimited(TOO_MANY_LINKS, retry_after=window_seconds) from None
-        attempts = rate_limits.hit(session, bucket=bucket, window_seconds=window_seconds)
-        if attempts > limit:
-            raise RateLimited(TOO_MANY_LINKS, retry_after=window_seconds) from None
-        raise
-    if not resume.holds(context.invitation, resume_code) and rate_limits.is_limited(
-        session, bucket=bucket, limit=limit, window_seconds=window_seconds
-    ):
+    if rate_limits.is_limited(session, bucket=bucket, limit=limit, window_seconds=window_seconds):
         raise RateLimited(TOO_MANY_LINKS, retry_after=window_seconds)
-    return context
+    if rate_limits.hit(session, bucket=bucket, window_seconds=window_seconds) > limit:
+        raise RateLimited(TOO_MANY_LINKS, retry_after=window_seconds)
+    raise NotFound(invitation_state.INVALID_LINK)
 
 
 # Only the answers, not whole rows (scores and all): read on most survey requests.
