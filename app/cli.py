@@ -175,7 +175,7 @@ def worker(
 ) -> None:
     """Open and close scheduled rounds, make cadence rounds, deliver e-mail and webhooks."""
     from app.logging import configure_logging
-    from app.services.messaging.outbox_worker import run_worker
+    from app.services.messaging.worker_process import run_worker
 
     settings = _settings()
     configure_logging(settings)  # the same structured lines as the web processes

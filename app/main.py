@@ -13,7 +13,7 @@ from app.db import make_engine
 from app.logging import configure_logging
 from app.middleware import install_middleware
 from app.paths import STATIC_DIR
-from app.services.messaging.outbox_worker import InProcessWorker
+from app.services.messaging.worker_process import InProcessWorker
 from app.unexpected_errors import quiet_server_repeats
 from app.web.api_docs import install_api_docs
 from app.web.main import install_web

@@ -92,6 +92,16 @@ SUBMISSION = {
     ],
     "final": False,
 }
+SUBMISSION_WITH_COMMENTS = {
+    "answers": [{"target_party_id": 13, "item_id": "prop_1", "value": 6}],
+    "comments": [
+        {
+            "target_party_id": 13,
+            "text": "Earlier sight of the planning would help.\nAnd one contact person.",
+        }
+    ],
+    "final": True,
+}
 SUBMISSION_RESULT = {
     "invitation_id": 40,
     "status": "started",

@@ -5,7 +5,6 @@ transaction). With one, it runs alone in a unit of work that also stores the key
 so a retry replays the first answer. Both end in the same core: `app.services.answering`.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -14,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from app.api.idempotency import Idempotency, IdempotencyDep
-from app.models.response import AnswerIn
+from app.models.response import ResponseSubmission
 from app.services.answering import responses
 from app.services.answering.submission_batches import SubmissionWriter
 
@@ -25,11 +24,16 @@ class SubmissionPath:
     writer: SubmissionWriter
 
     async def submit(
-        self, *, token: str, answers: Sequence[AnswerIn], final: bool, organisation_id: int
+        self, *, token: str, submission: ResponseSubmission, organisation_id: int
     ) -> Response:
+        answers, final, comments = submission.answers, submission.final, submission.comments
         if self.idempotency.key is None:
             result = await self.writer.submit(
-                token=token, answers=answers, final=final, organisation_id=organisation_id
+                token=token,
+                answers=answers,
+                final=final,
+                organisation_id=organisation_id,
+                comments=comments,
             )
             # Already the response model: serialised directly, not validated again.
             return Response(result.model_dump_json(), media_type="application/json")
@@ -41,6 +45,7 @@ class SubmissionPath:
                 answers=answers,
                 final=final,
                 organisation_id=organisation_id,
+                comments=comments,
             ),
         )
 

@@ -11,15 +11,21 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import hashlib
+import json
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import kaleido
 
 Figure = dict[str, Any]
+DRAWN_KEPT = 64  # SVGs of ~20-60 KB: a few MB at most
+PLOTLY_JS = Path(__file__).resolve().parents[1] / "static" / "vendor" / "plotly-cartesian.min.js"
 
 
 class ChartDrawingFailed(RuntimeError):
@@ -37,17 +43,34 @@ class ChartDrawer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._browser: kaleido.Kaleido | None = None
         self._opening: asyncio.Lock | None = None
+        self._drawn: OrderedDict[str, bytes] = OrderedDict()
 
     def svgs(self, figures: Sequence[Figure]) -> list[bytes]:
         """Each figure as SVG, sized by its layout's width and height; in the given order."""
-        if not figures:
-            return []
-        try:
-            return self._submit(self._draw_all(figures)).result(self._timeout)
-        except Exception as error:
-            # A crashed or hung browser is not reused: the next call starts a fresh one.
-            self.close()
-            raise ChartDrawingFailed(f"the charts could not be drawn: {error}") from error
+        keys = [_key(figure) for figure in figures]
+        with self._lock:
+            known = {key: self._drawn[key] for key in keys if key in self._drawn}
+        missing = {k: f for k, f in zip(keys, figures, strict=True) if k not in known}
+        if missing:
+            try:
+                drawn = self._submit(self._draw_all(list(missing.values()))).result(self._timeout)
+            except Exception as error:
+                # A crashed or hung browser is not reused: the next call starts a fresh one.
+                self.close()
+                raise ChartDrawingFailed(f"the charts could not be drawn: {error}") from error
+            known.update(zip(missing, drawn, strict=True))
+            with self._lock:
+                for key in missing:
+                    self._remember(key, known[key])
+        return [known[key] for key in keys]
+
+    def _remember(self, key: str, svg: bytes) -> None:
+        # The same figure is the same picture: a report downloaded again (or in the other
+        # language, for the language-free figures) draws only what changed.
+        self._drawn[key] = svg
+        self._drawn.move_to_end(key)
+        while len(self._drawn) > DRAWN_KEPT:
+            self._drawn.popitem(last=False)
 
     def close(self) -> None:
         """Stop the browser and its thread (started again on the next call)."""
@@ -84,7 +107,14 @@ class ChartDrawer:
         # Kaleido (and the `plotly` package it loads, ~23 MB) only once a report is drawn.
         import kaleido
 
-        options: dict[str, Any] = {"n": self._tabs, "mathjax": False, "timeout": self._timeout}
+        options: dict[str, Any] = {
+            "n": self._tabs,
+            "mathjax": False,
+            "timeout": self._timeout,
+            # Kaleido reloads its page after every figure: the dashboard's cartesian bundle (a
+            # third of the full plotly.js, and all the charts need) makes each reload cheaper.
+            "plotlyjs": str(PLOTLY_JS),
+        }
         if self._browser_path:
             options["path"] = self._browser_path
         browser = kaleido.Kaleido(**options)
@@ -95,6 +125,11 @@ class ChartDrawer:
         browser = await self._opened()
         drawn = [browser.calc_fig(figure, opts=_options(figure)) for figure in figures]
         return list(await asyncio.gather(*drawn))
+
+
+def _key(figure: Figure) -> str:
+    document = json.dumps(figure, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(document.encode()).hexdigest()
 
 
 def _options(figure: Figure) -> dict[str, Any]:

@@ -15,13 +15,14 @@ import fcntl
 import os
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from app.errors import WriteUnavailable
 
 DEFAULT_TIMEOUT_SECONDS = 15.0
 # Held longer than this and the worker counts as unable to write (/healthz).
 STUCK_AFTER_SECONDS = 60.0
-_FIRST_POLL, _LONGEST_POLL = 0.0002, 0.002
 
 
 class SqliteWriteLock:
@@ -33,6 +34,8 @@ class SqliteWriteLock:
         self._since: float | None = None
         self._files: dict[tuple[int, str], int] = {}
         self._files_lock = threading.Lock()
+        self._waiter_pool: ThreadPoolExecutor | None = None
+        self._waiter_pid: int | None = None
 
     def acquire(self, database: str | None, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
         deadline = time.monotonic() + timeout
@@ -62,21 +65,32 @@ class SqliteWriteLock:
     def stuck(self) -> bool:
         return self.held_for() > STUCK_AFTER_SECONDS
 
-    @staticmethod
-    def _flock_until(descriptor: int, deadline: float) -> None:
-        # Non-blocking tries with short sleeps: a blocking flock could never give up.
-        pause = _FIRST_POLL
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise WriteUnavailable(
-                        "The database is busy; please try again in a moment."
-                    ) from None
-                time.sleep(pause)
-                pause = min(pause * 2, _LONGEST_POLL)
+    def _flock_until(self, descriptor: int, deadline: float) -> None:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        # The kernel's blocking wait hands the lock over as soon as it is free; polling with
+        # sleeps left the process that just wrote winning it again and again (p99 of 300 ms
+        # under load). A blocking flock cannot give up, so it waits in a thread of its own
+        # while this one waits for it no longer than the deadline.
+        waiting = self._waiter().submit(fcntl.flock, descriptor, fcntl.LOCK_EX)
+        try:
+            waiting.result(timeout=max(deadline - time.monotonic(), 0.0))
+        except FutureTimeout:
+            # Granted later, it is given straight back: nobody is waiting for it any more.
+            waiting.add_done_callback(lambda done: _give_back(done, descriptor))
+            raise WriteUnavailable("The database is busy; please try again in a moment.") from None
+
+    def _waiter(self) -> ThreadPoolExecutor:
+        # One per process: a forked child has none of its parent's threads.
+        with self._files_lock:
+            pid = os.getpid()
+            if self._waiter_pool is None or self._waiter_pid != pid:
+                self._waiter_pool = ThreadPoolExecutor(1, thread_name_prefix="write-lock-wait")
+                self._waiter_pid = pid
+            return self._waiter_pool
 
     def _descriptor(self, database: str) -> int:
         # Keyed by process id too: a forked child must not share its parent's lock file.
@@ -85,6 +99,11 @@ class SqliteWriteLock:
             if key not in self._files:
                 self._files[key] = os.open(f"{database}.lock", os.O_RDWR | os.O_CREAT, 0o600)
             return self._files[key]
+
+
+def _give_back(done: "Future[None]", descriptor: int) -> None:
+    if not done.cancelled() and done.exception() is None:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
 
 
 sqlite_write_lock = SqliteWriteLock()

@@ -51,6 +51,17 @@ class AnswerIn(StrictFields):
     value: StrictInt | None = PydField(description="A point on the scale; null = don't know.")
 
 
+class CommentIn(StrictFields):
+    target_party_id: StrictInt = PydField(
+        description="The party the comment is about: one of the invitation's target parties."
+    )
+    text: StrictStr = PydField(
+        description="The partner's own words, trimmed; at most 2,000 characters (a line break "
+        "counts as one). Line breaks and tabs are kept, other control characters are refused. "
+        "An empty text deletes the comment saved before."
+    )
+
+
 class ResponseSubmission(StrictInput):
     answers: list[AnswerIn] = PydField(
         max_length=5000,
@@ -59,6 +70,17 @@ class ResponseSubmission(StrictInput):
     )
     final: StrictBool = PydField(
         default=False, description="true submits: no further changes are accepted."
+    )
+    comments: list[CommentIn] = PydField(
+        default_factory=list,
+        max_length=100,
+        description="Optional open comments, at most one per target party, only when the "
+        "round's questionnaire asks for them (it has a `comment_prompt`). Each replaces the "
+        "comment saved before about that party; parties not listed keep theirs. Coaches see "
+        "comments only for a group of at least the collaboration's comment threshold of "
+        "commenters, never with a name, and never in webhooks: tell partners so before they "
+        "write. A bad comment refuses the whole request (422 naming `comments.N.text` or "
+        "`comments.N.target_party_id`) and saves nothing.",
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app.models import Role
-from app.services.messaging.outbox_worker import run_worker
+from app.services.messaging.worker_process import run_worker
 from tests.e2e.conftest import LAPTOP, PHONE, LiveServer, OpenPage, axe_scan, screenshot, serve
 from tests.factories import DEFAULT_PASSWORD, make_organisation, make_user
 from tests.support.smtp import SmtpServer, smtp_server, text_part

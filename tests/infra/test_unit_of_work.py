@@ -121,6 +121,20 @@ def test_the_file_lock_between_processes_is_bounded_too(tmp_path: Path) -> None:
     waiter.release()
 
 
+def test_a_file_lock_granted_after_its_waiter_gave_up_is_given_back(tmp_path: Path) -> None:
+    database = f"{tmp_path}/db.sqlite"
+    holder, impatient, third = SqliteWriteLock(), SqliteWriteLock(), SqliteWriteLock()
+    holder.acquire(database)
+    with pytest.raises(WriteUnavailable):
+        impatient.acquire(database, timeout=0.05)  # its blocking wait goes on in its thread
+    holder.release()  # the kernel now grants the file lock to that abandoned wait ...
+    impatient._waiter().submit(lambda: None).result(timeout=5)  # (its thread is done with it)
+    third.acquire(database, timeout=0.5)  # ... which handed it straight back
+    third.release()
+    impatient.acquire(database, timeout=5)
+    impatient.release()
+
+
 def test_healthz_reports_a_worker_whose_write_lock_is_stuck(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -15,7 +15,8 @@ from app.models import Alert, JobKind, OutboxJob, Round, RoundStatus
 from app.models.outbox import WebhookCreate
 from app.models.schedule import CadenceSet
 from app.services.messaging import webhooks
-from app.services.messaging.outbox_worker import InProcessWorker, WorkerOptions
+from app.services.messaging.outbox_worker import WorkerOptions
+from app.services.messaging.worker_process import InProcessWorker
 from app.services.schedule import cadences, runner
 from app.services.schedule.runner import ScheduleReport
 from tests.conftest import make_settings

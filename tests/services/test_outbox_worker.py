@@ -14,12 +14,12 @@ from app.main import create_app
 from app.models import Invitation, JobKind, JobStatus, OutboxJob, Participant
 from app.services.messaging import webhooks
 from app.services.messaging.outbox_worker import (
-    InProcessWorker,
     WorkerOptions,
     backoff,
     claim_due_jobs,
     deliver_due_jobs,
 )
+from app.services.messaging.worker_process import InProcessWorker
 from tests.conftest import make_settings
 from tests.factories import make_open_collaboration, make_organisation
 from tests.support.smtp import free_port, smtp_server

@@ -14,7 +14,7 @@ from app.cli import app as cli
 from app.config import Settings
 from app.db import make_engine
 from app.infra.worker_lock import WorkerAlreadyRunning, lock_path, single_sqlite_worker
-from app.services.messaging.outbox_worker import InProcessWorker, run_worker
+from app.services.messaging.worker_process import InProcessWorker, run_worker
 from tests.conftest import TEST_SECRET_KEY, make_settings
 
 

@@ -25,7 +25,16 @@ router = APIRouter(tags=["responses"], responses=problem_responses(401, 403, 429
 async def submit_responses(
     token: InvitationToken,
     submission: Annotated[
-        ResponseSubmission, Body(openapi_examples={"partial": {"value": examples.SUBMISSION}})
+        ResponseSubmission,
+        Body(
+            openapi_examples={
+                "partial": {"summary": "Save some answers", "value": examples.SUBMISSION},
+                "with_comments": {
+                    "summary": "Submit with an open comment",
+                    "value": examples.SUBMISSION_WITH_COMMENTS,
+                },
+            }
+        ),
     ],
     principal: WriterDep,
     path: SubmissionPathDep,
@@ -40,12 +49,17 @@ async def submit_responses(
     nothing. Answers saved here are not shown in the partner's web questionnaire to anyone
     without their resume code (see docs/privacy.md).
 
+    `comments` (optional) carries the partner's open comment per target party, when the
+    round's questionnaire asks for one: each replaces the one saved before, an empty text
+    deletes it, and a save with only comments starts the invitation like answers do. A
+    comment about a party the invitation does not rate, a second one about the same party,
+    more than 2,000 characters or control characters other than line breaks: 422 naming
+    the entry (`comments.0.text`), nothing saved. Coaches see comments only per group of at
+    least the comment threshold, never with a name; webhooks never carry them.
+
     In a round that checks agreements, ask the follow-up questions listed by
     `GET /invitations/{token}/agreements` and save their answers with
     `POST /invitations/{token}/agreements` before the final submission."""
     return await path.submit(
-        token=token,
-        answers=submission.answers,
-        final=submission.final,
-        organisation_id=principal.organisation_id,
+        token=token, submission=submission, organisation_id=principal.organisation_id
     )

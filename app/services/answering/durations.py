@@ -62,7 +62,10 @@ def recent_seconds_per_statement(
 ) -> float | None:
     """`seconds_per_statement`, as measured at most PACE_KEPT_SECONDS ago in this process
     (`now` is on the `time.monotonic` clock)."""
-    key = (str(session.get_bind().url), collaboration_id)  # one cache, many databases (tests)
+    key = (
+        str(session.get_bind().engine.url),
+        collaboration_id,
+    )  # one cache, many databases (tests)
     now = time.monotonic() if now is None else now
     kept = _paces.get(key)
     if kept is not None and kept[0] > now:

@@ -1,7 +1,7 @@
 """Planning and writing a partner's scored answers with plain statements, many at a time."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from app.scoring.questionnaire import QuestionnaireDefinition
 from app.scoring.scores import score_response
 from app.scoring.zones import ZoneRules, classify
 from app.services.access.scoring_rules import zone_rules
+from app.services.answering import comments as open_comments
 
 # A respondent who answered nothing would raise n and the response rate without a figure.
 NOTHING_ANSWERED = N_("Answer at least one question before you submit.")
@@ -41,11 +42,17 @@ class AnswerPlan:
     rows: tuple[PlannedRow, ...]
     progress: dict[int, tuple[int, str | None]]  # target -> (items answered, zone)
     final: bool
+    # target -> the comment as stored, checked already; "" deletes the saved one.
+    comments: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
-        """Saves nothing: the invitation stays as it was (an empty save does not start it)."""
-        return not self.final and not self.rows
+        """Saves nothing: the invitation stays as it was (an empty save does not start it).
+
+        A save of comments alone starts it: what was saved is then guarded by the resume
+        code like answers are, so no one else with the link reads the comment.
+        """
+        return not self.final and not self.rows and not self.comments
 
 
 def store_answers(
@@ -57,6 +64,7 @@ def store_answers(
     by_target: dict[int, dict[str, int | None]],
     final: bool,
     now: datetime,
+    comments: Mapping[int, str] | None = None,
 ) -> dict[int, tuple[int, str | None]]:
     """Merge each target's answers with what was saved, score and write them.
 
@@ -70,6 +78,7 @@ def store_answers(
         definition=definition,
         by_target=by_target,
         final=final,
+        comments=comments,
     )
     write_plans(session, [plan], now=now)
     return plan.progress
@@ -83,6 +92,7 @@ def plan_answers(
     definition: QuestionnaireDefinition,
     by_target: dict[int, dict[str, int | None]],
     final: bool,
+    comments: Mapping[int, str] | None = None,
 ) -> AnswerPlan:
     """Merge each target's answers with what was saved and score them, writing nothing.
 
@@ -113,11 +123,12 @@ def plan_answers(
             "Nothing is answered: a submission needs at least one answer.",
             problems=[FieldProblem("answers", NOTHING_ANSWERED)],
         )
-    return AnswerPlan(invitation, tuple(rows), progress, final)
+    return AnswerPlan(invitation, tuple(rows), progress, final, dict(comments or {}))
 
 
 def write_plans(session: Session, plans: Sequence[AnswerPlan], *, now: datetime) -> None:
-    """Write the planned rows of many invitations: one INSERT and one UPDATE statement."""
+    """Write the planned rows of many invitations: one INSERT and one UPDATE statement, and
+    their comments (one more read and the changed rows, only when there are any)."""
     new_rows, changed_rows = [], []
     for plan in plans:
         stamps = {"updated_at": now, **({"submitted_at": now} if plan.final else {})}
@@ -134,6 +145,7 @@ def write_plans(session: Session, plans: Sequence[AnswerPlan], *, now: datetime)
         session.execute(insert(Response.__table__), new_rows)  # type: ignore[attr-defined]
     for rows in _same_keys(changed_rows):
         session.execute(update(Response), rows)  # executemany, by primary key
+    open_comments.write_comments(session, [(plan.invitation, plan.comments) for plan in plans])
 
 
 def _same_keys(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

@@ -1,7 +1,7 @@
 """A partner's answers: validate, merge with what was saved, score, and store in one transaction."""
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 
 from sqlmodel import Session, col, select
@@ -15,12 +15,14 @@ from app.models import (
     Round,
     utcnow,
 )
-from app.models.response import AnswerIn, SubmissionResult, TargetProgress
+from app.models.response import AnswerIn, CommentIn, SubmissionResult, TargetProgress
 from app.scoring.questionnaire import QuestionnaireDefinition
 from app.scoring.scores import validate_answers
 from app.scoring.zones import ZoneRules
 from app.services.access.scoring_rules import zone_rules
+from app.services.answering import comments as open_comments
 from app.services.answering import response_writes
+from app.services.answering.comments import NOT_A_TARGET
 from app.services.answering.invitation_state import (
     InvitationContext,
     ensure_accepting,
@@ -30,8 +32,6 @@ from app.services.answering.invitation_state import (
 )
 from app.services.messaging import events
 from app.services.setup import questionnaires
-
-NOT_A_TARGET = "not a party you rate"
 
 
 def saved_answers(session: Session, invitation_id: int) -> dict[int, dict[str, int | None]]:
@@ -47,30 +47,37 @@ def submit_answers(
     answers: Sequence[AnswerIn],
     final: bool,
     organisation_id: int | None = None,
+    comments: Sequence[CommentIn] = (),
 ) -> SubmissionResult:
     """Save (with `final`, submit) answers given by link token: the invitation is loaded once
     and handed to `save_answers`."""
     context = load_invitation(session, token=token, organisation_id=organisation_id)
-    return save_answers(session, context=context, answers=answers, final=final)
+    return save_answers(session, context=context, answers=answers, final=final, comments=comments)
 
 
 def save_answers(
-    session: Session, *, context: InvitationContext, answers: Sequence[AnswerIn], final: bool
+    session: Session,
+    *,
+    context: InvitationContext,
+    answers: Sequence[AnswerIn],
+    final: bool,
+    comments: Sequence[CommentIn] = (),
 ) -> SubmissionResult:
-    """Save (and with `final`, submit) answers. All or nothing: one bad answer changes nothing.
+    """Save (and with `final`, submit) answers and comments. All or nothing: one bad answer
+    or comment changes nothing.
 
     Answers are checked before the write lock is taken, so writers queue only for the write
     itself; under the lock the invitation's and round's state is read again, so a round
     closed or an invitation submitted or revoked meanwhile is still refused.
     """
     ensure_accepting(context, now=utcnow())
-    by_target = validated_answers(context, answers)
+    by_target, texts = validated_submission(context, answers, comments)
     with unit_of_work(session):
         refresh_state(session, context)
         now = utcnow()
         ensure_accepting(context, now=now)
         progress = write_answers(
-            session, context=context, by_target=by_target, final=final, now=now
+            session, context=context, by_target=by_target, final=final, now=now, comments=texts
         )
     return submission_result(context, progress)
 
@@ -82,9 +89,11 @@ def write_answers(
     by_target: dict[int, dict[str, int | None]],
     final: bool,
     now: datetime,
+    comments: Mapping[int, str] | None = None,
 ) -> dict[int, tuple[int, str | None]]:
-    """Store validated answers inside the caller's unit of work, which has read the state
-    again under the write lock (`refresh_state`) and found it accepting; returns progress."""
+    """Store validated answers (and comments) inside the caller's unit of work, which has read
+    the state again under the write lock (`refresh_state`) and found it accepting; returns
+    the progress per target."""
     invitation = context.invitation
     progress = response_writes.store_answers(
         session,
@@ -94,8 +103,9 @@ def write_answers(
         by_target=by_target,
         final=final,
         now=now,
+        comments=comments,
     )
-    if final or by_target:  # an empty save does not start the invitation
+    if final or by_target or comments:  # an empty save does not start the invitation
         mark_saved(invitation, final=final, now=now)
     if final:
         events.emit(
@@ -106,6 +116,33 @@ def write_answers(
         )
     session.add(invitation)
     return progress
+
+
+def validated_submission(
+    context: InvitationContext, answers: Sequence[AnswerIn], comments: Sequence[CommentIn]
+) -> tuple[dict[int, dict[str, int | None]], dict[int, str]]:
+    """Answers and comments per target party; one InvalidSubmission naming every problem of
+    both, so a client fixes its request in one go."""
+    refusals: list[InvalidSubmission] = []
+    by_target: dict[int, dict[str, int | None]] = {}
+    texts: dict[int, str] = {}
+    try:
+        by_target = validated_answers(context, answers)
+    except InvalidSubmission as error:
+        refusals.append(error)
+    try:
+        texts = open_comments.validated_comments(context, comments)
+    except InvalidSubmission as error:
+        refusals.append(error)
+    if len(refusals) == 1:
+        raise refusals[0]
+    if refusals:
+        problems = [problem for error in refusals for problem in error.problems]
+        raise InvalidSubmission(
+            f"{len(problems)} answer(s) and comment(s) could not be accepted; nothing was saved.",
+            problems=problems,
+        )
+    return by_target, texts
 
 
 def validated_answers(

@@ -25,7 +25,7 @@ from app.errors import TrustmeterError
 from app.infra.group_commit import GroupCommitWriter
 from app.infra.unit_of_work import unit_of_work
 from app.models import Invitation, utcnow
-from app.models.response import AnswerIn, SubmissionResult
+from app.models.response import AnswerIn, CommentIn, SubmissionResult
 from app.services.answering import invitation_state, response_writes, responses
 from app.services.answering.invitation_state import InvitationContext, WriteState
 from app.services.answering.response_writes import AnswerPlan
@@ -45,7 +45,8 @@ class PreparedSubmission:
     organisation_id: int | None
     context: InvitationContext
     seen: WriteState
-    plan: AnswerPlan
+    plan: AnswerPlan  # with the checked comments, written in the same transaction
+    comments: tuple[CommentIn, ...] = ()  # as sent, for the careful path
 
     @property
     def invitation_id(self) -> int:
@@ -73,22 +74,33 @@ class SubmissionWriter:
         answers: Sequence[AnswerIn],
         final: bool,
         organisation_id: int | None = None,
+        comments: Sequence[CommentIn] = (),
     ) -> SubmissionResult:
-        """Save (with `final`, submit) answers; the same rules and errors as `submit_answers`."""
+        """Save (with `final`, submit) answers and comments; the same rules and errors as
+        `submit_answers`."""
+        args = (token, tuple(answers), final, organisation_id, tuple(comments))
         if self._read_in_loop:
-            prepared = self._prepare(token, tuple(answers), final, organisation_id)
+            prepared = self._prepare(*args)
         else:
-            prepared = await run_in_threadpool(
-                self._prepare, token, tuple(answers), final, organisation_id
-            )
+            prepared = await run_in_threadpool(self._prepare, *args)
         return await asyncio.wrap_future(self._writer.submit(prepared))
 
     def _prepare(
-        self, token: str, answers: tuple[AnswerIn, ...], final: bool, organisation_id: int | None
+        self,
+        token: str,
+        answers: tuple[AnswerIn, ...],
+        final: bool,
+        organisation_id: int | None,
+        comments: tuple[CommentIn, ...],
     ) -> PreparedSubmission:
         with new_session(self._engine) as session:
             return prepare(
-                session, token=token, answers=answers, final=final, organisation_id=organisation_id
+                session,
+                token=token,
+                answers=answers,
+                final=final,
+                organisation_id=organisation_id,
+                comments=comments,
             )
 
     def _write(self, jobs: Sequence[PreparedSubmission]) -> list[Outcome]:
@@ -102,22 +114,25 @@ def prepare(
     answers: tuple[AnswerIn, ...],
     final: bool,
     organisation_id: int | None = None,
+    comments: tuple[CommentIn, ...] = (),
 ) -> PreparedSubmission:
     """Everything a submission needs that takes no lock: refusals come from here already."""
     context = invitation_state.load_invitation(
         session, token=token, organisation_id=organisation_id
     )
     invitation_state.ensure_accepting(context, now=utcnow())
+    by_target, texts = responses.validated_submission(context, answers, comments)
     plan = response_writes.plan_answers(
         session,
         invitation=context.invitation,
         collaboration=context.collaboration,
         definition=context.definition,
-        by_target=responses.validated_answers(context, answers),
+        by_target=by_target,
         final=final,
+        comments=texts,
     )
     seen = invitation_state.state_of(context)
-    return PreparedSubmission(token, answers, organisation_id, context, seen, plan)
+    return PreparedSubmission(token, answers, organisation_id, context, seen, plan, comments)
 
 
 def write_batch(engine: Engine, jobs: Sequence[PreparedSubmission]) -> list[Outcome]:
@@ -240,4 +255,5 @@ def _submit_answers(session: Session, job: PreparedSubmission) -> SubmissionResu
         answers=job.answers,
         final=job.plan.final,
         organisation_id=job.organisation_id,
+        comments=job.comments,
     )

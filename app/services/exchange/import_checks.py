@@ -1,14 +1,22 @@
-"""Checking import rows against a round: who answered, about which party, which item, what value."""
+"""Checking import rows against a round: who answered, about which party, which item, what value.
 
-from collections.abc import Callable, Iterable
+A row is stored only where the online questionnaire would have asked it: about a party the
+participant rates (their invitation's targets, or for a participant not yet invited the
+parties an invitation would name now) and an item asked about a party of that kind.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.models import Invitation, InvitationStatus, Participant, Party, Response, Round
 from app.models.imports import ImportRowError
 from app.scoring import QuestionnaireDefinition
+from app.scoring.questionnaire import ItemDefinition
 from app.services.exchange.import_rows import RawRow
+from app.services.setup.targets import invitation_targets
 
 PROGRESS_EVERY = 5000
 
@@ -17,7 +25,7 @@ PROGRESS_EVERY = 5000
 class InvitationInfo:
     participant_id: int
     revoked: bool
-    targets: frozenset[int]
+    targets: dict[int, str | None]  # target -> its kind when invited (None: not recorded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,14 +35,24 @@ class RoundDirectory:
     round_id: int
     party_ids: list[int]
     party_by_name: dict[str, int]
+    party_names: dict[int, str]
     participant_by_ref: dict[str, int]
     party_of_participant: dict[int, int]
     invitations: dict[int, InvitationInfo]
     invitation_of_participant: dict[int, int]
     answered: set[tuple[int, int]]  # (participant, target) that already has a Response
-    items: frozenset[str]
+    # Participants without an invitation: the targets (and kinds) one made now would have.
+    planned: dict[int, dict[int, str | None]]
+    items: dict[str, ItemDefinition]
     low: int
     high: int
+
+    def targets_of(self, participant_id: int) -> dict[int, str | None]:
+        """The parties `participant_id` is asked about in this round, with their kinds."""
+        invitation_id = self.invitation_of_participant.get(participant_id)
+        if invitation_id is None:
+            return self.planned.get(participant_id, {})
+        return self.invitations[invitation_id].targets
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +62,7 @@ class CheckedRow:
     target_id: int
     item_id: str
     value: int | None
+    target_kind: str | None  # scored like an online answer about a party of this kind
 
 
 def load_directory(
@@ -51,15 +70,18 @@ def load_directory(
 ) -> RoundDirectory:
     assert round_.id is not None
     parties = session.exec(
-        select(Party.id, Party.name).where(Party.collaboration_id == round_.collaboration_id)
+        select(Party)
+        .where(Party.collaboration_id == round_.collaboration_id)
+        .order_by(col(Party.id))
     ).all()
-    party_ids = sorted(party_id for party_id, _ in parties if party_id is not None)
+    party_ids = [party.id for party in parties if party.id is not None]
     people = session.exec(
-        select(Participant.id, Participant.party_id, Participant.external_ref)
+        select(Participant)
         .where(col(Participant.party_id).in_(party_ids))
         .where(col(Participant.erased_at).is_(None))
     ).all()
     invitations = _invitations(session, round_.id)
+    invited = {info.participant_id for info in invitations.values()}
     answered = session.exec(
         select(Response.participant_id, Response.target_party_id).where(
             Response.round_id == round_.id
@@ -68,28 +90,45 @@ def load_directory(
     return RoundDirectory(
         round_id=round_.id,
         party_ids=party_ids,
-        party_by_name={name.casefold(): party_id for party_id, name in parties if party_id},
-        participant_by_ref={ref: pid for pid, _, ref in people if ref and pid is not None},
-        party_of_participant={pid: party for pid, party, _ in people if pid is not None},
+        party_by_name={p.name.casefold(): p.id for p in parties if p.id is not None},
+        party_names={p.id: p.name for p in parties if p.id is not None},
+        participant_by_ref={p.external_ref: p.id for p in people if p.external_ref and p.id},
+        party_of_participant={p.id: p.party_id for p in people if p.id is not None},
         invitations=invitations,
         invitation_of_participant={i.participant_id: iid for iid, i in invitations.items()},
         answered={(participant, target) for participant, target in answered},
-        items=frozenset(definition.item_ids),
+        planned={
+            p.id: _planned_targets(p, parties)
+            for p in people
+            if p.id is not None and p.id not in invited
+        },
+        items={item.id: item for item in definition.items},
         low=definition.range.min,
         high=definition.range.max,
     )
 
 
+def _planned_targets(participant: Participant, parties: Sequence[Party]) -> dict[int, str | None]:
+    # The very rule open_round follows, so an import invites as opening the round would.
+    targets, kinds = invitation_targets(participant, parties)
+    return {target: kinds.get(str(target)) for target in targets}
+
+
 def _invitations(session: Session, round_id: int) -> dict[int, InvitationInfo]:
-    query = select(
-        Invitation.id, Invitation.participant_id, Invitation.status, Invitation.target_party_ids
-    ).where(Invitation.round_id == round_id)
+    query = sa_select(
+        col(Invitation.id),
+        col(Invitation.participant_id),
+        col(Invitation.status),
+        col(Invitation.target_party_ids),
+        col(Invitation.target_kinds),
+    ).where(col(Invitation.round_id) == round_id)
     return {
         invitation_id: InvitationInfo(
-            participant_id, status == InvitationStatus.REVOKED, frozenset(targets)
+            participant_id,
+            status == InvitationStatus.REVOKED,
+            {target: (kinds or {}).get(str(target)) for target in targets},
         )
-        for invitation_id, participant_id, status, targets in session.exec(query)
-        if invitation_id is not None
+        for invitation_id, participant_id, status, targets, kinds in session.execute(query)
     }
 
 
@@ -130,12 +169,25 @@ def _check(raw: RawRow, d: RoundDirectory) -> tuple[CheckedRow | None, Problems]
     problems: Problems = []
     participant = _participant(raw, d, problems)
     target = _target(raw, d, participant, problems)
-    if raw.item_id not in d.items:
+    item = d.items.get(raw.item_id)
+    kind = d.targets_of(participant).get(target) if participant and target else None
+    if item is None:
         problems.append(("item_id", f"unknown item '{raw.item_id}'"))
+    elif not item.fits(kind):
+        problems.append(("item_id", _not_asked(item, d.party_names[target or 0], kind)))
     value = _value(raw.value, d, problems)
     if problems or participant is None or target is None:
         return None, problems
-    return CheckedRow(raw.row, participant, target, raw.item_id, value), problems
+    return CheckedRow(raw.row, participant, target, raw.item_id, value, kind), problems
+
+
+def _not_asked(item: ItemDefinition, party: str, kind: str | None) -> str:
+    *others, last = [str(k) for k in item.target_kinds or ()] or [""]
+    kinds = f"{', '.join(others)} or {last}" if others else last
+    return (
+        f"item '{item.id}' is not asked about '{party}': it is only for parties of kind "
+        f"{kinds}, and '{party}' is of kind {kind}"
+    )
 
 
 def _participant(raw: RawRow, d: RoundDirectory, problems: Problems) -> int | None:
@@ -198,11 +250,10 @@ def _target(
             ("target_party", "wrong target: a participant does not rate their own party")
         )
         return None
-    invitation_id = d.invitation_of_participant.get(participant)
-    if invitation_id is not None and target not in d.invitations[invitation_id].targets:
-        problems.append(
-            ("target_party", "wrong target: not a party this participant's invitation rates")
-        )
+    if target not in d.targets_of(participant):
+        invited = participant in d.invitation_of_participant
+        whose = "this participant's invitation" if invited else "this participant"
+        problems.append(("target_party", f"wrong target: not a party {whose} rates"))
         return None
     if (participant, target) in d.answered:
         problems.append(

@@ -3,9 +3,11 @@
 Decisions:
 - The round must be open or closed (a draft has no invitations yet: open it first). Closed
   rounds accept imports so that legacy data can be loaded after the fact.
-- A participant without an invitation in the round gets one, made as submitted, rating every
-  other party. An existing invitation that receives answers is marked submitted, so the
-  online questionnaire cannot change imported answers afterwards.
+- A participant without an invitation in the round gets one, made as submitted, rating the
+  parties opening the round would have named (their own choice, by default every other
+  party). Rows are only about what was asked: a party the participant rates, and items asked
+  about that party's kind (its kind when invited). An existing invitation that receives
+  answers is marked submitted, so the online questionnaire cannot change them afterwards.
 - Answers are never merged or overwritten: a participant who already has answers (saved or
   submitted) about a target party in this round gets those rows refused.
 - Imported answers are scored by the same core as submissions (`score_response`, `classify`)
@@ -22,7 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import insert, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from app.config import Settings
 from app.errors import InvalidInput, NotFound, RoundNotOpen
@@ -31,7 +33,6 @@ from app.models import (
     Collaboration,
     Invitation,
     InvitationStatus,
-    Party,
     Response,
     Round,
     RoundStatus,
@@ -71,6 +72,7 @@ class _Group:
     participant_id: int
     party_id: int
     target_id: int
+    target_kind: str | None
     invitation_id: int | None
     answers: dict[str, int | None]
 
@@ -99,9 +101,8 @@ def import_responses(
             raise ImportRejected(errors)
         groups = _groups(checked, directory)
         rules = zone_rules(collaboration)
-        kinds = _kinds(session, directory.party_ids)
-        created = _create_invitations(session, groups, directory, settings, kinds)
-        _store(session, groups, round_id, definition, rules, progress, kinds)
+        created = _create_invitations(session, groups, directory, settings)
+        _store(session, groups, round_id, definition, rules, progress)
     return ImportReport(
         round_id=round_id,
         mode=mode,
@@ -114,18 +115,19 @@ def import_responses(
 
 
 def _groups(checked: Iterable[CheckedRow], directory: RoundDirectory) -> list[_Group]:
-    answers: dict[tuple[int, int], dict[str, int | None]] = defaultdict(dict)
+    answers: dict[tuple[int, int, str | None], dict[str, int | None]] = defaultdict(dict)
     for row in checked:
-        answers[(row.participant_id, row.target_id)][row.item_id] = row.value
+        answers[(row.participant_id, row.target_id, row.target_kind)][row.item_id] = row.value
     return [
         _Group(
             participant_id=participant_id,
             party_id=directory.party_of_participant[participant_id],
             target_id=target_id,
+            target_kind=kind,
             invitation_id=directory.invitation_of_participant.get(participant_id),
             answers=values,
         )
-        for (participant_id, target_id), values in answers.items()
+        for (participant_id, target_id, kind), values in answers.items()
     ]
 
 
@@ -134,12 +136,11 @@ def _create_invitations(
     groups: list[_Group],
     directory: RoundDirectory,
     settings: Settings,
-    kinds: dict[int, str],
 ) -> int:
     """Invite (as submitted) the participants who had no invitation; mark the others."""
     now = utcnow()
     missing = sorted({g.participant_id for g in groups if g.invitation_id is None})
-    rows = [_invitation_row(p, directory, settings, now, kinds) for p in missing]
+    rows = [_invitation_row(p, directory, settings, now) for p in missing]
     made: dict[int, int] = {}
     if rows:
         result = session.execute(
@@ -166,10 +167,10 @@ def _invitation_row(
     directory: RoundDirectory,
     settings: Settings,
     now: datetime,
-    kinds: dict[int, str],
 ) -> dict[str, object]:
     """An invitation like open_round makes, already submitted (the token opens nothing new)."""
     party_id = directory.party_of_participant[participant_id]
+    targets = directory.planned[participant_id]
     salt = new_salt()
     return {
         "round_id": directory.round_id,
@@ -177,8 +178,8 @@ def _invitation_row(
         "party_id": party_id,
         "token_salt": salt,
         "token_hash": token_hash_for(settings.secret_key, salt),
-        "target_party_ids": [p for p in directory.party_ids if p != party_id],
-        "target_kinds": {str(p): kinds[p] for p in directory.party_ids if p != party_id},
+        "target_party_ids": list(targets),
+        "target_kinds": {str(p): kind for p, kind in targets.items() if kind is not None},
         "status": InvitationStatus.SUBMITTED,
         "submitted_at": now,
         "created_at": now,
@@ -193,23 +194,17 @@ def _store(
     definition: QuestionnaireDefinition,
     rules: ZoneRules,
     progress: Progress | None,
-    kinds: dict[int, str],
 ) -> None:
     now = utcnow()
     total = len(groups)
     for start in range(0, total, CHUNK):
         rows = [
-            _response_row(g, round_id, definition, rules, now, kinds.get(g.target_id))
+            _response_row(g, round_id, definition, rules, now)
             for g in groups[start : start + CHUNK]
         ]
         session.execute(insert(Response), rows)
         if progress:
             progress("store", min(start + CHUNK, total), total)
-
-
-def _kinds(session: Session, party_ids: Iterable[int]) -> dict[int, str]:
-    query = select(Party.id, Party.kind).where(col(Party.id).in_(list(party_ids)))
-    return {party_id: str(kind) for party_id, kind in session.exec(query) if party_id is not None}
 
 
 def _response_row(
@@ -218,10 +213,9 @@ def _response_row(
     definition: QuestionnaireDefinition,
     rules: ZoneRules,
     now: datetime,
-    kind: str | None,
 ) -> dict[str, object]:
     # Scored on the items asked about the target's kind, as a submission through a link is.
-    scores = score_response(definition, group.answers, target_kind=kind)
+    scores = score_response(definition, group.answers, target_kind=group.target_kind)
     zone = classify(scores.propensity, scores.analysis, rules)
     return {
         "invitation_id": group.invitation_id,

@@ -8,6 +8,7 @@ so a hidden group is hidden here too, and so is its change: `suppressed` 1 says 
 Only closed rounds are exported: an open round's figures would move with every submission.
 """
 
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -22,6 +23,7 @@ from app.services.exchange.export_formats import CsvStyle, Table
 from app.services.exchange.exports import ExportFile, ExportFormat
 from app.services.privacy import audit
 from app.services.results import results, trends
+from app.services.results.story import wording_for
 from app.services.results.trend_types import MeasureChangeResult
 from app.services.setup import questionnaires
 
@@ -44,15 +46,12 @@ COLUMNS = [
     "change_ci_high",
     "suppressed",
 ]
+# Columns shared with the answers export keep its labels; these say what differs here.
 LABELS = {
-    "round_number": ("Meetronde (volgnummer)", "Round (sequence number)"),
-    "round": ("Meetronde", "Round"),
-    "phase": ("Fase van de samenwerking", "Phase of the collaboration"),
-    "party": ("Partij (vertrouwensgever)", "Party (truster)"),
+    **{key: export_formats.LABELS[key] for key in ("round_number", "round", "phase", "party", "n")},
     "target": ("Beoordeelde partij (leeg: alle samen)", "Target party (empty: all together)"),
     "measure": ("Maat (sleutel)", "Measure (key)"),
     "measure_label": ("Maat", "Measure"),
-    "n": ("Aantal respondenten", "Respondents"),
     "response_rate": ("Respons (deel van de uitgenodigden)", "Response rate (share of invited)"),
     "mean": ("Gemiddelde (0-100)", "Mean (0-100)"),
     "ci_low": ("95%-interval, ondergrens", "95% interval, lower bound"),
@@ -63,20 +62,14 @@ LABELS = {
     "change_ci_high": ("Verandering, 95%-interval bovengrens", "Change, 95% interval upper"),
     "suppressed": ("Niet getoond", "Not shown"),
 }
-ZONES = {
-    "nl": {
-        "blind_trust": "blind vertrouwen",
-        "smart_trust": "slim vertrouwen",
-        "no_trust": "geen vertrouwen",
-        "distrust": "wantrouwen",
-    },
-    "en": {
-        "blind_trust": "blind trust",
-        "smart_trust": "smart trust",
-        "no_trust": "no trust",
-        "distrust": "distrust",
-    },
-}
+
+
+@lru_cache(maxsize=4)
+def zone_names(language: str) -> dict[str, str]:
+    """The zones as the dashboard's story names them, in running text (lower case)."""
+    return {key: name.lower() for key, name in wording_for(language).zone_names.items()}
+
+
 EMPTY: dict[str, Any] = dict.fromkeys(COLUMNS)
 HIDDEN = {"nl": "minder dan k respondenten", "en": "fewer than k respondents"}
 # Hidden with k or more respondents, because shown it would give a smaller hidden group away.
@@ -164,6 +157,7 @@ def _group_rows(
         code = 2 if group.reason == COMPLEMENTARY else 1
         return [{**base, **who, "n": None, "suppressed": code}]
     measures = {"propensity": group.propensity, "analysis": group.analysis, **(group.areas or {})}
+    zones = zone_names(language)
     rows = []
     for measure, summary in measures.items():
         if summary is None:
@@ -182,7 +176,7 @@ def _group_rows(
                 "mean": _rounded(summary.mean),
                 "ci_low": _rounded(summary.ci_low),
                 "ci_high": _rounded(summary.ci_high),
-                "zone": ZONES[language].get(group.zone.value, "") if group.zone else "",
+                "zone": zones.get(group.zone.value, "") if group.zone else "",
                 "change": _rounded(welch.difference) if welch else None,
                 "change_ci_low": _rounded(welch.ci_low) if welch else None,
                 "change_ci_high": _rounded(welch.ci_high) if welch else None,

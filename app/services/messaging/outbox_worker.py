@@ -1,7 +1,6 @@
 """Deliver queued outbox jobs (e-mail, webhooks): claim, send, retry with backoff, give up."""
 
 import logging
-import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +14,6 @@ from app.db import new_session
 from app.infra import smtp
 from app.infra.outbox_lease import LeaseHeartbeat
 from app.infra.unit_of_work import is_sqlite, unit_of_work
-from app.infra.worker_lock import WorkerAlreadyRunning, single_sqlite_worker
 from app.models import JobKind, JobStatus, OutboxJob, utcnow
 from app.services.messaging import mail, reminders, webhooks
 from app.services.messaging.delivery import DeliveryAbandoned, DeliverySkipped
@@ -250,69 +248,3 @@ def _run_schedule(session: Session, settings: Settings, clock: Clock) -> None:
     except Exception:
         session.rollback()
         log.exception("scheduled rounds failed this pass; trying again next pass")
-
-
-def run_worker(
-    engine: Engine,
-    *,
-    settings: Settings,
-    once: bool = False,
-    stop: threading.Event | None = None,
-    options: WorkerOptions | None = None,
-) -> DeliveryReport:
-    """Deliver until stopped (or, with `once`, what is due now)."""
-    options = options or WorkerOptions()
-    stop = stop or threading.Event()
-    with single_sqlite_worker(engine):
-        return _deliver_until_stopped(engine, settings, once, stop, options)
-
-
-def _deliver_until_stopped(
-    engine: Engine, settings: Settings, once: bool, stop: threading.Event, options: WorkerOptions
-) -> DeliveryReport:
-    report = DeliveryReport()
-    log.info("outbox worker started")
-    while not stop.is_set():
-        try:
-            report.outcomes.update(
-                deliver_due_jobs(engine, settings=settings, options=options).outcomes
-            )
-        except Exception:
-            if once:
-                raise
-            log.exception("outbox pass failed; trying again")
-        if once:
-            break
-        stop.wait(options.poll_seconds)
-    log.info("outbox worker stopped")
-    return report
-
-
-class InProcessWorker:
-    """The worker as a daemon thread inside the web process (the demo's single machine)."""
-
-    def __init__(
-        self, engine: Engine, settings: Settings, options: WorkerOptions | None = None
-    ) -> None:
-        self._stop = threading.Event()
-        self._options = options
-        self._thread = threading.Thread(
-            target=self._run,
-            args=(engine, settings),
-            name="trustmeter-outbox",
-            daemon=True,
-        )
-
-    def _run(self, engine: Engine, settings: Settings) -> None:
-        try:
-            run_worker(engine, settings=settings, stop=self._stop, options=self._options)
-        except WorkerAlreadyRunning:
-            # With several web processes on SQLite, one of them delivers for all.
-            log.info("another process delivers the outbox; this one stays idle")
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        self._thread.join(timeout)

@@ -1,28 +1,26 @@
-"""The dashboard of a collaboration, its printable round report, exports and alerts."""
+"""The dashboard of a collaboration, its printable round report and exports."""
 
 import threading
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.errors import InvalidInput
 from app.services.exchange import exports
 from app.services.exchange.export_formats import csv_style_for
 from app.services.exchange.results_export import export_results
 from app.services.identity.auth import Principal
 from app.services.privacy import audit
-from app.services.results import agreement_outcomes, alerts, comments
-from app.services.results.alert_story import alert_rounds
+from app.services.results import agreement_outcomes, comments
+from app.services.results.alert_story import ALERTS_PER_ROUND, alert_rounds, round_alerts
 from app.services.results.dashboard import Dashboard, build_dashboard, up_to
 from app.services.results.guidance import all_guidance
 from app.services.results.story import default_round_id, round_moves, story_of
 from app.web.coach.dashboard_charts import figures, report_figures
-from app.web.coach.deps import EditorDep, EditorFormDep, PrincipalDep
-from app.web.coach.forms import text, translator
+from app.web.coach.deps import PrincipalDep
+from app.web.coach.forms import translator
 from app.web.coach.pages import page
-from app.web.coach.refusals import refusal
 from app.web.deps import PathId, QueryId, SessionDep
 from app.web.plotly_assets import page_context
 
@@ -30,7 +28,7 @@ router = APIRouter(include_in_schema=False)
 # A large collaboration's page takes ~12 MB while it is built and rendered. Built side by side
 # in the thread pool, every page adds its own peak, and each thread grows a malloc arena of
 # its own that is not given back: one page at a time keeps a worker's memory flat.
-_heavy_page = threading.Lock()
+heavy_page = threading.Lock()
 
 
 def _selected(dashboard: Dashboard, round_id: int | None) -> int | None:
@@ -63,11 +61,11 @@ def show_dashboard(
     a: QueryId = None,
     b: QueryId = None,
 ) -> Response:
-    with _heavy_page:
-        return _dashboard_page(request, collaboration_id, principal, session, round, (a, b))
+    with heavy_page:
+        return render_dashboard(request, collaboration_id, principal, session, round, (a, b))
 
 
-def _dashboard_page(
+def render_dashboard(
     request: Request,
     collaboration_id: int,
     principal: Principal,
@@ -77,7 +75,7 @@ def _dashboard_page(
     *,
     note_problem: tuple[int, str, str] | None = None,  # alert id, note as typed, message
 ) -> Response:
-    found = _viewed_dashboard(session, principal, collaboration_id, action="dashboard.viewed")
+    found = viewed_dashboard(session, principal, collaboration_id, action="dashboard.viewed")
     selected = _selected(found, round)
     pair = _pair(found, *ab)
     _ = translator(principal.language)
@@ -112,11 +110,13 @@ def _story(
     moves = round_moves(session, dashboard=dashboard, round_id=selected)
     return {
         "story": story_of(dashboard, round_id=selected, moves=moves, language=language),
-        "alert_rounds": alert_rounds(session, dashboard=dashboard, language=language),
+        "alert_rounds": alert_rounds(
+            session, dashboard=dashboard, language=language, selected_round_id=selected
+        ),
     }
 
 
-def _viewed_dashboard(
+def viewed_dashboard(
     session: Session, principal: Principal, collaboration_id: int, *, action: str
 ) -> Dashboard:
     """The dashboard's data, then the view in the audit log: a refused request leaves none."""
@@ -141,8 +141,8 @@ def show_report(
     session: SessionDep,
     round: QueryId = None,
 ) -> Response:
-    with _heavy_page:
-        everything = _viewed_dashboard(session, principal, collaboration_id, action="report.viewed")
+    with heavy_page:
+        everything = viewed_dashboard(session, principal, collaboration_id, action="report.viewed")
         selected = _selected(everything, round)
         # The report is about one round: nothing measured after it may appear in it.
         found = everything if selected is None else up_to(everything, selected)
@@ -150,15 +150,16 @@ def show_report(
         story: dict[str, Any] = {"story": None, "alert_rounds": []}
         if selected is not None:
             moves = round_moves(session, dashboard=found, round_id=selected)
+            told = round_alerts(
+                session,
+                dashboard=found,
+                round_id=selected,
+                language=language,
+                limit=ALERTS_PER_ROUND,
+            )
             story = {
                 "story": story_of(found, round_id=selected, moves=moves, language=language),
-                "alert_rounds": [
-                    told
-                    for told in alert_rounds(
-                        session, dashboard=found, language=language, until_round_id=selected
-                    )
-                    if told.round_id == selected
-                ],
+                "alert_rounds": [told] if told.total else [],
             }
     charts = report_figures(found, round_id=selected, language=language, _=translator(language))
     context = {
@@ -195,41 +196,3 @@ def export(
         media_type=exported.media_type,
         headers={"Content-Disposition": f'attachment; filename="{exported.filename}"'},
     )
-
-
-@router.post("/coach/collaborations/{collaboration_id}/alerts/{alert_id}/acknowledge")
-def acknowledge(
-    request: Request,
-    collaboration_id: PathId,
-    alert_id: PathId,
-    principal: EditorDep,
-    form: EditorFormDep,
-    session: SessionDep,
-) -> Response:
-    note = text(form, "note")
-    raw_round = text(form, "round")
-    round_id = int(raw_round) if raw_round.isdigit() else None
-    try:
-        alerts.acknowledge_alert(
-            session,
-            organisation_id=principal.organisation_id,
-            collaboration_id=collaboration_id,
-            alert_id=alert_id,
-            user_id=principal.user_id,
-            note=note or None,
-        )
-    except InvalidInput as refused:
-        message = refusal(refused, translator(principal.language))
-        with _heavy_page:
-            return _dashboard_page(
-                request,
-                collaboration_id,
-                principal,
-                session,
-                round_id,
-                (None, None),
-                note_problem=(alert_id, note, message),
-            )
-    chosen = f"round={round_id}&" if round_id is not None else ""
-    url = f"/coach/collaborations/{collaboration_id}/dashboard?{chosen}notice=alert_acknowledged"
-    return RedirectResponse(f"{url}#alert-{alert_id}", status_code=303)

@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from app.web.coach import (
     admin,
     agreements,
+    alerts,
     assets,
     cadence,
     collaborations,
@@ -33,6 +34,7 @@ ROUTERS = (
     agreements,
     feedback,
     dashboard,
+    alerts,
     reports,
     admin,
     mail,
