@@ -259,9 +259,8 @@ def test_answering_times_give_the_median_and_the_welcome_estimate(
         session, settings=settings, people=5, key="smart-trust-pulse", version=1
     )
     tokens = world.tokens[world.contractor.id]  # type: ignore[index]
-    collaboration_id = world.collaboration.id or 0
     # Nothing measured yet; the welcome page's estimate keeps that for ten minutes.
-    assert recent_seconds_per_statement(session, collaboration_id=collaboration_id, now=0) is None
+    assert recent_seconds_per_statement(session, collaboration=world.collaboration, now=0) is None
     for minutes, token in zip((2, 3, 4, 5, 60), tokens, strict=True):
         context = invitation_state.load_invitation(session, token=token)
         first = survey.page_plan(context)[0]
@@ -287,9 +286,9 @@ def test_answering_times_give_the_median_and_the_welcome_estimate(
     assert world.collaboration.id is not None
     pace = seconds_per_statement(session, collaboration_id=world.collaboration.id)
     assert pace == pytest.approx(20, abs=1)  # 240 s over twelve statements
-    kept = recent_seconds_per_statement(session, collaboration_id=collaboration_id, now=599)
+    kept = recent_seconds_per_statement(session, collaboration=world.collaboration, now=599)
     assert kept is None  # as measured at 0
-    again = recent_seconds_per_statement(session, collaboration_id=collaboration_id, now=601)
+    again = recent_seconds_per_statement(session, collaboration=world.collaboration, now=601)
     assert again == pytest.approx(20, abs=1)
     welcome = survey_views.welcome(
         session, invitation_state.load_invitation(session, token=tokens[0]), language="nl"

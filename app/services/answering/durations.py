@@ -4,12 +4,13 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from statistics import median
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import Invitation, InvitationStatus, PageTiming, Round
+from app.models import Collaboration, Invitation, InvitationStatus, PageTiming, Round
 
 # Fewer submitted questionnaires than this and the measured pace is too unsteady to promise.
 MIN_MEASURED = 5
@@ -54,23 +55,22 @@ def seconds_per_statement(session: Session, *, collaboration_id: int) -> float |
 # collaboration grows with it and moves slowly, so each process keeps it for a while.
 PACE_KEPT_SECONDS = 600.0
 _PACES_MAX = 4096
-_paces: dict[tuple[str, int], tuple[float, float | None]] = {}
+_paces: dict[tuple[str, int, datetime], tuple[float, float | None]] = {}
 
 
 def recent_seconds_per_statement(
-    session: Session, *, collaboration_id: int, now: float | None = None
+    session: Session, *, collaboration: Collaboration, now: float | None = None
 ) -> float | None:
     """`seconds_per_statement`, as measured at most PACE_KEPT_SECONDS ago in this process
     (`now` is on the `time.monotonic` clock)."""
-    key = (
-        str(session.get_bind().engine.url),
-        collaboration_id,
-    )  # one cache, many databases (tests)
+    assert collaboration.id is not None
+    # A collaboration is its database, id and creation time: test databases reuse the first two.
+    key = (str(session.get_bind().engine.url), collaboration.id, collaboration.created_at)
     now = time.monotonic() if now is None else now
     kept = _paces.get(key)
     if kept is not None and kept[0] > now:
         return kept[1]
-    pace = seconds_per_statement(session, collaboration_id=collaboration_id)
+    pace = seconds_per_statement(session, collaboration_id=collaboration.id)
     if len(_paces) >= _PACES_MAX:
         _paces.clear()
     _paces[key] = (now + PACE_KEPT_SECONDS, pace)

@@ -143,7 +143,7 @@ def welcome(session: Session, context: InvitationContext, *, language: str) -> W
     names = party_names(session, [*targets, context.invitation.party_id])
     items = sum(len(page_items(context, ref)) for ref in page_plan(context))
     assert collaboration.id is not None
-    measured = recent_seconds_per_statement(session, collaboration_id=collaboration.id)
+    measured = recent_seconds_per_statement(session, collaboration=collaboration)
     per_item = measured if measured is not None else SECONDS_PER_ITEM
     resume = resume_page(session, context)
     return Welcome(
