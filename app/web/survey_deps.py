@@ -13,7 +13,7 @@ from starlette.responses import Response
 from app.config import Settings
 from app.errors import NotFound, RateLimited
 from app.models import utcnow
-from app.services.answering import resume, survey
+from app.services.answering import links, resume, survey
 from app.services.answering.invitation_state import InvitationContext
 from app.services.answering.survey import SurveyState
 from app.web import csrf
@@ -98,7 +98,7 @@ async def load_survey(
     try:
         context = None
         if session.get_bind().dialect.name == "sqlite":
-            context = survey.find_survey(
+            context = links.find_survey(
                 session,
                 token=token,
                 client_key=client_key,
@@ -108,7 +108,7 @@ async def load_survey(
             )
         if context is None:
             context = await run_in_threadpool(
-                survey.open_survey,
+                links.open_survey,
                 session,
                 token=token,
                 client_key=client_key,

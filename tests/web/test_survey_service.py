@@ -8,7 +8,7 @@ from sqlmodel import Session
 from app.errors import Conflict, InvalidSubmission, NotFound, RateLimited
 from app.models import InvitationStatus, Round, RoundStatus, utcnow
 from app.scoring import classify, score_response, smart_trust_v1
-from app.services.answering import invitation_state, responses, survey, survey_views
+from app.services.answering import invitation_state, links, responses, survey, survey_views
 from app.services.answering.survey import PAGE_FIELD, SurveyState
 from tests.web.conftest import Partner, rate_limit_hits, snapshot
 
@@ -290,7 +290,7 @@ def test_a_second_submit_is_refused_and_the_first_stands(session: Session, partn
 
 def test_unknown_links_are_counted_and_refused_past_the_limit(session: Session, partner: Partner):
     def attempt(token: str) -> None:
-        survey.open_survey(
+        links.open_survey(
             session, token=token, client_key="203.0.113.9", limit=3, window_seconds=600
         )
 
@@ -309,10 +309,10 @@ def test_unknown_links_are_counted_and_refused_past_the_limit(session: Session, 
 def test_the_limit_is_per_client_address(session: Session, partner: Partner):
     for guess in range(3):
         with pytest.raises(NotFound):
-            survey.open_survey(
+            links.open_survey(
                 session, token=f"g{guess}", client_key="198.51.100.1", limit=3, window_seconds=60
             )
-    context = survey.open_survey(
+    context = links.open_survey(
         session, token=partner.token, client_key="198.51.100.2", limit=3, window_seconds=60
     )
     assert context.invitation.token_hash == partner.invitation(session).token_hash
