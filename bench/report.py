@@ -1,8 +1,9 @@
 """The round report PDF of the demo's round 4, timed in-process: cold, then warm, by stage.
 
 Also times what a coach would otherwise do, Chromium's print-to-PDF of the same HTML (through
-Playwright and Debian's Chromium), and records the ratio of one run. Target: a warm report in
-under 3 s. Run: `.venv/bin/python -m bench.report [--repeat 5] [--results bench/RESULTS.md]`.
+Playwright and Debian's Chromium), and records the ratio of one run. Target: a round's first
+report (the browser running, its charts drawn afresh) in under 3 s. Run:
+`.venv/bin/python -m bench.report [--repeat 5] [--results bench/RESULTS.md]`.
 """
 
 import argparse
@@ -57,6 +58,7 @@ def stages(session: Session, drawer: ChartDrawer, organisation_id: int, round_id
     report, data = timed(
         lambda: build_round_report(session, organisation_id=organisation_id, round_id=round_id)
     )
+    drawer.forget_drawn()  # the charts drawn afresh, as for a round's first report
     html, charts_and_html = timed(
         lambda: report_pdf.report_html(report, language="nl", drawer=drawer)
     )
@@ -101,19 +103,26 @@ def run(repeat: int) -> list[str]:
                 ).content
 
             first, cold = timed(whole)
-            warm = [timed(whole)[1] for _attempt in range(repeat)]
+            warm = [timed(whole)[1] for _attempt in range(repeat)]  # charts already drawn
+            fresh = []  # the browser running, but this round's charts not drawn yet
+            for _attempt in range(repeat):
+                drawer.forget_drawn()
+                fresh.append(timed(whole)[1])
             parts = [stages(session, drawer, organisation_id, round_id) for _ in range(repeat)]
         drawer.close()
         chromium = chromium_print(parts[-1]["html"], repeat)
     weasy_layout = statistics.median(p["layout"] for p in parts)
     warm_median = statistics.median(warm)
+    fresh_median = statistics.median(fresh)
     printed = statistics.median(chromium)
     return [
         f"| cold report (browser start included) | {cold:.2f} s | {len(first) // 1024} KB |",
-        f"| warm report, median of {repeat} | {warm_median:.2f} s | "
-        f"{'met' if warm_median < TARGET_SECONDS else 'missed'} (< {TARGET_SECONDS:.0f} s) |",
+        f"| a round's first report (browser running, charts drawn), median of {repeat} | "
+        f"{fresh_median:.2f} s | "
+        f"{'met' if fresh_median < TARGET_SECONDS else 'missed'} (< {TARGET_SECONDS:.0f} s) |",
+        f"| the same report again (its charts kept), median of {repeat} | {warm_median:.2f} s | |",
         f"| warm: data (dashboard cut at round 4) | {_median(parts, 'data'):.2f} s | |",
-        f"| warm: 9 charts as SVG (Kaleido) + HTML | {_median(parts, 'charts'):.2f} s | |",
+        f"| first report: 9 charts as SVG (Kaleido) + HTML | {_median(parts, 'charts'):.2f} s | |",
         f"| warm: HTML to PDF (WeasyPrint) | {weasy_layout:.2f} s | |",
         f"| instead: Chromium print-to-PDF of the same HTML | {printed:.2f} s | "
         f"WeasyPrint / Chromium = {weasy_layout / printed:.1f} |",

@@ -64,6 +64,11 @@ class ChartDrawer:
                     self._remember(key, known[key])
         return [known[key] for key in keys]
 
+    def forget_drawn(self) -> None:
+        """Draw every figure afresh from now on (the bench times a round's first report)."""
+        with self._lock:
+            self._drawn.clear()
+
     def _remember(self, key: str, svg: bytes) -> None:
         # The same figure is the same picture: a report downloaded again (or in the other
         # language, for the language-free figures) draws only what changed.

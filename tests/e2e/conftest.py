@@ -5,10 +5,12 @@ Reuse them for any page:
 - `browser` (one Chromium per session);
 - `open_page(viewport=..., locale=..., javascript=...)`: a watched page in a new context; the
   test fails at teardown on any console error, page error or CSP violation;
-- `axe_scan(page, name)`, `screenshot(page, name)`, `has_horizontal_scroll(page)`.
+- `axe_scan(page, name)`, `screenshot(page, name)`, `has_horizontal_scroll(page)`;
+- `draw_every_chart(page)`: charts out of view are drawn only when scrolled near.
 """
 
 import os
+import re
 import socket
 import threading
 import time
@@ -27,6 +29,7 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Request,
+    expect,
     sync_playwright,
 )
 
@@ -231,3 +234,18 @@ def has_horizontal_scroll(page: Page) -> bool:
         "document.documentElement.scrollWidth > document.documentElement.clientWidth"
     )
     return bool(result)
+
+
+def draw_every_chart(page: Page) -> None:
+    """Scroll to each chart in turn (dashboard.js draws a chart when it comes near the
+    viewport) until the page marks every chart drawn, then back to the top."""
+    html = page.locator("html")
+    expect(html).to_have_class(re.compile(r"\bcharts-in-view-drawn\b"), timeout=60_000)
+    for chart_id in page.locator("script[data-chart]").evaluate_all(
+        "nodes => nodes.map(node => node.dataset.chart)"
+    ):
+        chart = page.locator(f"#{chart_id}")
+        chart.scroll_into_view_if_needed()
+        expect(chart).to_have_class(re.compile(r"\bchart--drawn\b"), timeout=30_000)
+    expect(html).to_have_class(re.compile(r"\bcharts-drawn\b"), timeout=60_000)
+    page.evaluate("window.scrollTo(0, 0)")

@@ -9,7 +9,14 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.services import demo
-from tests.e2e.conftest import LiveServer, OpenPage, axe_scan, has_horizontal_scroll, screenshot
+from tests.e2e.conftest import (
+    LiveServer,
+    OpenPage,
+    axe_scan,
+    draw_every_chart,
+    has_horizontal_scroll,
+    screenshot,
+)
 from tests.e2e.test_coach_demo import sign_in
 
 pytestmark = pytest.mark.browser
@@ -75,7 +82,7 @@ def overflowing(page: Page, *, tables_fit: bool) -> list[Any]:
 
 def _open_dashboard(page: Page) -> None:
     page.get_by_role("link", name=re.compile(f"^Dashboard {demo.COLLABORATION}")).click()
-    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-drawn\b"), timeout=30_000)
+    draw_every_chart(page)
 
 
 @pytest.mark.parametrize(("viewport", "name"), [(WIDE, "1366"), (PHONE, "390")])
@@ -106,7 +113,7 @@ def test_home_dashboard_and_report_fit_their_boxes(
     )
 
     page.get_by_role("link", name="Rapport om af te drukken").click()
-    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-drawn\b"), timeout=30_000)
+    draw_every_chart(page)
     assert not has_horizontal_scroll(page)
     assert (found := overflowing(page, tables_fit=wide)) == [], "; ".join(found)
     axe_scan(page, f"coach-report-story-{name}")
@@ -141,7 +148,7 @@ def test_acknowledging_an_alert_with_a_note_in_the_browser_keeps_the_round(
     _open_dashboard(page)
     page.get_by_label("Ronde om te tonen").select_option(index=1)  # 2. Marktconsultatie
     page.get_by_role("button", name="Tonen").click()
-    expect(page.locator("html")).to_have_class(re.compile(r"\bcharts-drawn\b"), timeout=30_000)
+    draw_every_chart(page)
     chosen = page.get_by_label("Ronde om te tonen").input_value()
     first_open = page.locator(".alert-item--open").first
     first_open.get_by_label("Notitie").fill("Besproken met de stuurgroep.")

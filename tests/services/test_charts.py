@@ -1,12 +1,15 @@
 """Chart builders as pure functions: the figure data they produce, never HTML."""
 
+import copy
+import itertools
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from app.services.results.charts import COLOURS, matrix_figure, zone_names
+from app.services.results.charts import COLOURS, Figure, matrix_figure, zone_names
 from app.services.results.charts_grid import (
     areas_heatmap,
     pair_matrix_figure,
@@ -108,7 +111,9 @@ def test_matrix_draws_the_cutoffs_where_the_collaboration_put_them() -> None:
 
 def test_matrix_labels_all_four_zones_in_the_right_corners() -> None:
     figure = matrix_figure(make_dashboard(), _=str.upper)
-    labels = {a["text"]: (a["x"], a["y"]) for a in figure["layout"]["annotations"] if a["text"]}
+    annotations = figure["layout"]["annotations"]
+    names = [a for a in annotations if a["text"] and not a["text"].isdigit()]
+    labels = {a["text"]: (a["x"], a["y"]) for a in names}
     assert labels == {
         "DISTRUST": (2, 98),
         "SMART TRUST": (98, 98),
@@ -265,3 +270,115 @@ def test_an_empty_collaboration_still_draws_the_matrix() -> None:
 
 def test_zone_names_are_translated_through_the_given_function() -> None:
     assert zone_names(lambda text: f"[{text}]")["distrust"] == "[Distrust]"
+
+
+# Label placement on the matrix: boxes measured here independently of the placement code, in
+# the pixels of a plot of the given size, with Plotly's conventions (`ay` counts downwards).
+def _label_boxes(layout: dict[str, Any], width: float, height: float) -> list[tuple[float, ...]]:
+    boxes: list[tuple[float, ...]] = []
+    for a in layout["annotations"]:
+        if not a["text"].isdigit():
+            continue
+        size = a["font"]["size"]
+        w, h = 0.6 * size * len(a["text"]) + 4, 1.2 * size + 4  # digits, padding and border
+        cx = a["x"] / 100 * width + (a["ax"] if a["showarrow"] else a["xshift"])
+        cy = a["y"] / 100 * height + (-a["ay"] if a["showarrow"] else a["yshift"])
+        boxes.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+    return boxes
+
+
+def _markers(figure: Figure, width: float, height: float) -> list[tuple[float, ...]]:
+    found: list[tuple[float, ...]] = []
+    for trace in figure["data"]:
+        for x, y, size in zip(trace["x"], trace["y"], trace["marker"]["size"], strict=True):
+            px, py, r = x / 100 * width, y / 100 * height, size / 2
+            found.append((px - r, py - r, px + r, py + r))
+    return found
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _narrow(layout: dict[str, Any]) -> dict[str, Any]:
+    """The layout as dashboard.js relayouts it on a phone: `annotations[i].font.size` etc."""
+    narrowed = copy.deepcopy(layout)
+    for key, value in layout["meta"]["narrow"].items():
+        *path, last = re.findall(r"[a-z_]+|\[\d+\]", key)
+        node: Any = narrowed
+        for part in path:
+            node = node[int(part[1:-1])] if part.startswith("[") else node.setdefault(part, {})
+        node[last] = value
+    return narrowed
+
+
+def _cluster() -> Dashboard:
+    """Three parties whose four rounds lie within a few points of each other."""
+    parties = [PartyView(1, "Gemeente", "client"), PartyView(2, "Provincie", "client")]
+    parties.append(PartyView(3, "Aannemer", "contractor"))
+    last = RoundView(
+        40, "Oplevering", "evaluation", "closed", datetime(2026, 12, 1, tzinfo=UTC), None
+    )
+    rounds = [*make_dashboard().rounds, last]
+    walk = [(57, 63), (58.5, 64), (60, 65.5), (61, 66)]
+    positions = {
+        (party.id, r.id): pos(x + party.id * 0.8, y - party.id * 0.6)
+        for party in parties
+        for r, (x, y) in zip(rounds, walk, strict=True)
+    }
+    return make_dashboard(parties=parties, rounds=rounds, positions=positions, pairs={})
+
+
+@pytest.mark.parametrize(
+    ("narrow", "width", "height"),
+    [(False, 470, 380), (False, 700, 390), (False, 900, 400), (True, 230, 320), (True, 420, 340)],
+)
+def test_round_numbers_of_a_close_cluster_do_not_collide(
+    narrow: bool, width: float, height: float
+) -> None:
+    figure = matrix_figure(_cluster(), selected_round_id=40)
+    layout = _narrow(figure["layout"]) if narrow else figure["layout"]
+    labels = _label_boxes(layout, width, height)
+    assert len(labels) == 12  # every round of every party is numbered
+    for i, j in itertools.combinations(range(len(labels)), 2):
+        assert not _overlaps(labels[i], labels[j]), (i, j, labels[i], labels[j])
+    for label in labels:
+        assert not any(_overlaps(label, marker) for marker in _markers(figure, width, height))
+
+
+def test_a_number_far_from_its_point_is_joined_to_it_by_a_faint_line() -> None:
+    annotations = matrix_figure(_cluster(), selected_round_id=40)["layout"]["annotations"]
+    numbers = [a for a in annotations if a["text"].isdigit()]
+    leaders = [a for a in numbers if a["showarrow"]]
+    assert leaders, "a cluster this close needs leader lines"
+    assert all(a["arrowhead"] == 0 and a["arrowcolor"].startswith("rgba(") for a in leaders)
+    assert all(a["xshift"] == 0 and a["yshift"] == 0 for a in leaders)
+
+
+def test_the_phone_layout_moves_every_number_and_can_be_undone() -> None:
+    layout = matrix_figure(_cluster(), selected_round_id=40)["layout"]
+    narrow = layout["meta"]["narrow"]
+    indices = [i for i, a in enumerate(layout["annotations"]) if a["text"].isdigit()]
+    for i in indices:
+        assert {
+            f"annotations[{i}].{k}" for k in ("ax", "ay", "xshift", "yshift", "showarrow")
+        } <= set(narrow)
+        # dashboard.js restores the laptop's places from the figure: every key must exist there.
+        assert "showarrow" in layout["annotations"][i] and "xshift" in layout["annotations"][i]
+
+
+def test_a_long_trail_numbers_where_each_party_started_and_stands() -> None:
+    rounds = [
+        RoundView(100 + j, f"R{j}", "other", "closed", datetime(2026, 1, 1 + j, tzinfo=UTC), None)
+        for j in range(12)
+    ]
+    parties = [PartyView(i, f"P{i}", "client") for i in range(1, 5)]
+    positions = {
+        (p.id, r.id): pos(20 + 5 * j, 20 * p.id + j) for p in parties for j, r in enumerate(rounds)
+    }
+    figure = matrix_figure(make_dashboard(rounds=rounds, parties=parties, positions=positions))
+    numbers = [a for a in figure["layout"]["annotations"] if a["text"].isdigit()]
+    assert len(numbers) == 32  # 48 points: a budget, not a thicket
+    per_party = {p.id: {a["text"] for a in numbers if a["y"] // 20 == p.id} for p in parties}
+    assert all({"1", "12"} <= texts for texts in per_party.values())
+    assert all(trace["text"] == [str(n) for n in range(1, 13)] for trace in figure["data"])

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any, TypeGuard
 
+from app.services.results.charts_numbers import Stop, round_numbers, zone_names_of
 from app.services.results.dashboard import Dashboard, Estimate, PartyView, Position, RoundView
 
 Translate = Callable[[str], str]
@@ -142,7 +143,8 @@ def matrix_figure(
     arrows into a trajectory, with 95% CI bars; the selected round's marker is larger."""
     rounds = _rounds_until(dashboard.rounds, selected_round_id)
     shapes, annotations = _zone_shapes(dashboard), _zone_labels(_)
-    data = []
+    data, trails = [], []
+    current = rounds[-1].id if rounds else None
     for index, party in enumerate(dashboard.parties):
         style = series_style(index)
         points = [
@@ -150,8 +152,15 @@ def matrix_figure(
             for number, round_ in enumerate(rounds, start=1)
             if _shown(position := dashboard.position(party.id, round_.id))
         ]
-        data.append(_matrix_trace(party, points, rounds[-1].id if rounds else None, style, _))
+        data.append(_matrix_trace(party, points, current, style, _))
         annotations += _arrows(points, style["colour"])
+        trails.append((style["colour"], _stops(points, current)))
+    numbers, narrow_numbers = round_numbers(
+        trails,
+        zones=zone_names_of(annotations[:4]),
+        first_index=len(annotations),
+        faint=[_faint(colour, 0.7) for colour, _stops in trails],
+    )
     layout = base_layout(
         _("Smart Trust matrix"),
         shapes=shapes,
@@ -160,10 +169,24 @@ def matrix_figure(
         yaxis={"title": {"text": _("Analysis")}, "range": [0, 100], "dtick": 10},
         legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
         height=560,
-        # On a phone the four zone names would run into each other (see dashboard.js).
-        meta={"narrow": {f"annotations[{i}].font.size": 11 for i in range(4)}},
+        # On a phone the four zone names would run into each other and the round numbers
+        # need other places (see dashboard.js).
+        meta={
+            "narrow": {**{f"annotations[{i}].font.size": 11 for i in range(4)}, **narrow_numbers}
+        },
     )
+    layout["annotations"] += numbers
     return {"data": data, "layout": layout}
+
+
+def _stops(
+    points: list[tuple[int, RoundView, Position]], selected_round_id: int | None
+) -> list[Stop]:
+    return [
+        Stop(number, p.propensity.mean, p.analysis.mean, r.id == selected_round_id)
+        for number, r, p in points
+        if p.propensity and p.analysis
+    ]
 
 
 def _rounds_until(rounds: Sequence[RoundView], round_id: int | None) -> list[RoundView]:
@@ -184,14 +207,15 @@ def _matrix_trace(
     analysis = [p.analysis for _n, _r, p in points]
     return {
         "type": "scatter",
-        "mode": "markers+text",
+        # The round numbers are annotations placed clear of each other (charts_numbers);
+        # `text` keeps them with the points for the hover.
+        "mode": "markers",
         "name": plain(party.name),
         "x": [e.mean for e in propensity if e],
         "y": [e.mean for e in analysis if e],
         "text": [str(number) for number, _r, _p in points],
-        "textposition": "top right",
         "customdata": [[plain(party.name), plain(r.label), p.n] for _n, r, p in points],
-        "hovertemplate": "%{customdata[0]}<br>%{customdata[1]}<br>"
+        "hovertemplate": "%{customdata[0]}<br>%{text}. %{customdata[1]}<br>"
         + _("Propensity to trust")
         + ": %{x:.0f}<br>"
         + _("Analysis")

@@ -7,70 +7,181 @@
   // skips (the table beside each chart carries the same figures), and the page prints well.
   var config = { displayModeBar: false, displaylogo: false, responsive: true };
   var NARROW = 560; // px: below this a chart uses its figure's `meta.narrow` layout
+  // A chart is drawn when it comes within this distance of the viewport, so it is there by
+  // the time the coach scrolls to it while the first second goes to what is on screen.
+  var NEAR = "100% 0px";
+  var RESIZE_SETTLE_MS = 150;
 
-  function drawChart(node) {
-    var target = document.getElementById(node.getAttribute("data-chart"));
-    if (!target || target.classList.contains("chart--drawn")) {
+  var root = document.documentElement;
+  var charts = []; // {node, target, drawn, isNarrow, hasNarrow}, in page order
+  var waiting = []; // charts near the viewport, drawn one per task
+  var observer = null;
+
+  // Write a layout by Plotly's relayout keys ("annotations[4].font.size").
+  function setAt(layout, path, value) {
+    var keys = path.match(/[^.[\]]+/g);
+    var node = layout;
+    keys.slice(0, -1).forEach(function (key) {
+      if (node[key] === null || typeof node[key] !== "object") {
+        node[key] = {};
+      }
+      node = node[key];
+    });
+    node[keys[keys.length - 1]] = value;
+  }
+
+  function markAllDrawn() {
+    if (charts.every(function (chart) { return chart.drawn; })) {
+      root.classList.add("charts-drawn");
+    }
+  }
+
+  // A figure may carry changes for a narrow box (a phone): labels that fit a laptop's chart
+  // would overlap there.
+  function render(chart, isNarrow) {
+    var figure = JSON.parse(chart.node.textContent);
+    var narrow = figure.layout.meta && figure.layout.meta.narrow;
+    chart.hasNarrow = Boolean(narrow);
+    if (narrow && isNarrow) {
+      Object.keys(narrow).forEach(function (key) {
+        setAt(figure.layout, key, narrow[key]);
+      });
+    }
+    return window.Plotly.newPlot(chart.target, figure.data, figure.layout, config);
+  }
+
+  function drawChart(chart) {
+    if (chart.drawn) {
+      return Promise.resolve();
+    }
+    chart.drawn = true;
+    chart.isNarrow = chart.target.clientWidth < NARROW;
+    chart.target.classList.add("chart--drawn");
+    return render(chart, chart.isNarrow).then(markAllDrawn);
+  }
+
+  // Drawn afresh rather than relayouted: a relayout after a resize across 560 px left the
+  // matrix's plot at half its height (Plotly kept the margins it had pushed for the wide
+  // legend); a fresh draw is exactly what the new width gets on load.
+  function refit() {
+    charts.forEach(function (chart) {
+      var isNarrow = chart.target.clientWidth < NARROW;
+      if (chart.hasNarrow && isNarrow !== chart.isNarrow) {
+        chart.isNarrow = isNarrow;
+        render(chart, isNarrow);
+      }
+    });
+  }
+
+  function watchResize() {
+    var timer = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refit, RESIZE_SETTLE_MS);
+    });
+  }
+
+  function onScreen(chart) {
+    var box = chart.target.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight && box.width > 0;
+  }
+
+  // `charts-near-drawn`: the charts on screen and those within reach of a scroll (the first
+  // batch the observer reports) are drawn.
+  function markNearDrawn() {
+    root.classList.add("charts-near-drawn");
+  }
+
+  function drawWaiting() {
+    var chart = waiting.shift();
+    if (chart) {
+      drawChart(chart);
+    }
+    if (waiting.length) {
+      window.setTimeout(drawWaiting, 0);
+    } else {
+      markNearDrawn();
+    }
+  }
+
+  function near(entries) {
+    var first = !waiting.length;
+    entries.forEach(function (entry) {
+      var chart = charts.filter(function (c) { return c.target === entry.target; })[0];
+      if (entry.isIntersecting && chart && !chart.drawn && waiting.indexOf(chart) < 0) {
+        observer.unobserve(entry.target);
+        waiting.push(chart);
+      }
+    });
+    if (first) {
+      window.setTimeout(drawWaiting, 0);
+    }
+  }
+
+  // The rest are drawn when they come near; a browser without IntersectionObserver draws
+  // them one per task, as all browsers did before.
+  function watchTheRest(rest) {
+    if (!("IntersectionObserver" in window)) {
+      waiting = rest;
+      window.setTimeout(drawWaiting, 0);
       return;
     }
-    var figure = JSON.parse(node.textContent);
-    target.classList.add("chart--drawn");
-    // A figure may carry changes for a narrow box (a phone): labels that fit a laptop's
-    // chart would overlap there.
-    var narrow = figure.layout.meta && figure.layout.meta.narrow;
-    var drawn = window.Plotly.newPlot(target, figure.data, figure.layout, config);
-    if (narrow && target.clientWidth < NARROW) {
-      drawn.then(function () { return window.Plotly.relayout(target, narrow); });
+    if (!rest.length) {
+      markNearDrawn();
+      return;
     }
+    observer = new window.IntersectionObserver(near, { rootMargin: NEAR });
+    rest.forEach(function (chart) { observer.observe(chart.target); });
   }
 
-  function inView(node) {
-    var target = document.getElementById(node.getAttribute("data-chart"));
-    if (!target) {
-      return false;
+  // A print needs every chart: drawn at once, before the browser lays out the pages.
+  function drawEverything() {
+    if (observer) {
+      observer.disconnect();
     }
-    var box = target.getBoundingClientRect();
-    return box.bottom > 0 && box.top < window.innerHeight;
+    waiting = [];
+    charts.forEach(drawChart);
+    markNearDrawn();
   }
 
-  // Charts in view are drawn at once; the others one per task afterwards (about 50 ms each),
-  // so the page answers input while they draw and what the coach looks at comes first. A
-  // print draws what is left straight away.
   function draw() {
     if (!window.Plotly) {
       return;
     }
-    var root = document.documentElement;
     var nodes = document.querySelectorAll('script[type="application/json"][data-chart]');
-    var later = [];
     Array.prototype.forEach.call(nodes, function (node) {
-      if (inView(node)) {
-        drawChart(node);
-      } else {
-        later.push(node);
+      var target = document.getElementById(node.getAttribute("data-chart"));
+      if (target) {
+        charts.push({ node: node, target: target, drawn: false });
       }
     });
-    root.classList.add("charts-in-view-drawn");
-    function drawRest() {
-      later.splice(0).forEach(drawChart);
-      root.classList.add("charts-drawn");
-    }
-    function drawNext() {
-      if (!later.length) {
-        root.classList.add("charts-drawn");
-        return;
+    var now = charts.filter(onScreen);
+    var rest = charts.filter(function (chart) { return now.indexOf(chart) < 0; });
+    window.addEventListener("beforeprint", drawEverything);
+    window.matchMedia("print").addEventListener("change", function (query) {
+      if (query.matches) {
+        drawEverything();
       }
-      drawChart(later.shift());
-      window.setTimeout(drawNext, 0);
-    }
-    window.addEventListener("beforeprint", drawRest);
-    window.setTimeout(drawNext, 0);
+    });
+    watchResize();
+    markAllDrawn();
+    // Marked once the charts on screen are drawn and painted: the second frame's callback
+    // runs after the first frame (with the page and those charts) reached the screen.
+    Promise.all(now.map(drawChart)).then(function () {
+      window.requestAnimationFrame(function () {
+        window.requestAnimationFrame(function () {
+          root.classList.add("charts-in-view-drawn");
+          watchTheRest(rest);
+        });
+      });
+    });
   }
 
   function wirePrint() {
     var buttons = document.querySelectorAll("[data-print]");
     Array.prototype.forEach.call(buttons, function (button) {
       button.addEventListener("click", function () {
+        drawEverything();
         window.print();
       });
     });
