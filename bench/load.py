@@ -13,9 +13,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench.browser import Browser
+
 MAX_SECONDS = 30.0  # no scenario loads the server for longer than this
 REQUEST_TIMEOUT = 10.0
 ERROR_SAMPLES = 3
+MAX_REDIRECTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,13 +29,19 @@ class Call:
     path: str
     body: bytes = b""
     headers: tuple[tuple[str, str], ...] = ()
+    # In a browser run: the redirect this step must answer with (its path), which is followed.
+    redirect_to: str | None = None
 
     def encode(self, host: str) -> bytes:
+        return self.head(host) + b"\r\n" + self.body
+
+    def head(self, host: str) -> bytes:
+        """The request line and headers, each line ended, without the blank line after them."""
         lines = [f"{self.method} {self.path} HTTP/1.1", f"Host: {host}"]
         lines += [f"{name}: {value}" for name, value in self.headers]
         if self.body or self.method in ("POST", "PUT", "PATCH"):
             lines.append(f"Content-Length: {len(self.body)}")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + self.body
+        return ("\r\n".join(lines) + "\r\n").encode("latin-1")
 
 
 def json_call(
@@ -89,7 +98,7 @@ class _Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, raw: bytes) -> tuple[int, bytes]:
+    async def request(self, raw: bytes) -> tuple[int, dict[str, str], bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
@@ -102,7 +111,7 @@ class _Connection:
             body = await self.reader.readexactly(int(headers.get("content-length", "0")))
         if headers.get("connection") == "close":
             self.close()
-        return status, body
+        return status, headers, body
 
     def close(self) -> None:
         if self.writer is not None:
@@ -111,13 +120,17 @@ class _Connection:
 
 
 def _parse_head(head: bytes) -> tuple[int, dict[str, str]]:
+    """Status and headers, values lower-cased except the ones a browser reads back as given."""
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split(" ", 2)[1])
-    headers = {}
+    headers: dict[str, str] = {}
     for line in lines[1:]:
         name, _, value = line.partition(":")
-        if name:
-            headers[name.strip().lower()] = value.strip().lower()
+        name, value = name.strip().lower(), value.strip()
+        if name == "set-cookie":  # one line per cookie
+            headers[name] = f"{headers[name]}\n{value}" if name in headers else value
+        elif name:
+            headers[name] = value if name == "location" else value.lower()
     return status, headers
 
 
@@ -144,7 +157,7 @@ async def _worker(
             if time.monotonic() >= deadline:
                 return
             for raw in journey:
-                if not await _one(connection, raw, result, request_timeout):
+                if await _one(connection, raw, result, request_timeout) is None:
                     break  # the rest of a journey depends on this step
             else:
                 result.journeys += 1
@@ -152,22 +165,71 @@ async def _worker(
         connection.close()
 
 
+async def _browser_worker(
+    connection: _Connection,
+    journeys: Iterator[tuple[Call, ...]],
+    deadline: float,
+    result: LoadResult,
+    request_timeout: float,
+) -> None:
+    try:
+        for journey in journeys:
+            if time.monotonic() >= deadline:
+                return
+            browser = Browser()
+            for call in journey:
+                if not await _browse(connection, browser, call, result, request_timeout):
+                    break
+            else:
+                result.journeys += 1
+    finally:
+        connection.close()
+
+
+async def _browse(
+    connection: _Connection,
+    browser: Browser,
+    call: Call,
+    result: LoadResult,
+    request_timeout: float,
+) -> bool:
+    """One step as a browser takes it: with its cookies, following its redirects."""
+    host = f"{connection.host}:{connection.port}"
+    step: Call | None = call
+    for _ in range(MAX_REDIRECTS + 1):
+        if step is None:
+            return True
+        raw = browser.encode(step.head(host), step.body)
+        reply = await _one(connection, raw, result, request_timeout)
+        if reply is None:
+            return False
+        problem = browser.answer(step.redirect_to, *reply)
+        if problem is not None:
+            _record_error(result, f"{step.method} {step.path}: {problem}")
+            return False
+        target = browser.follow(*reply)
+        step = Call("GET", target) if target is not None else None
+    _record_error(result, f"{call.method} {call.path}: more than {MAX_REDIRECTS} redirects")
+    return False
+
+
 async def _one(
     connection: _Connection, raw: bytes, result: LoadResult, request_timeout: float
-) -> bool:
+) -> tuple[int, dict[str, str]] | None:
+    """Status and headers of one request, or None (an error, recorded)."""
     started = time.perf_counter()
     try:
-        status, body = await asyncio.wait_for(connection.request(raw), request_timeout)
+        status, headers, body = await asyncio.wait_for(connection.request(raw), request_timeout)
     except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:
         connection.close()
         _record_error(result, f"{type(exc).__name__}: {exc}")
-        return False
+        return None
     result.statuses[status] += 1
     if 200 <= status < 400:
         result.latencies.append(time.perf_counter() - started)
-        return True
+        return status, headers
     _record_error(result, f"{status}: {body[:300].decode(errors='replace')}")
-    return False
+    return None
 
 
 def _record_error(result: LoadResult, message: str) -> None:
@@ -183,17 +245,18 @@ async def _run(
     concurrency: int,
     seconds: float,
     request_timeout: float,
+    browser: bool,
 ) -> LoadResult:
     host, port = base
-    encoded = (
-        [step.encode(f"{host}:{port}") for step in (item if isinstance(item, tuple) else (item,))]
-        for item in calls
-    )
+    journeys = ((item if isinstance(item, tuple) else (item,)) for item in calls)
+    encoded = ([step.encode(f"{host}:{port}") for step in journey] for journey in journeys)
     result = LoadResult(name, concurrency)
     started = time.perf_counter()
     deadline = time.monotonic() + min(seconds, MAX_SECONDS)
     workers = [
-        _worker(_Connection(host, port), encoded, deadline, result, request_timeout)
+        _browser_worker(_Connection(host, port), journeys, deadline, result, request_timeout)
+        if browser
+        else _worker(_Connection(host, port), encoded, deadline, result, request_timeout)
         for _ in range(concurrency)
     ]
     await asyncio.gather(*workers)
@@ -209,16 +272,19 @@ def run_load(
     concurrency: int,
     seconds: float,
     timeout: float = REQUEST_TIMEOUT,
+    browser: bool = False,
 ) -> LoadResult:
     """Send `calls` over `concurrency` connections until they run out or `seconds` pass.
 
     A tuple of calls is a journey: one connection sends them in order, like one browser.
+    With `browser`, each journey also keeps its cookies and follows every redirect (a step's
+    `redirect_to` says where it must lead); a followed redirect is a request of its own.
 
     `seconds` bounds when the last request may start; `timeout` bounds each request.
     """
     try:
         import uvloop
 
-        return uvloop.run(_run(name, base, calls, concurrency, seconds, timeout))
+        return uvloop.run(_run(name, base, calls, concurrency, seconds, timeout, browser))
     except ImportError:
-        return asyncio.run(_run(name, base, calls, concurrency, seconds, timeout))
+        return asyncio.run(_run(name, base, calls, concurrency, seconds, timeout, browser))

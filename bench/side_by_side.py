@@ -8,7 +8,8 @@ Each of the four is served by 2 worker processes on SQLite (WAL) and loaded by 3
 - the ceiling: bench/ceiling_app.py, one stdlib sqlite3 INSERT per request under a lock;
 - Trustmeter's API: one final submission of 36 answers per request, from a round of
   --round-size invitations;
-- Trustmeter's browser path: every request a browser sends for one questionnaire (22).
+- Trustmeter's browser path: every request a browser sends for one questionnaire, with its
+  cookies, following every redirect; its pages come from the survey's page plan.
 Prints ratios, server CPU per completed questionnaire, answers/s and a storage check.
 """
 
@@ -69,6 +70,7 @@ class Contender:
             Figure(scenario, "complete questionnaires/s", self.rate, "/s"),
             Figure(scenario, "answers/s", self.rate * self.questions, "/s"),
             Figure(scenario, "server CPU per questionnaire", self.cpu_ms, "ms"),
+            Figure(scenario, "requests per questionnaire", self._requests(), ""),
             Figure(scenario, "request p50 / p99", self._latencies(), "ms"),
             Figure(
                 scenario,
@@ -80,15 +82,25 @@ class Contender:
             ),
         ]
 
+    def _requests(self) -> str:
+        return f"{self.result.requests / max(1, self.result.journeys):.1f}"
+
     def _latencies(self) -> str:
         return f"{self.result.percentile(50):.1f} / {self.result.percentile(99):.1f}"
 
 
-def _load(name: str, server: BenchServer, calls: list, options: Options) -> tuple:
+def _load(
+    name: str, server: BenchServer, calls: list, options: Options, *, browser: bool = False
+) -> tuple:
     concurrency = 4 if options.quick else CONCURRENCY
     with step(f"{name}: {len(calls)} journeys, {concurrency} clients"), CpuMeter(server) as cpu:
         result = run_load(
-            name, server.address, calls, concurrency=concurrency, seconds=options.seconds
+            name,
+            server.address,
+            calls,
+            concurrency=concurrency,
+            seconds=options.seconds,
+            browser=browser,
         )
     print(f"  {result.summary()}\n  {cpu.note(name)}")
     return result, cpu
@@ -144,11 +156,11 @@ def run_trustmeter(
         api_result, api_cpu = _load("API", server, calls, options)
         tokens = form_tokens(server, form.tokens)
         journeys = [
-            browser_journey(token, tokens[token], form.definition, index)
+            browser_journey(form, token, tokens[token], index)
             for index, token in enumerate(form.tokens)
             if token in tokens
         ]
-        browser_result, browser_cpu = _load("browser", server, journeys, options)
+        browser_result, browser_cpu = _load("browser", server, journeys, options, browser=True)
         memory = memory_figures(server, "the side-by-side API and browser runs")
     api_stored, form_stored = (
         _submitted(database, api.round_id),

@@ -18,6 +18,7 @@ from app.models.round import RoundCreate
 from app.scoring.questionnaire import QuestionnaireDefinition
 from app.scoring.scores import score_response
 from app.scoring.zones import ZoneRules, classify
+from app.services.answering.pages import PageRef, plan_pages
 from app.services.identity import api_keys, organisations
 from app.services.setup import collaborations, questionnaires, rounds
 from app.services.setup.collaborations import new_pseudonym
@@ -36,6 +37,11 @@ class SubmitWorld:
     invitation_ids: list[int]
     target_of: dict[str, int]
     definition: QuestionnaireDefinition
+    kinds_of: dict[str, dict[str, str]]  # per token: the kind of each target party, by its id
+
+    def page_plan(self, token: str) -> list[PageRef]:
+        """The pages the partner behind `token` is shown, as the survey plans them."""
+        return plan_pages(self.definition, [self.target_of[token]], self.kinds_of[token])
 
     @property
     def item_ids(self) -> list[str]:
@@ -133,6 +139,7 @@ def build_submit_world(session: Session, settings: Settings, *, invitations: int
         invitation_ids=[item.invitation.id or 0 for item in mine],
         target_of={item.token: item.invitation.target_party_ids[0] for item in mine if item.token},
         definition=definition,
+        kinds_of={item.token: item.invitation.target_kinds for item in mine if item.token},
     )
 
 

@@ -43,9 +43,9 @@ def entry(request: Request, current: SurveyDep, session: SessionDep) -> Response
     blocked = unavailable(request, current)
     if blocked is not None:
         return blocked
-    if not survey.has_started(session, current.context):
+    started, furthest = survey.resume_point(session, current.context)
+    if not started:
         return show_welcome(request, current, session)
-    furthest = survey.resume_page(session, current.context)
     target = current.urls.page(furthest) if furthest else current.urls.review
     return redirect(f"{target}?resumed=1")
 
@@ -160,8 +160,9 @@ def save_page(
         return redirect(current.urls.root)
     except PermissionDenied:  # someone else saved with this link first
         return redirect(current.urls.resume)
-    end = survey_follow_up.after_items(session, current)
-    target = _destination(current, number, action=str(action), switched=bool(language), end=end)
+    target = _destination(current, number, action=str(action), switched=bool(language))
+    if target is None:  # past the last page: the follow-up question when there is one
+        target = survey_follow_up.after_items(session, current)
     return keep_code(redirect(target), current, code, settings)
 
 
@@ -205,13 +206,14 @@ def _refused(
     return _page_response(request, current, page, problems=problems, status_code=status_code)
 
 
-def _destination(current: Survey, number: int, *, action: str, switched: bool, end: str) -> str:
+def _destination(current: Survey, number: int, *, action: str, switched: bool) -> str | None:
+    """The page to go to after saving page `number`; None after the last one."""
     total = len(survey.page_plan(current.context))
     if switched:
         return current.urls.page(number)
     if action == "previous":
         return current.urls.page(number - 1) if number > 1 else current.urls.welcome
-    return current.urls.page(number + 1) if number < total else end
+    return current.urls.page(number + 1) if number < total else None
 
 
 @router.get("/review")

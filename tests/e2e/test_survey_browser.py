@@ -51,10 +51,7 @@ def planned_answers(session: Session, url: str) -> list[dict[str, str]]:
     """What the partner will choose on each page: mostly points, now and then "don't know"."""
     context = load_invitation(session, token=url.rsplit("/", 1)[1])
     chooser = random.Random(20260301)
-    return [
-        {item.id: chooser.choice(OPTIONS) for item in context.definition.items_of(ref.scale_key)}
-        for ref in page_plan(context)
-    ]
+    return [{item.id: chooser.choice(OPTIONS) for item in ref.items} for ref in page_plan(context)]
 
 
 def answer_page(page: Page, choices: dict[str, str]) -> None:
@@ -158,17 +155,17 @@ def test_a_refused_answer_is_shown_at_its_question_and_read_out_first(
 ):
     url = survey_url(live_server, collaboration)
     page = open_page(viewport=PHONE)
-    page.goto(f"{url}/page/3")
+    page.goto(f"{url}/page/2")  # analysis (statements 1-9), then integrity (10-12)
     page.locator("#q-integ_1-4").check()
     page.locator("#q-integ_2-5").check()
     page.locator("#q-integ_2-5").evaluate("input => { input.value = '9'; }")  # tampering
     page.get_by_role("button", name="Volgende").click()
 
-    expect(page).to_have_url(f"{url}/page/3")
+    expect(page).to_have_url(f"{url}/page/2")
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_have_text(
-        'Vraag 2: Kies een van de antwoorden van 1 tot en met 7, of "Weet ik niet".'
+        'Vraag 11: Kies een van de antwoorden van 1 tot en met 7, of "Weet ik niet".'
     )
     expect(page.locator("#q-integ_2")).to_have_attribute("aria-describedby", "q-integ_2-error")
     expect(page.locator("#q-integ_1-4")).to_be_checked()
@@ -217,7 +214,7 @@ def test_the_questionnaire_works_without_javascript_at_320_pixels(
     assert not has_horizontal_scroll(page)
     screenshot(page, "survey-question-nl-320px-no-js")
     page.get_by_role("button", name="Volgende").click()
-    expect(page.get_by_text("Pagina 2 van 18")).to_be_visible()
+    expect(page.get_by_text("Pagina 2 van 8")).to_be_visible()
     page.get_by_role("button", name="Vorige").click()
     expect(page.locator("#q-prop_1-dk")).to_be_checked()
 

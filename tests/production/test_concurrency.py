@@ -105,7 +105,7 @@ def test_two_hundred_partners_pressing_submit_in_the_survey_at_once_are_all_stor
     for token in world.tokens:
         # The partner's browser saved a first page (and so holds the resume code), then the rest.
         context = invitation_state.load_invitation(session, token=token)
-        first = context.definition.items_of(page_plan(context)[0].scale_key)[0].id
+        first = page_plan(context)[0].items[0].id
         survey.save_page(
             session, context=context, number=1, fields=[(f"q-{first}", "4")], resume_code=CODE
         )

@@ -10,7 +10,11 @@ from app.errors import InvalidInput, InvalidSubmission
 from app.models import Comment, Invitation, PageTiming, Participant, utcnow
 from app.models.collaboration import ParticipantCreate, PartyCreate, PartyKind
 from app.services.answering import comments, invitation_state, responses, survey, survey_views
-from app.services.answering.durations import round_durations, seconds_per_statement
+from app.services.answering.durations import (
+    recent_seconds_per_statement,
+    round_durations,
+    seconds_per_statement,
+)
 from app.services.privacy import erasure
 from app.services.results.comments import round_comments
 from app.services.setup import collaborations, rounds, targets
@@ -118,12 +122,13 @@ def test_items_that_do_not_fit_the_client_are_not_asked(session: Session, settin
     context = invitation_state.load_invitation(session, token=contractor_token)
     assert context.invitation.target_kinds == {str(world.client.id): "client"}
     plan = survey.page_plan(context)
-    # Nine trust scales, the meta scale and the comment page about the one client.
-    assert [ref.scale_key for ref in plan][-2:] == ["meta", survey.COMMENT_PAGE]
-    assert len(plan) == 11
-    capabilities = next(ref for ref in plan if ref.scale_key == "capabilities")
+    # Nine trust scales and the meta scale about the one client, whole scales on four pages;
+    # the comment closes the last one.
+    assert [ref.comment for ref in plan] == [False, False, False, True]
+    assert plan[-1].scale_keys[-1] == "meta"
+    capabilities = next(ref for ref in plan if "capabilities" in ref.scale_keys)
     asked = [item.id for item in survey.page_items(context, capabilities)]
-    assert asked == ["capab_3", "capab_4"]
+    assert [item for item in asked if item.startswith("capab_")] == ["capab_3", "capab_4"]
     with pytest.raises(InvalidSubmission):
         survey.save_page(
             session,
@@ -144,9 +149,10 @@ def test_no_page_heading_names_a_construct(session: Session, settings: Settings)
             page = survey_views.question_page(
                 session, context, number=ref.number, language=language
             )
-            assert not any(title in page.heading for title in titles)
-            if not ref.is_comment:
-                assert "Aannemer BV" in page.heading
+            headings = [page.heading, *(section.heading for section in page.sections)]
+            assert not any(title in heading for title in titles for heading in headings)
+            # Every scale on the page is introduced in plain words about the party.
+            assert all("Aannemer BV" in section.heading for section in page.sections)
 
 
 def _comment_on(session: Session, world: FormsWorld, token: str, text: str) -> None:
@@ -253,6 +259,8 @@ def test_answering_times_give_the_median_and_the_welcome_estimate(
         session, settings=settings, people=5, key="smart-trust-pulse", version=1
     )
     tokens = world.tokens[world.contractor.id]  # type: ignore[index]
+    # Nothing measured yet; the welcome page's estimate keeps that for ten minutes.
+    assert recent_seconds_per_statement(session, collaboration=world.collaboration, now=0) is None
     for minutes, token in zip((2, 3, 4, 5, 60), tokens, strict=True):
         context = invitation_state.load_invitation(session, token=token)
         first = survey.page_plan(context)[0]
@@ -274,10 +282,18 @@ def test_answering_times_give_the_median_and_the_welcome_estimate(
     assert duration.median_seconds == pytest.approx(240, abs=5)
     rows = session.exec(select(PageTiming)).all()
     assert max(row.seconds for row in rows) == 600
-    assert {row.items for row in rows} == {3}
+    assert {row.items for row in rows} == {12}  # the pulse form's first page about a client
     assert world.collaboration.id is not None
     pace = seconds_per_statement(session, collaboration_id=world.collaboration.id)
-    assert pace == pytest.approx(80, abs=2)  # 240 s over three statements
+    assert pace == pytest.approx(20, abs=1)  # 240 s over twelve statements
+    kept = recent_seconds_per_statement(session, collaboration=world.collaboration, now=599)
+    assert kept is None  # as measured at 0
+    again = recent_seconds_per_statement(session, collaboration=world.collaboration, now=601)
+    assert again == pytest.approx(20, abs=1)
+    welcome = survey_views.welcome(
+        session, invitation_state.load_invitation(session, token=tokens[0]), language="nl"
+    )
+    assert welcome.measured and welcome.minutes == 7  # 20 statements at 20 s
 
 
 def test_a_bad_time_stamp_never_refuses_answers(session: Session, settings: Settings) -> None:

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from app.main import create_app
 from app.models import InvitationStatus, Round, RoundStatus
+from app.web.survey_deps import RESUME_COOKIE
 from tests.conftest import make_settings
 from tests.web.conftest import Partner, checked_value, form_token, rate_limit_hits, snapshot
 
@@ -42,10 +43,10 @@ def test_a_tampered_page_comes_back_422_with_the_message_at_its_field(
     message: str,
 ):
     csrf = form_token(client, partner)
-    post(client, f"{partner.url}/page/3", {"csrf_token": csrf, "q-integ_3": "2"})
+    post(client, f"{partner.url}/page/2", {"csrf_token": csrf, "q-integ_3": "2"})
     before = snapshot(session)
     data = {"csrf_token": csrf, "action": "next", "q-integ_2": "6", **fields}
-    answer = post(client, f"{partner.url}/page/3", data)
+    answer = post(client, f"{partner.url}/page/2", data)
     assert answer.status_code == 422
     assert snapshot(session) == before
     assert message in answer.text
@@ -169,6 +170,25 @@ def test_guessing_links_is_limited_per_address_with_429(database_url: str, partn
     assert limited.status_code == 429
     assert limited.headers["retry-after"] == "600"
     assert "Te veel pogingen" in limited.text
+
+
+def test_past_the_limit_only_the_browser_holding_the_resume_code_gets_in(
+    database_url: str, partner: Partner
+):
+    app = create_app(make_settings(database_url, token_rate_limit=2))
+    with TestClient(app) as client:
+        csrf = form_token(client, partner)
+        saved = post(client, f"{partner.url}/page/1", {"csrf_token": csrf, "q-prop_1": "5"})
+        assert saved.status_code == 303  # this browser now keeps the link's resume code
+        code = client.cookies.get(RESUME_COOKIE)
+        assert code
+        assert [client.get(f"/s/guess-{n}").status_code for n in range(3)] == [404, 404, 429]
+        # It proved it knows the link: telling it the link is real reveals nothing.
+        assert client.get(f"{partner.url}/page/2").status_code == 200
+        client.cookies.clear()
+        assert client.get(f"{partner.url}/page/2").status_code == 429  # the link alone
+        client.cookies.set(RESUME_COOKIE, "WRONGCODE234", path=partner.url)
+        assert client.get(f"{partner.url}/page/2").status_code == 429  # a made-up code
 
 
 def test_unknown_links_are_counted_but_real_ones_are_not(

@@ -8,20 +8,16 @@ from sqlmodel import Session
 from app.errors import Conflict, InvalidSubmission, NotFound, RateLimited
 from app.models import InvitationStatus, Round, RoundStatus, utcnow
 from app.scoring import classify, score_response, smart_trust_v1
-from app.services.answering import invitation_state, responses, survey, survey_views
+from app.services.answering import invitation_state, links, responses, survey, survey_views
 from app.services.answering.survey import PAGE_FIELD, SurveyState
 from tests.web.conftest import Partner, rate_limit_hits, snapshot
 
-SCALES = [
-    "propensity",
-    "analysis",
-    "integrity",
-    "intent",
-    "capabilities",
-    "results",
-    "openness",
-    "expectations",
-    "commitments",
+# Version 1's scales (6, 9 and seven times 3 statements), whole, at most 12 statements a page.
+PAGES = [
+    ("propensity",),
+    ("analysis", "integrity"),
+    ("intent", "capabilities", "results", "openness"),
+    ("expectations", "commitments"),
 ]
 
 CODE = "PARTNERCODE1"  # the resume code this partner's browser holds
@@ -33,18 +29,24 @@ def context_of(session: Session, partner: Partner) -> invitation_state.Invitatio
     return invitation_state.load_invitation(session, token=partner.token)
 
 
-def test_pages_ask_every_scale_about_one_target_at_a_time(session: Session, partner: Partner):
+def test_pages_group_whole_scales_about_one_target_at_a_time(session: Session, partner: Partner):
     context = context_of(session, partner)
     plan = survey.page_plan(context)
     first, second = context.invitation.target_party_ids
-    assert [(p.target_party_id, p.scale_key) for p in plan] == [
-        *[(first, scale) for scale in SCALES],
-        *[(second, scale) for scale in SCALES],
+    assert [(p.target_party_id, p.scale_keys) for p in plan] == [
+        *[(first, scales) for scales in PAGES],
+        *[(second, scales) for scales in PAGES],
     ]
-    assert [p.number for p in plan] == list(range(1, 19))
+    assert [p.number for p in plan] == list(range(1, 9))
+    definition = context.definition
+    for ref in plan:
+        assert len(ref.items) <= 12
+        whole = [item for key in ref.scale_keys for item in definition.items_of(key)]
+        assert list(ref.items) == whole  # every scale whole, in the questionnaire's order
+    assert not any(ref.comment for ref in plan)  # version 1 asks for no comment
 
 
-@pytest.mark.parametrize("number", [0, 19, -1])
+@pytest.mark.parametrize("number", [0, 9, -1])
 def test_a_page_outside_the_plan_is_not_found(session: Session, partner: Partner, number: int):
     with pytest.raises(NotFound):
         survey.page_ref(context_of(session, partner), number)
@@ -124,25 +126,25 @@ def test_resume_page_is_the_one_after_the_furthest_answered_page(
         session,
         resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
-        number=3,
+        number=2,
         fields=[("q-integ_1", "5")],
     )
-    assert survey.resume_page(session, context_of(session, partner)) == 4
+    assert survey.resume_page(session, context_of(session, partner)) == 3
     survey.save_page(
         session,
         resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
-        number=12,
+        number=6,
         fields=[("q-integ_2", "dk")],
     )
     survey.save_page(
         session,
         resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
-        number=2,
-        fields=[("q-anal_1", "2")],
+        number=1,
+        fields=[("q-prop_1", "2")],
     )
-    assert survey.resume_page(session, context_of(session, partner)) == 13
+    assert survey.resume_page(session, context_of(session, partner)) == 7
 
 
 def test_resume_after_the_last_page_is_the_review(session: Session, partner: Partner):
@@ -150,7 +152,7 @@ def test_resume_after_the_last_page_is_the_review(session: Session, partner: Par
         session,
         resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
-        number=18,
+        number=8,
         fields=[("q-commit_1", "6")],
     )
     assert survey.resume_page(session, context_of(session, partner)) is None
@@ -158,7 +160,7 @@ def test_resume_after_the_last_page_is_the_review(session: Session, partner: Par
 
 def test_parse_page_reads_points_and_dont_know(session: Session, partner: Partner):
     context = context_of(session, partner)
-    ref = survey.page_ref(context, 3)
+    ref = survey.page_ref(context, 2)
     fields = [("q-integ_1", "1"), ("q-integ_2", "7"), ("q-integ_3", "dk")]
     assert survey.parse_page(context, ref, fields) == {
         "integ_1": 1,
@@ -189,7 +191,7 @@ def test_parse_page_names_the_field_of_each_problem(
 ):
     context = context_of(session, partner)
     with pytest.raises(InvalidSubmission) as refused:
-        survey.parse_page(context, survey.page_ref(context, 3), fields)
+        survey.parse_page(context, survey.page_ref(context, 2), fields)
     assert [problem.field for problem in refused.value.problems] == [field]
 
 
@@ -288,7 +290,7 @@ def test_a_second_submit_is_refused_and_the_first_stands(session: Session, partn
 
 def test_unknown_links_are_counted_and_refused_past_the_limit(session: Session, partner: Partner):
     def attempt(token: str) -> None:
-        survey.open_survey(
+        links.open_survey(
             session, token=token, client_key="203.0.113.9", limit=3, window_seconds=600
         )
 
@@ -307,10 +309,10 @@ def test_unknown_links_are_counted_and_refused_past_the_limit(session: Session, 
 def test_the_limit_is_per_client_address(session: Session, partner: Partner):
     for guess in range(3):
         with pytest.raises(NotFound):
-            survey.open_survey(
+            links.open_survey(
                 session, token=f"g{guess}", client_key="198.51.100.1", limit=3, window_seconds=60
             )
-    context = survey.open_survey(
+    context = links.open_survey(
         session, token=partner.token, client_key="198.51.100.2", limit=3, window_seconds=60
     )
     assert context.invitation.token_hash == partner.invitation(session).token_hash
@@ -330,11 +332,16 @@ def test_welcome_says_who_how_long_and_the_threshold(session: Session, partner: 
 
 def test_question_page_names_the_party_in_every_statement(session: Session, partner: Partner):
     page = survey_views.question_page(
-        session, context_of(session, partner), number=11, language="en"
+        session, context_of(session, partner), number=6, language="en"
     )
     assert page.target_name == "Ingenieursbureau <Noord>"
-    assert (page.target_number, page.target_count, page.total) == (2, 2, 18)
+    assert (page.target_number, page.target_count, page.total) == (2, 2, 8)
     assert page.heading == ""  # version 1 has no headings: the template words a plain one
+    # Two scales on one page, numbered on: analysis 1-9, integrity 10-12.
+    assert [(s.heading, s.start, len(s.questions)) for s in page.sections] == [
+        ("", 1, 9),
+        ("", 10, 3),
+    ]
     assert all("{party}" not in q.text for q in page.questions)
     assert page.questions[0].text.count("Ingenieursbureau <Noord>") == 1
     assert [o.value for o in page.options] == ["1", "2", "3", "4", "5", "6", "7", "dk"]
@@ -348,16 +355,16 @@ def test_question_page_shows_saved_answers_and_a_refused_forms_choices_over_them
         session,
         resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
-        number=3,
+        number=2,
         fields=[("q-integ_1", "2"), ("q-integ_2", "dk")],
     )
     context = context_of(session, partner)
-    page = survey_views.question_page(session, context, number=3, language="nl")
-    assert [q.chosen for q in page.questions] == ["2", "dk", None]
+    page = survey_views.question_page(session, context, number=2, language="nl")
+    assert [q.chosen for q in page.questions] == [None] * 9 + ["2", "dk", None]
     page = survey_views.question_page(
-        session, context, number=3, language="nl", shown={"integ_1": "5"}
+        session, context, number=2, language="nl", shown={"integ_1": "5"}
     )
-    assert [q.chosen for q in page.questions] == ["5", "dk", None]
+    assert [q.chosen for q in page.questions] == [None] * 9 + ["5", "dk", None]
 
 
 def test_review_lists_unanswered_questions_with_their_page(session: Session, partner: Partner):
@@ -373,7 +380,7 @@ def test_review_lists_unanswered_questions_with_their_page(session: Session, par
         session,
         resume_code=CODE,
         context=invitation_state.load_invitation(session, token=partner.token),
-        number=10,
+        number=5,
         fields=[("q-prop_2", "dk")],
     )
     targets = survey_views.review(session, context_of(session, partner), language="en")
@@ -382,7 +389,7 @@ def test_review_lists_unanswered_questions_with_their_page(session: Session, par
         ("Ingenieursbureau <Noord>", 1, 36),
     ]
     assert targets[0].unanswered[0].page == 2
-    assert {u.page for u in targets[1].unanswered} == set(range(10, 19))
+    assert {u.page for u in targets[1].unanswered} == set(range(5, 9))
     assert "prop_2" not in {u.item_id for u in targets[1].unanswered}
 
 

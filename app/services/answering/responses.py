@@ -1,7 +1,8 @@
 """A partner's answers: validate, merge with what was saved, score, and store in one transaction."""
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -75,28 +76,46 @@ def save_answers(
         refresh_state(session, context)
         now = utcnow()
         ensure_accepting(context, now=now)
-        invitation = context.invitation
-        progress = response_writes.store_answers(
-            session,
-            invitation=invitation,
-            collaboration=context.collaboration,
-            definition=context.definition,
-            by_target=by_target,
-            final=final,
-            now=now,
-            comments=texts,
+        progress = write_answers(
+            session, context=context, by_target=by_target, final=final, now=now, comments=texts
         )
-        if final or by_target or texts:  # an empty save does not start the invitation
-            mark_saved(invitation, final=final, now=now)
-        if final:
-            events.emit(
-                session,
-                organisation_id=context.collaboration.organisation_id,
-                event="response.submitted",
-                data={"round_id": context.round.id, "invitation_id": invitation.id},
-            )
-        session.add(invitation)
     return submission_result(context, progress)
+
+
+def write_answers(
+    session: Session,
+    *,
+    context: InvitationContext,
+    by_target: dict[int, dict[str, int | None]],
+    final: bool,
+    now: datetime,
+    comments: Mapping[int, str] | None = None,
+) -> dict[int, tuple[int, str | None]]:
+    """Store validated answers (and comments) inside the caller's unit of work, which has read
+    the state again under the write lock (`refresh_state`) and found it accepting; returns
+    the progress per target."""
+    invitation = context.invitation
+    progress = response_writes.store_answers(
+        session,
+        invitation=invitation,
+        collaboration=context.collaboration,
+        definition=context.definition,
+        by_target=by_target,
+        final=final,
+        now=now,
+        comments=comments,
+    )
+    if final or by_target or comments:  # an empty save does not start the invitation
+        mark_saved(invitation, final=final, now=now)
+    if final:
+        events.emit(
+            session,
+            organisation_id=context.collaboration.organisation_id,
+            event="response.submitted",
+            data={"round_id": context.round.id, "invitation_id": invitation.id},
+        )
+    session.add(invitation)
+    return progress
 
 
 def validated_submission(

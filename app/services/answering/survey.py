@@ -1,35 +1,31 @@
-"""The partner's questionnaire as pages: the page plan, state, resume point, saving and submitting.
+"""The partner's questionnaire as pages: state, resume point, saving and submitting.
 
-A page is one scale about one target party; the order is fixed by the invitation's targets and
-the questionnaire version, so page numbers stay stable while a partner comes and goes.
+Which statements each page asks is the page plan's (app/services/answering/pages.py).
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
 from app.errors import (
     Conflict,
     FieldProblem,
     InvalidSubmission,
-    NotFound,
     PermissionDenied,
-    RateLimited,
 )
 from app.infra.messages import LANGUAGES, N_
 from app.infra.unit_of_work import unit_of_work
-from app.models import InvitationStatus, RoundStatus, utcnow
+from app.models import InvitationStatus, Response, RoundStatus, utcnow
 from app.models.response import AnswerIn
 from app.scoring.questionnaire import ItemDefinition
-from app.services.answering import comments, invitation_state, responses, resume, timing
+from app.services.answering import comments, invitation_state, pages, responses, resume, timing
 from app.services.answering.invitation_state import InvitationContext
-from app.services.identity import rate_limits
+from app.services.answering.pages import PageRef, plan_pages
 
 FIELD_PREFIX = "q-"
-COMMENT_PAGE = "#comment"  # the scale key of a target's comment page; no scale key has "#"
 DONT_KNOW = "dk"
 PAGE_FIELD = ""  # a problem with the form as a whole, not with one question
 UNKNOWN_FIELD = N_("The form contained an unknown field.")
@@ -43,47 +39,19 @@ class SurveyState(StrEnum):
     SUBMITTED = "submitted"
 
 
-@dataclass(frozen=True, slots=True)
-class PageRef:
-    """Page `number` (from 1) asks the items of `scale_key` about `target_party_id`.
-
-    `scale_key` COMMENT_PAGE is the target's open comment, after its statements.
-    """
-
-    number: int
-    target_party_id: int
-    scale_key: str
-
-    @property
-    def is_comment(self) -> bool:
-        return self.scale_key == COMMENT_PAGE
-
-
 def page_plan(context: InvitationContext) -> list[PageRef]:
-    """Per target: a page per scale with statements that fit its kind, then the comment."""
-    definition = context.definition
-    pages: list[tuple[int, str]] = []
-    for target in context.invitation.target_party_ids:
-        kind = context.invitation.target_kinds.get(str(target))
-        pages += [(target, s.key) for s in definition.scales if definition.items_for(s.key, kind)]
-        if definition.comment_prompt is not None:
-            pages.append((target, COMMENT_PAGE))
-    return [PageRef(number, target, scale) for number, (target, scale) in enumerate(pages, 1)]
+    """The invitation's pages (see `pages.plan_pages`)."""
+    invitation = context.invitation
+    return plan_pages(context.definition, invitation.target_party_ids, invitation.target_kinds)
 
 
 def page_items(context: InvitationContext, ref: PageRef) -> list[ItemDefinition]:
-    """The statements of one page: its scale's items that fit the target's kind."""
-    if ref.is_comment:
-        return []
-    kind = context.invitation.target_kinds.get(str(ref.target_party_id))
-    return context.definition.items_for(ref.scale_key, kind)
+    """The statements of one page: its scales' items that fit the target's kind."""
+    return list(ref.items)
 
 
 def page_ref(context: InvitationContext, number: int) -> PageRef:
-    plan = page_plan(context)
-    if not 1 <= number <= len(plan):
-        raise NotFound(f"This questionnaire has pages 1 to {len(plan)}.")
-    return plan[number - 1]
+    return pages.page_ref(page_plan(context), number)
 
 
 def survey_state(context: InvitationContext, *, now: datetime) -> SurveyState:
@@ -106,43 +74,50 @@ def survey_language(context: InvitationContext) -> str:
     return LANGUAGES[0]
 
 
-def open_survey(
-    session: Session, *, token: str, client_key: str, limit: int, window_seconds: int
-) -> InvitationContext:
-    """Load the invitation behind a link, counting unknown links per client address.
-
-    Past the limit every link is refused, known ones too: otherwise the answer would still
-    tell a guesser which of their guesses is real.
-    """
-    bucket = f"survey-token:{client_key}"
-    if rate_limits.is_limited(session, bucket=bucket, limit=limit, window_seconds=window_seconds):
-        raise RateLimited("Too many unknown survey links.", retry_after=window_seconds)
-    try:
-        return invitation_state.load_invitation(session, token=token)
-    except NotFound:
-        attempts = rate_limits.hit(session, bucket=bucket, window_seconds=window_seconds)
-        if attempts > limit:
-            message = "Too many unknown survey links."
-            raise RateLimited(message, retry_after=window_seconds) from None
-        raise
+# Only the answers, not whole rows (scores and all): read on most survey requests.
+_SAVED = select(col(Response.target_party_id), col(Response.answers)).where(
+    col(Response.invitation_id) == bindparam("invitation_id")
+)
 
 
-def resume_page(session: Session, context: InvitationContext) -> int | None:
+def saved_answers(session: Session, context: InvitationContext) -> dict[int, dict[str, int | None]]:
+    """What was saved so far, per target party. A pending invitation has saved nothing
+    (saving answers marks it started), so that needs no query."""
+    invitation = context.invitation
+    if invitation.status == InvitationStatus.PENDING:
+        return {}
+    rows = session.execute(_SAVED, {"invitation_id": invitation.id})
+    return {target: dict(answers) for target, answers in rows}
+
+
+def resume_page(
+    session: Session,
+    context: InvitationContext,
+    *,
+    saved: Mapping[int, Mapping[str, int | None]] | None = None,
+) -> int | None:
     """The page after the furthest one with a saved answer; None when that is the review."""
-    assert context.invitation.id is not None
-    saved = responses.saved_answers(session, context.invitation.id)
+    if saved is None:
+        saved = saved_answers(session, context)
+    plan = page_plan(context)
     furthest = 0
-    for ref in page_plan(context):
+    for ref in plan:
         answered = saved.get(ref.target_party_id, {})
-        if any(item.id in answered for item in page_items(context, ref)):
+        if any(item.id in answered for item in ref.items):
             furthest = ref.number
-    total = len(page_plan(context))
-    return furthest + 1 if furthest < total else None
+    return furthest + 1 if furthest < len(plan) else None
 
 
 def has_started(session: Session, context: InvitationContext) -> bool:
-    assert context.invitation.id is not None
-    return any(responses.saved_answers(session, context.invitation.id).values())
+    return any(saved_answers(session, context).values())
+
+
+def resume_point(session: Session, context: InvitationContext) -> tuple[bool, int | None]:
+    """Whether anything was saved and, if so, the page to go on with (None: the review)."""
+    saved = saved_answers(session, context)
+    if not any(saved.values()):
+        return False, 1
+    return True, resume_page(session, context, saved=saved)
 
 
 def parse_page(
@@ -196,42 +171,48 @@ def save_page(
     comment: str | None = None,
     shown_at: str | None = None,
 ) -> None:
-    """Save one page's answers or comment (not submitting) and, if given, the language.
+    """Save one page's answers and, on a target's last page, its comment (not submitting);
+    if given, the language too.
 
     All or nothing: a refused answer saves nothing, the language choice included. The time
     since the page was shown (`shown_at`, Unix seconds) is added to the page's answering time.
     The first save ties the link to `resume_code`; later ones need it (PermissionDenied).
+    A comment field that was not sent leaves the saved comment as it is.
     """
     ref = page_ref(context, number)
-    answers = {} if ref.is_comment else parse_page(context, ref, fields)
+    answers = parse_page(context, ref, fields)
+    by_target = responses.validated_answers(
+        context,
+        [
+            AnswerIn(target_party_id=ref.target_party_id, item_id=item_id, value=value)
+            for item_id, value in answers.items()
+        ],
+    )
     with unit_of_work(session):
         invitation_state.refresh_state(session, context)
         resume.claim(session, context=context, code=resume_code)
         if language is not None:
             _store_language(session, context=context, language=language)
-        if ref.is_comment:
+        if ref.comment and comment is not None:
             comments.save_comment(
-                session, context=context, target_party_id=ref.target_party_id, text=comment or ""
+                session, context=context, target_party_id=ref.target_party_id, text=comment
             )
-        seconds = timing.seconds_since(shown_at, now=utcnow())
+        now = utcnow()
+        seconds = timing.seconds_since(shown_at, now=now)
         if seconds is not None and language is None:  # switching language is no answering
             timing.record_page(
                 session,
                 invitation=context.invitation,
                 page=number,
-                items=len(page_items(context, ref)),
+                items=len(ref.items),
                 seconds=seconds,
-                now=utcnow(),
+                now=now,
             )
-        if not ref.is_comment:
-            responses.save_answers(
-                session,
-                context=context,
-                answers=[
-                    AnswerIn(target_party_id=ref.target_party_id, item_id=item_id, value=value)
-                    for item_id, value in answers.items()
-                ],
-                final=False,
+        if ref.items:
+            invitation_state.ensure_accepting(context, now=now)  # as read under the lock
+        if by_target:
+            responses.write_answers(
+                session, context=context, by_target=by_target, final=False, now=now
             )
 
 
@@ -267,4 +248,6 @@ def submit(session: Session, *, context: InvitationContext, resume_code: str | N
                 "Only the partner who saved these answers can submit them.",
                 code="survey.resume_needed",
             )
-        responses.save_answers(session, context=context, answers=[], final=True)
+        now = utcnow()
+        invitation_state.ensure_accepting(context, now=now)  # as read under the lock
+        responses.write_answers(session, context=context, by_target={}, final=True, now=now)

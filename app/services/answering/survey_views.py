@@ -6,19 +6,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.models import Organisation, Party, Response
-from app.services.answering import comments, responses
-from app.services.answering.durations import seconds_per_statement
+from app.services.answering import comments
+from app.services.answering.durations import recent_seconds_per_statement
 from app.services.answering.invitation_state import InvitationContext
+from app.services.answering.pages import PageRef
 from app.services.answering.survey import (
-    COMMENT_PAGE,
     DONT_KNOW,
     page_items,
     page_plan,
     page_ref,
     resume_page,
+    saved_answers,
 )
 
 # Until enough partners of this collaboration have answered to measure it: a considered
@@ -59,19 +61,34 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class Section:
+    """One scale's statements on a page, under its plain heading ("" where it has none)."""
+
+    heading: str
+    start: int  # the number of its first statement on the page
+    questions: list[Question]
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionPage:
     number: int
     total: int
     target_name: str
     target_number: int
     target_count: int
-    heading: str  # plain words about the party and the topic, never a construct's name
-    questions: list[Question]
+    # The page's own heading: plain words about the party and the topic, never a construct's
+    # name; "" where the template words a general one (several topics, or none given).
+    heading: str
+    sections: list[Section]
     options: list[Option]
     is_last: bool
     comment_prompt: str | None = None  # set on a comment page, which has no questions
     comment: str = ""
     comment_threshold: int = 0
+
+    @property
+    def questions(self) -> list[Question]:
+        return [question for section in self.sections for question in section.questions]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +121,13 @@ class Thanks:
     position_elsewhere: bool = False  # shown only on the device that answered
 
 
+_NAMES = select(col(Party.id), col(Party.name)).where(
+    col(Party.id).in_(bindparam("ids", expanding=True))
+)
+
+
 def party_names(session: Session, party_ids: list[int]) -> dict[int, str]:
-    rows = session.exec(select(Party).where(col(Party.id).in_(party_ids))).all()
-    return {row.id: row.name for row in rows if row.id is not None}
+    return {row[0]: row[1] for row in session.execute(_NAMES, {"ids": party_ids})}
 
 
 def item_text(text: str, party_name: str) -> str:
@@ -122,7 +143,7 @@ def welcome(session: Session, context: InvitationContext, *, language: str) -> W
     names = party_names(session, [*targets, context.invitation.party_id])
     items = sum(len(page_items(context, ref)) for ref in page_plan(context))
     assert collaboration.id is not None
-    measured = seconds_per_statement(session, collaboration_id=collaboration.id)
+    measured = recent_seconds_per_statement(session, collaboration=collaboration)
     per_item = measured if measured is not None else SECONDS_PER_ITEM
     resume = resume_page(session, context)
     return Welcome(
@@ -152,31 +173,29 @@ def question_page(
     shown: Mapping[str, str] | None = None,
 ) -> QuestionPage:
     """Page `number` with the saved answers selected; `shown` (a refused form's choices) wins."""
+    plan = page_plan(context)
     ref = page_ref(context, number)
     target_name = party_names(session, [ref.target_party_id])[ref.target_party_id]
     invitation_id = context.invitation.id
     assert invitation_id is not None
-    saved = responses.saved_answers(session, invitation_id).get(ref.target_party_id, {})
+    saved = saved_answers(session, context).get(ref.target_party_id, {})
     chosen = {key: DONT_KNOW if value is None else str(value) for key, value in saved.items()}
     chosen.update(shown or {})
     targets = context.invitation.target_party_ids
-    plan = page_plan(context)
+    sections = _sections(context, ref, language, target_name, chosen)
     page = QuestionPage(
         number=number,
         total=len(plan),
         target_name=target_name,
         target_number=targets.index(ref.target_party_id) + 1,
         target_count=len(targets),
-        heading=_heading(context, ref.scale_key, language, target_name),
-        questions=[
-            Question(item.id, item_text(item.text.get(language), target_name), chosen.get(item.id))
-            for item in page_items(context, ref)
-        ],
+        heading=sections[0].heading if len(sections) == 1 else "",
+        sections=sections,
         options=_options(context, language),
         is_last=number == len(plan),
     )
     prompt = context.definition.comment_prompt
-    if not ref.is_comment or prompt is None:
+    if not ref.comment or prompt is None:
         return page
     collaboration = context.collaboration
     comment = (shown or {}).get(comments.FIELD)
@@ -192,12 +211,25 @@ def question_page(
     )
 
 
-def _heading(context: InvitationContext, scale_key: str, language: str, party: str) -> str:
-    """The page's plain heading; "" where the definition gives none (the template words one)."""
-    if scale_key == COMMENT_PAGE:
-        return ""
-    heading = context.definition.scale(scale_key).heading
-    return item_text(heading.get(language), party) if heading else ""
+def _sections(
+    context: InvitationContext,
+    ref: PageRef,
+    language: str,
+    party: str,
+    chosen: Mapping[str, str],
+) -> list[Section]:
+    """Per scale on the page its statements, numbered on from the scale before."""
+    by_scale: dict[str, list[Question]] = {key: [] for key in ref.scale_keys}
+    for item in ref.items:
+        text = item_text(item.text.get(language), party)
+        by_scale[item.scale].append(Question(item.id, text, chosen.get(item.id)))
+    sections, start = [], 1
+    for key, questions in by_scale.items():
+        heading = context.definition.scale(key).heading
+        plain = item_text(heading.get(language), party) if heading else ""
+        sections.append(Section(plain, start, questions))
+        start += len(questions)
+    return sections
 
 
 def _options(context: InvitationContext, language: str) -> list[Option]:
@@ -213,8 +245,7 @@ def _options(context: InvitationContext, language: str) -> list[Option]:
 
 def review(session: Session, context: InvitationContext, *, language: str) -> list[TargetReview]:
     """Per target party: how much is answered, and which questions are still open."""
-    assert context.invitation.id is not None
-    saved = responses.saved_answers(session, context.invitation.id)
+    saved = saved_answers(session, context)
     names = party_names(session, context.invitation.target_party_ids)
     definition = context.definition
     reviews: dict[int, TargetReview] = {}

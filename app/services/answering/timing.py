@@ -1,8 +1,11 @@
 """When partners answer survey pages: seconds per page, for the coach's median and estimates."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import Executable, bindparam
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
 
 from app.models import Invitation, PageTiming
 
@@ -24,6 +27,46 @@ def seconds_since(shown_at: str | None, *, now: datetime) -> float | None:
     return min(seconds, MAX_PAGE_SECONDS)
 
 
+_TIMINGS = PageTiming.__table__  # type: ignore[attr-defined]
+_COLUMNS = (
+    "invitation_id",
+    "round_id",
+    "page",
+    "items",
+    "seconds",
+    "answered_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def _added(visit: Any) -> dict[str, Any]:
+    """What a further visit changes on the page's row: its seconds add up, the rest is new."""
+    return {
+        "seconds": _TIMINGS.c.seconds + visit["seconds"],
+        "items": visit["items"],  # by key: `.items` is the column collection's method
+        "answered_at": visit["answered_at"],
+        "updated_at": visit["updated_at"],
+    }
+
+
+def _upsert_for(dialect: str) -> Executable:
+    """Insert the page's row, or add to it on the (invitation, page) key."""
+    values: dict[str, Any] = {name: bindparam(name) for name in _COLUMNS}
+    key = [_TIMINGS.c.invitation_id, _TIMINGS.c.page]
+    if dialect == "postgresql":
+        on_postgres = postgresql.insert(_TIMINGS).values(values)
+        return on_postgres.on_conflict_do_update(
+            index_elements=key, set_=_added(on_postgres.excluded)
+        )
+    on_sqlite = sqlite.insert(_TIMINGS).values(values)
+    return on_sqlite.on_conflict_do_update(index_elements=key, set_=_added(on_sqlite.excluded))
+
+
+# Built once per dialect: making the statement costs far more than running it.
+_UPSERTS = {dialect: _upsert_for(dialect) for dialect in ("postgresql", "sqlite")}
+
+
 def record_page(
     session: Session,
     *,
@@ -33,20 +76,19 @@ def record_page(
     seconds: float,
     now: datetime,
 ) -> None:
-    """Add the time of one visit to the page's total (the caller's unit of work writes it)."""
+    """Add the time of one visit to the page's total (the caller's unit of work writes it).
+
+    One statement, as every page save pays for it: no read of the row first.
+    """
     assert invitation.id is not None
-    row = session.exec(
-        select(PageTiming).where(PageTiming.invitation_id == invitation.id, PageTiming.page == page)
-    ).first()
-    if row is None:
-        row = PageTiming(
-            invitation_id=invitation.id,
-            round_id=invitation.round_id,
-            page=page,
-            items=items,
-            seconds=0.0,
-        )
-    row.seconds += seconds
-    row.items = items
-    row.answered_at = now
-    session.add(row)
+    values = {
+        "invitation_id": invitation.id,
+        "round_id": invitation.round_id,
+        "page": page,
+        "items": items,
+        "seconds": seconds,
+        "answered_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    session.execute(_UPSERTS[session.get_bind().dialect.name], values)

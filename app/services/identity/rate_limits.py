@@ -9,7 +9,7 @@ import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, text
+from sqlalchemy import bindparam, delete, func, text
 from sqlmodel import Session, col, select
 
 from app.infra.unit_of_work import is_sqlite, unit_of_work
@@ -20,17 +20,21 @@ def _since(window_seconds: int, now: datetime | None) -> datetime:
     return (now or utcnow()) - timedelta(seconds=window_seconds)
 
 
+# Built once: every survey request counts its client's unknown links before anything else.
+_COUNT = (
+    select(func.count())
+    .select_from(RateLimitHit)
+    .where(col(RateLimitHit.bucket) == bindparam("bucket"))
+    .where(col(RateLimitHit.created_at) > bindparam("since"))
+)
+
+
 def count(
     session: Session, *, bucket: str, window_seconds: int, now: datetime | None = None
 ) -> int:
     """Attempts recorded in `bucket` within the last `window_seconds`."""
-    query = (
-        select(func.count())
-        .select_from(RateLimitHit)
-        .where(RateLimitHit.bucket == bucket)
-        .where(col(RateLimitHit.created_at) > _since(window_seconds, now))
-    )
-    return int(session.exec(query).one())
+    since = _since(window_seconds, now)
+    return int(session.execute(_COUNT, {"bucket": bucket, "since": since}).scalar_one())
 
 
 def is_limited(
