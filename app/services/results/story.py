@@ -10,9 +10,7 @@ from sqlmodel import Session
 
 from app.errors import NotFound
 from app.infra.numbers import format_decimal
-from app.infra.results_cache import Memo, data_stamp, memo_name
 from app.infra.translations import translations_for
-from app.models import Collaboration, Round
 from app.scoring.story import (
     ZONES_TO_DISCUSS,
     GroupFigures,
@@ -23,14 +21,11 @@ from app.scoring.story import (
     tell_group,
     tell_round,
 )
+from app.services.results import trends
 from app.services.results.dashboard import Dashboard, Position, build_dashboard
 from app.services.results.guidance import Guidance, guidance_for
-from app.services.results.results import results_for_rounds
-from app.services.results.trends import changes_between
+from app.services.results.trend_types import Moves
 
-# (truster party, target party or None for the party's roll-up) -> measure key -> (before,
-# after, CI low, CI high) of the change from the previous round.
-Moves = dict[tuple[int, int | None], dict[str, tuple[float, float, float, float]]]
 PARTICIPATION_FLOOR = 0.5
 
 
@@ -71,43 +66,11 @@ def default_round_id(dashboard: Dashboard) -> int | None:
     return dashboard.rounds[-1].id if dashboard.rounds else None
 
 
-# Scoring two rounds again for every view of the dashboard took most of its time; the moves
-# change only when the data behind them does (the same stamp as the trends' memo).
-_moves_memo = Memo(max_entries=32)
-
-
 def round_moves(session: Session, *, dashboard: Dashboard, round_id: int) -> Moves:
     """The changes of every shown party and relationship from the round before `round_id`."""
-    ids = [r.id for r in dashboard.rounds]
-    position = ids.index(round_id)
-    if position == 0:
-        return {}
-    collaboration = session.get(Collaboration, dashboard.collaboration_id)
-    rounds = [session.get(Round, ids[position - 1]), session.get(Round, round_id)]
-    assert collaboration is not None and rounds[0] is not None and rounds[1] is not None
-    pair: list[Round] = rounds  # type: ignore[assignment]
-    stamp = data_stamp(session, collaboration=collaboration, rounds=pair)
-    name = (memo_name(session, collaboration.id), round_id)
-    return _moves_memo.get_or_make(
-        name, stamp, lambda: _compute_moves(session, collaboration, pair), size=lambda _: 0
+    return trends.round_moves(
+        session, collaboration_id=dashboard.collaboration_id, round_id=round_id
     )
-
-
-def _compute_moves(session: Session, collaboration: Collaboration, rounds: list[Round]) -> Moves:
-    before, after = results_for_rounds(session, collaboration=collaboration, rounds=rounds)
-    moves: Moves = {}
-    for found in changes_between(before, after):
-        change = found.change.welch or found.change.paired
-        if change is None:
-            continue
-        key = (found.party_id, found.target_party_id)
-        moves.setdefault(key, {})[found.measure] = (
-            change.mean_before,
-            change.mean_after,
-            change.ci_low,
-            change.ci_high,
-        )
-    return moves
 
 
 def wording_for(language: str) -> Wording:

@@ -24,6 +24,25 @@ class MeasureChangeResult:
     change: MeasureChange
 
 
+# (truster party, target party or None for the party's roll-up) -> measure key -> (before,
+# after, CI low, CI high) of the change from the previous measured round.
+Moves = dict[tuple[int, int | None], dict[str, tuple[float, float, float, float]]]
+
+
+def add_move(moves: Moves, found: MeasureChangeResult) -> None:
+    """Note a change's figures in `moves` (what the story tells), if it has any."""
+    change = found.change.welch or found.change.paired
+    if change is None:
+        return
+    key = (found.party_id, found.target_party_id)
+    moves.setdefault(key, {})[found.measure] = (
+        change.mean_before,
+        change.mean_after,
+        change.ci_low,
+        change.ci_high,
+    )
+
+
 class TrendsJson:
     """The trends document's JSON. The parties, nearly all of it, are serialised once, with
     the trends; the small rest (alerts change without the data changing) is spliced around

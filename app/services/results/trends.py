@@ -16,7 +16,14 @@ from app.scoring.figures import respondent_means
 from app.services.access.lookups import get_collaboration
 from app.services.results import result_documents
 from app.services.results.results import RoundResult, measured_rounds, results_for_rounds
-from app.services.results.trend_types import MeasureChangeResult, RoundTrends, Trends, TrendsJson
+from app.services.results.trend_types import (
+    MeasureChangeResult,
+    Moves,
+    RoundTrends,
+    Trends,
+    TrendsJson,
+    add_move,
+)
 
 __all__ = [
     "MeasureChangeResult",
@@ -24,6 +31,7 @@ __all__ = [
     "Trends",
     "changes_between",
     "collaboration_trends",
+    "round_moves",
     "round_trends",
 ]
 
@@ -36,6 +44,7 @@ class _Computed:
     results: list[RoundResult]
     party_changes: list[MeasureChangeResult]
     json: TrendsJson
+    moves: dict[int, Moves]  # per round: every change from the round before (the story's)
 
 
 # Recomputing a large collaboration's trends takes seconds; serving them again takes a stamp.
@@ -77,6 +86,16 @@ def _current(
     return found, computed, stamp
 
 
+def round_moves(session: Session, *, collaboration_id: int, round_id: int) -> Moves:
+    """Every shown party's and relationship's change into `round_id` from the measured round
+    before it ({} for the first), from the trends' memo: nothing is scored again."""
+    collaboration = session.get(Collaboration, collaboration_id)
+    if collaboration is None:
+        return {}
+    _found, computed, _stamp = _current(session, collaboration.organisation_id, collaboration_id)
+    return computed.moves.get(round_id, {})
+
+
 def _alerts(session: Session, collaboration_id: int | None) -> list[Alert]:
     query = select(Alert).where(Alert.collaboration_id == collaboration_id).order_by(col(Alert.id))
     return list(session.exec(query).all())
@@ -102,13 +121,16 @@ def _compute(session: Session, collaboration: Collaboration, rounds: Sequence[Ro
     change is turned into its JSON as soon as it is found."""
     results: list[RoundResult] = []
     party_changes: list[MeasureChangeResult] = []
+    moves: dict[int, Moves] = {}
     with ChangeSpill() as changes_json:
         for round_ in rounds:
             [current] = results_for_rounds(session, collaboration=collaboration, rounds=[round_])
             if results:
+                round_moves = moves.setdefault(round_.id or 0, {})
                 for change in changes_between(results[-1], current):
                     key = (change.party_id, change.target_party_id)
                     changes_json.add(key, result_documents.change_json(change))
+                    add_move(round_moves, change)
                     if change.target_party_id is None:
                         party_changes.append(change)
                 results[-1] = replace(results[-1], rows=[])
@@ -119,7 +141,7 @@ def _compute(session: Session, collaboration: Collaboration, rounds: Sequence[Ro
         document = result_documents.document_json(
             session, collaboration, results, alerts, changes_json
         )
-    return _Computed(results, party_changes, document)
+    return _Computed(results, party_changes, document, moves)
 
 
 def changes_between(before: RoundResult, after: RoundResult) -> list[MeasureChangeResult]:
