@@ -132,6 +132,17 @@ class Dashboard:
     def shift(self, party_id: int, measure: str, to_round_id: int) -> Shift | None:
         return self._shifts_by_key.get((party_id, measure, to_round_id))
 
+    def mirror_rows(self, round_id: int | None) -> list[tuple[PartyView, PartyView, Mirror]]:
+        """The mirror of expectations of a round, per directed pair in the parties' order
+        (the dashboard and the printed report show the same rows)."""
+        return [
+            (truster, target, found)
+            for truster in self.parties
+            for target in self.parties
+            if truster.id != target.id
+            and (found := self.mirrors.get((truster.id, target.id, round_id or 0))) is not None
+        ]
+
 
 # A collaboration with many rounds has hundreds of alerts; listing every one made the page
 # megabytes of HTML (and that much memory while it was rendered). The newest are shown.
