@@ -191,11 +191,11 @@ def test_the_rounds_moves_and_the_dashboards_figures_follow_a_changed_threshold(
     ids = {"organisation_id": world.organisation_id, "collaboration_id": world.collaboration.id}
     shown = dashboard.build_dashboard(session, **ids)
     second = shown.rounds[-1].id
-    assert story.round_moves(session, dashboard=shown, round_id=second)
+    assert story.round_moves(shown, second)
     assert any(not p.suppressed for p in shown.positions.values())
     collaborations.update_collaboration(
         session, **ids, data=CollaborationUpdate(anonymity_threshold=5)
     )
     hidden = dashboard.build_dashboard(session, **ids)
-    assert story.round_moves(session, dashboard=hidden, round_id=second) == {}
+    assert story.round_moves(hidden, second) == {}
     assert all(p.suppressed for p in hidden.positions.values())

@@ -65,7 +65,7 @@ def round_report_pdf(
     report = build_round_report(session, organisation_id=organisation_id, round_id=round_id)
     chosen = language or report.language or DEFAULT_LANGUAGE
     # The dashboard's own sentences, from the figures up to this round and nothing later.
-    moves = round_moves(session, dashboard=report.dashboard, round_id=report.round.id)
+    moves = round_moves(report.dashboard, report.round.id)
     story = story_of(report.dashboard, round_id=report.round.id, moves=moves, language=chosen)
     with _one_at_a_time:
         content = html_to_pdf(report_html(report, language=chosen, drawer=drawer, story=story))

@@ -66,6 +66,7 @@ def build_dashboard(session: Session, *, organisation_id: int, collaboration_id:
         mirrors=figures.mirrors,
         durations=round_durations(session, round_ids=[r.round.id or 0 for r in trends.rounds]),
         open_rounds=_open_rounds(session, collaboration_id),
+        moves=trends.moves,
     )
 
 
@@ -176,6 +177,7 @@ def up_to(dashboard: Dashboard, round_id: int) -> Dashboard:
         shifts=[s for s in dashboard.shifts if s.to_round_id in kept],
         participation={k: p for k, p in dashboard.participation.items() if k[1] in kept},
         alerts=[a for a in dashboard.alerts if a.round_id in kept],
+        moves={round_id: m for round_id, m in dashboard.moves.items() if round_id in kept},
     )
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from app.models import Alert
 from app.services.answering.durations import RoundDuration
+from app.services.results.trend_types import Moves
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,8 @@ class Dashboard:
     mirrors: dict[tuple[int, int, int], Mirror] = field(default_factory=dict)
     durations: dict[int, RoundDuration] = field(default_factory=dict)  # round -> median time
     open_rounds: list[str] = field(default_factory=list)  # labels: figures come at closing
+    # Round -> every shown change from the measured round before it (the story tells them).
+    moves: dict[int, Moves] = field(default_factory=dict)
     # The charts look shifts up hundreds of times: an index, not a scan of the list.
     _shifts_by_key: dict[tuple[int, str, int], Shift] = field(
         default_factory=dict, init=False, repr=False, compare=False

@@ -21,7 +21,6 @@ from app.scoring.story import (
     tell_group,
     tell_round,
 )
-from app.services.results import trends
 from app.services.results.dashboard import Dashboard, Position, build_dashboard
 from app.services.results.guidance import Guidance, guidance_for
 from app.services.results.trend_types import Moves
@@ -51,7 +50,7 @@ def round_story(
     )
     if round_id not in {r.id for r in dashboard.rounds}:
         raise NotFound(f"No measured round {round_id} in collaboration {collaboration_id}.")
-    moves = round_moves(session, dashboard=dashboard, round_id=round_id)
+    moves = round_moves(dashboard, round_id)
     return story_of(dashboard, round_id=round_id, moves=moves, language=language)
 
 
@@ -66,11 +65,10 @@ def default_round_id(dashboard: Dashboard) -> int | None:
     return dashboard.rounds[-1].id if dashboard.rounds else None
 
 
-def round_moves(session: Session, *, dashboard: Dashboard, round_id: int) -> Moves:
-    """The changes of every shown party and relationship from the round before `round_id`."""
-    return trends.round_moves(
-        session, collaboration_id=dashboard.collaboration_id, round_id=round_id
-    )
+def round_moves(dashboard: Dashboard, round_id: int) -> Moves:
+    """The changes of every shown party and relationship from the round before `round_id`,
+    as the trends computed them (nothing is scored again)."""
+    return dashboard.moves.get(round_id, {})
 
 
 def wording_for(language: str) -> Wording:

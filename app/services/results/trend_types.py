@@ -2,7 +2,7 @@
 
 import threading
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.models import Alert, Collaboration
 from app.scoring import MeasureChange
@@ -86,6 +86,7 @@ class RoundTrends:
     rounds: list[RoundResult]  # aggregates, not rows (see trends._compute)
     changes: list[MeasureChangeResult]  # the parties' own
     stamp: Hashable = None  # changes whenever rounds or changes would (see results_cache)
+    moves: dict[int, Moves] = field(default_factory=dict)  # per round, from the one before
 
 
 @dataclass(frozen=True, slots=True)

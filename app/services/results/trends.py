@@ -31,7 +31,6 @@ __all__ = [
     "Trends",
     "changes_between",
     "collaboration_trends",
-    "round_moves",
     "round_trends",
 ]
 
@@ -82,18 +81,8 @@ def _current(
         replace(result, round=round_)
         for result, round_ in zip(computed.results, rounds, strict=True)
     ]
-    found = RoundTrends(collaboration, results, list(computed.party_changes), stamp)
+    found = RoundTrends(collaboration, results, list(computed.party_changes), stamp, computed.moves)
     return found, computed, stamp
-
-
-def round_moves(session: Session, *, collaboration_id: int, round_id: int) -> Moves:
-    """Every shown party's and relationship's change into `round_id` from the measured round
-    before it ({} for the first), from the trends' memo: nothing is scored again."""
-    collaboration = session.get(Collaboration, collaboration_id)
-    if collaboration is None:
-        return {}
-    _found, computed, _stamp = _current(session, collaboration.organisation_id, collaboration_id)
-    return computed.moves.get(round_id, {})
 
 
 def _alerts(session: Session, collaboration_id: int | None) -> list[Alert]:

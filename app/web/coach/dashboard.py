@@ -107,7 +107,7 @@ def _story(
 ) -> dict[str, Any]:
     if selected is None:
         return {"story": None, "alert_rounds": []}
-    moves = round_moves(session, dashboard=dashboard, round_id=selected)
+    moves = round_moves(dashboard, selected)
     return {
         "story": story_of(dashboard, round_id=selected, moves=moves, language=language),
         "alert_rounds": alert_rounds(
@@ -149,7 +149,7 @@ def show_report(
         language = principal.language
         story: dict[str, Any] = {"story": None, "alert_rounds": []}
         if selected is not None:
-            moves = round_moves(session, dashboard=found, round_id=selected)
+            moves = round_moves(found, selected)
             told = round_alerts(
                 session,
                 dashboard=found,
