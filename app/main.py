@@ -17,12 +17,15 @@ from app.services.messaging.worker_process import InProcessWorker
 from app.unexpected_errors import quiet_server_repeats
 from app.web.api_docs import install_api_docs
 from app.web.main import install_web
+from app.web.templating import environment as template_environment
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app. Migrations are not run here: `trustmeter serve` and `migrate` do that."""
     settings = settings or get_settings()
     configure_logging(settings)
+    # Templates are read once per process; only a developer's edits need them checked again.
+    template_environment().auto_reload = settings.environment == "development"
     quiet_server_repeats()
     engine = make_engine(settings)
 

@@ -268,3 +268,26 @@ def test_a_page_number_outside_the_questionnaire_is_not_found(
     client: TestClient, partner: Partner, number: int
 ):
     assert client.get(f"{partner.url}/page/{number}").status_code == 404
+
+
+def test_scale_labels_are_escaped_although_the_scale_is_written_without_autoescape(
+    client: TestClient, partner: Partner, monkeypatch: pytest.MonkeyPatch
+):
+    """The scale block writes ids and numbers raw (speed); a label is an author's text."""
+    from app.services.answering import survey_views
+
+    written = survey_views._options
+
+    def options_with_markup(*args: Any, **kwargs: Any) -> list[survey_views.Option]:
+        return [
+            survey_views.Option(o.value, o.number, f'<b>{o.label}</b> & "x"') if o.number else o
+            for o in written(*args, **kwargs)
+        ]
+
+    monkeypatch.setattr(survey_views, "_options", options_with_markup)
+    page = client.get(f"{partner.url}/page/1")
+    assert page.status_code == 200
+    assert "<b>" not in page.text
+    assert "&lt;b&gt;" in page.text and "&amp; &#34;x&#34;" in page.text
+    first = PROPENSITY[0]
+    assert f'name="q-{first}"' in page.text and f'id="q-{first}-1" value="1"' in page.text
