@@ -13,7 +13,8 @@ from app.services.messaging.events import EVENTS
 from app.services.setup import questionnaires
 from tests.api.conftest import Caller, fresh
 from tests.api.test_agreements_loop import answer_everything, submit
-from tests.factories import make_open_collaboration
+from tests.factories import make_open_collaboration, make_user
+from tests.web.coach.conftest import browser_for
 
 
 @dataclass
@@ -249,3 +250,59 @@ def test_the_note_queues_no_webhook_and_the_openapi_document_describes_it(
     assert "/invitations/{token}/agreements" in schema["paths"]
     assert "FollowUpQuestions" in schema["components"]["schemas"]
     assert schema["paths"]["/rounds/{round_id}/note"]["put"]["description"]
+
+
+def _row(page: str, title: str) -> str:
+    """The table row of the agreement with this title."""
+    start = page.index(title)
+    return page[page.rindex("<tr", 0, start) : page.index("</tr>", start)]
+
+
+def test_a_verdict_from_fewer_than_k_partners_is_hidden_everywhere(
+    api: TestClient,
+    client: TestClient,
+    session: Session,
+    caller: Caller,
+    checking: Checking,
+) -> None:
+    # Three partners submit, but only two of them rate the agreement: fewer than k = 3.
+    for number, token in enumerate(checking.tokens):
+        answer_everything(api, caller.headers, token, checking.targets[token], checking.items, 4)
+        if number < 2:
+            rated = api.post(
+                f"/invitations/{token}/agreements",
+                headers=caller.headers,
+                json={"answers": [{"agreement_id": checking.agreement_id, "value": 2}]},
+            )
+            assert rated.status_code == 200, rated.text
+        submit(api, caller.headers, token)
+    assert api.post(f"/rounds/{checking.round_id}/close", headers=caller.headers).status_code == 200
+    found = api.get(f"/agreements/{checking.agreement_id}", headers=caller.headers).json()
+    assert found["outcome"]["verdict"] == {
+        "round_id": checking.round_id,
+        "n": None,
+        "suppressed": True,
+        "mean": None,
+        "dont_know": None,
+        "scale_min": 1,
+        "scale_max": 5,
+    }
+    collaboration_id = found["collaboration_id"]
+    listed = api.get(f"/collaborations/{collaboration_id}/agreements", headers=caller.headers)
+    [same] = [a for a in listed.json()["items"] if a["id"] == checking.agreement_id]
+    assert same["outcome"]["verdict"]["suppressed"] is True
+    # The coach's pages and the share page say "fewer than 3", never the mean of the two.
+    coach = browser_for(client, make_user(session, organisation_id=caller.organisation_id))
+    collaboration = f"/coach/collaborations/{found['collaboration_id']}"
+    share = api.post(
+        f"/rounds/{checking.round_id}/shares",
+        headers=caller.headers,
+        json={"sections": ["agreements"]},
+    ).json()
+    for page in (
+        coach.get(f"{collaboration}/agreements").text,
+        coach.get(f"{collaboration}/dashboard?round={checking.round_id}").text,
+        client.get(f"/r/{share['token']}").text,
+    ):
+        row = _row(page, found["title"])
+        assert "minder dan 3" in row and "2,0" not in row and "oordelen" not in row, row

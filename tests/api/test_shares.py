@@ -1,6 +1,8 @@
 """Share links: only the chosen sections, no suppressed group, revocation and expiry said plainly,
 bad input refused with problem details naming the field."""
 
+import html
+import re
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -14,9 +16,12 @@ from tests.api.conftest import Caller
 from tests.api.test_agreements_loop import answer_everything, submit
 from tests.factories import make_open_collaboration
 
+# A shown estimate: the mean and its 95% interval, e.g. "61 (55\u201367)".
+FIGURE = re.compile(r"\d+ \(\d+\u2013\d+\)")
+
 
 def _measured(api: TestClient, session: Session, settings: Settings, caller: Caller) -> dict:
-    """Three parties; "Adviseur Klein" has one respondent, fewer than k = 3."""
+    """Two parties, every partner answered; the round is closed."""
     opened = make_open_collaboration(
         session,
         settings=settings,
@@ -60,6 +65,12 @@ def test_the_share_page_shows_exactly_the_chosen_sections(
     assert "The mirror" in english.text
 
 
+def rows_of(page: str) -> list[str]:
+    """Each table row's text, tags removed and spaces collapsed."""
+    rows = re.findall(r"<tr[ >].*?</tr>", page, flags=re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", row)).split()) for row in rows]
+
+
 def test_a_group_under_k_is_hidden_on_the_share_page(
     api: TestClient, client: TestClient, session: Session, settings: Settings, caller: Caller
 ) -> None:
@@ -75,10 +86,7 @@ def test_a_group_under_k_is_hidden_on_the_share_page(
     contractor = opened.parties[1]
     for item in opened.invitations:
         assert item.token is not None
-        if (
-            item.invitation.party_id == contractor.id
-            and item.token in opened.tokens_of(contractor)[2:]
-        ):
+        if item.token in opened.tokens_of(contractor)[2:]:
             continue
         answer_everything(
             api, caller.headers, item.token, item.invitation.target_party_ids, items, 2
@@ -90,13 +98,41 @@ def test_a_group_under_k_is_hidden_on_the_share_page(
         headers=caller.headers,
         json={"sections": ["matrix", "mirror"]},
     ).json()["token"]
-    page = client.get(f"/r/{token}").text
-    assert "fewer than 3 answers" in page or "minder dan 3 antwoorden" in page
+    rows = rows_of(client.get(f"/r/{token}?lang=en").text)
     scores = api.get(f"/rounds/{opened.round.id}/scores", headers=caller.headers).json()
-    hidden = [p for p in scores["parties"] if p["suppressed"]]
-    # Hidden on the share page exactly as in the API (complementary suppression included).
-    assert contractor.id in [p["party_id"] for p in hidden]
-    assert page.count("fewer than 3 answers") + page.count("minder dan 3 antwoorden") >= len(hidden)
+    # Each party's matrix row shows what the API shows: the figures, or only "fewer than k"
+    # (complementary suppression included).
+    names = {p.id: p.name for p in opened.parties}
+    for number, party in enumerate(scores["parties"], start=1):
+        [row] = [r for r in rows if r.startswith(f"{number}. ")]
+        if party["suppressed"]:
+            assert row == f"{number}. {names[party['party_id']]} fewer than 3 answers"
+        else:
+            assert f" {party['n']} {party['propensity']['mean']:.0f} (" in row, row
+    assert [p["party_id"] for p in scores["parties"] if p["suppressed"]] == [contractor.id]
+    # The mirror: every figure of the contractor about the municipality is hidden, and
+    # what the municipality says about the contractor is shown.
+    mirror = [r for r in rows if r.split(" ")[0] in {"Propensity", "Analysis", "Integrity"}]
+    assert mirror
+    for row in mirror:
+        assert row.endswith("fewer than 3 answers") and FIGURE.search(row), row
+
+
+def test_each_section_alone_shows_only_itself(
+    api: TestClient, client: TestClient, session: Session, settings: Settings, caller: Caller
+) -> None:
+    world = _measured(api, session, settings, caller)
+    sections = ("matrix", "mirror", "changes", "agreements")
+    for chosen in sections:
+        made = api.post(
+            f"/rounds/{world['round_id']}/shares",
+            headers=caller.headers,
+            json={"sections": [chosen]},
+        )
+        assert made.status_code == 201, made.text
+        page = client.get(f"/r/{made.json()['token']}").text
+        shown = [s for s in sections if f'id="{s}-heading"' in page]
+        assert shown == [chosen]
 
 
 def test_a_revoked_or_expired_link_says_so(
