@@ -237,6 +237,11 @@ def test_a_dutch_coachs_csv_opens_in_columns_in_dutch_excel(
     assert phases <= {"voorbereiding", "aanbesteding", "uitvoering", "evaluatie", "anders"}
     hidden = next(k for k in rows[0] if k.startswith("Niet getoond"))
     assert {row[hidden] for row in rows} <= {"getoond", "niet getoond"}
+    # Scales and levels by their Dutch names, not the variable codes a program reads.
+    assert {row["Niveau: schaal of item"] for row in rows} == {"schaal", "item"}
+    scales = {row["Schaal"] for row in rows}
+    assert {"Bereidheid om te vertrouwen", "Analyse", "Integriteit"} <= scales
+    assert not scales & {"propensity", "analysis", "integrity"}
     means = [row["Gemiddelde (schalen 0-100, items zoals beantwoord)"] for row in rows]
     shown = [m for m in means if m]
     assert shown and all("." not in m for m in shown) and any("," in m for m in shown)
