@@ -1,5 +1,6 @@
 """The `trustmeter` command: migrate, users, API keys, demo, and plain errors."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from app.cli import app
-from app.models import ApiKey, Collaboration, Organisation, Response, User
+from app.models import ApiKey, Collaboration, Organisation, Party, Response, User
 from app.security import hash_token, verify_password
 from tests.conftest import TEST_SECRET_KEY
 
@@ -77,6 +78,29 @@ def test_demo_loads_once_and_prints_the_login(cli_env: str, session: Session) ->
     session.expire_all()
     assert len(session.exec(select(Response)).all()) == counted > 200
     assert len(session.exec(select(Collaboration)).all()) == 1
+
+
+def test_demo_prints_one_working_link_per_party_and_where_the_mail_is(
+    cli_env: str, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `make run` shows a newcomer: links to answer the open round, and the mail page."""
+    from app.services.answering.responses import load_invitation
+    from app.services.demo import PARTIES
+
+    monkeypatch.setenv("TRUSTMETER_BASE_URL", "http://127.0.0.1:8731")
+    monkeypatch.setenv("TRUSTMETER_MAIL_CATCHER", "true")
+    first = runner.invoke(app, ["demo"])
+    assert first.exit_code == 0, first.output
+    links = re.findall(r"^  (.+) \(.+\): (http://127\.0\.0\.1:8731/s/\S+)$", first.output, re.M)
+    assert [party for party, _ in links] == [name for name, *_ in PARTIES]
+    names = {party.id: party.name for party in session.exec(select(Party))}
+    for party, url in links:
+        invitation = load_invitation(session, token=url.rsplit("/", 1)[1]).invitation
+        assert names[invitation.party_id] == party  # the link is that party's
+        assert invitation.status.value == "pending"  # nobody has answered through it yet
+    assert "read them at http://127.0.0.1:8731/coach/mail" in first.output
+    again = runner.invoke(app, ["demo"])  # `make run` a second time gives the same links
+    assert re.findall(r"http://\S+/s/\S+", again.output) == [url for _, url in links]
 
 
 def test_an_unreachable_database_gives_a_message_not_a_traceback(

@@ -96,6 +96,10 @@ class Table:
     labels: dict[str, str]
     value_labels: dict[str, dict[Any, str]] = field(default_factory=dict)
     language: str = "en"
+    # Words for the codes of text columns (scale keys, levels), shown in a labelled CSV only:
+    # SPSS keeps value labels for numeric variables, and a program reading the plain CSV wants
+    # the codes.
+    text_labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def safe_cell(value: Any) -> Any:
@@ -128,19 +132,41 @@ def individual(
     if definitions:
         anchors = definitions[-1].anchors
         value_labels["value"] = {a.value: a.label.get(language) for a in anchors}
+    text_labels = {"scale": _scale_titles(definitions, language)}
     return Table(
-        INDIVIDUAL_COLUMNS, rows, _labels(INDIVIDUAL_COLUMNS, language), value_labels, language
+        INDIVIDUAL_COLUMNS,
+        rows,
+        _labels(INDIVIDUAL_COLUMNS, language),
+        value_labels,
+        language,
+        text_labels,
     )
 
 
-def aggregate(rows: list[dict[str, Any]], language: str) -> Table:
+def aggregate(
+    rows: list[dict[str, Any]], language: str, definitions: list[QuestionnaireDefinition]
+) -> Table:
     value_labels: dict[str, dict[Any, str]] = {
         "round_number": _round_labels(rows),
         "suppressed": dict(SUPPRESSED_LABELS.get(language, SUPPRESSED_LABELS["en"])),
     }
+    text_labels = {
+        "scale": _scale_titles(definitions, language),
+        "level": LEVELS.get(language, LEVELS["en"]),
+    }
     return Table(
-        AGGREGATE_COLUMNS, rows, _labels(AGGREGATE_COLUMNS, language), value_labels, language
+        AGGREGATE_COLUMNS,
+        rows,
+        _labels(AGGREGATE_COLUMNS, language),
+        value_labels,
+        language,
+        text_labels,
     )
+
+
+def _scale_titles(definitions: list[QuestionnaireDefinition], language: str) -> dict[str, str]:
+    """A scale's name as the dashboard gives it ("Bereidheid om te vertrouwen", not the key)."""
+    return {s.key: s.title.get(language) for d in definitions for s in d.scales}
 
 
 def _round_labels(rows: list[dict[str, Any]]) -> dict[int | float, str]:
@@ -161,6 +187,7 @@ class CsvStyle:
 EXCEL = {"nl": CsvStyle(";", bom=True, labelled=True), "en": CsvStyle(",", bom=True, labelled=True)}
 # Columns whose codes a labelled CSV shows as their label (the rest keep their numbers).
 LABELLED_VALUES = frozenset({"suppressed", "phase"})
+LEVELS = {"nl": {"scale": "schaal", "item": "item"}, "en": {"scale": "scale", "item": "item"}}
 PHASES = {
     "nl": {
         "preparation": "voorbereiding",
@@ -207,6 +234,8 @@ def _cell(table: Table, column: str, value: Any, labelled: bool) -> Any:
     value = safe_cell(value)
     if labelled and column == "phase":  # a text column: SPSS keeps no labels for it
         return safe_cell(PHASES.get(table.language, PHASES["en"]).get(value, value))
+    if labelled and column in table.text_labels:
+        return safe_cell(table.text_labels[column].get(value, value))
     if labelled and column in LABELLED_VALUES:
         return safe_cell(table.value_labels.get(column, {}).get(value, value))
     if labelled and isinstance(value, float):

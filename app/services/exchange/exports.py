@@ -157,7 +157,7 @@ def _aggregate_table(
                 }
                 values = item_values[(result.round.id, pair.truster, pair.target)]
                 rows.extend(_pair_rows(base, pair, definition, values, k))
-    return export_formats.aggregate(rows, language)
+    return export_formats.aggregate(rows, language, _definitions(session, rounds))
 
 
 def _pair_rows(

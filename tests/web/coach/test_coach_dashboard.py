@@ -237,9 +237,43 @@ def test_a_dutch_coachs_csv_opens_in_columns_in_dutch_excel(
     assert phases <= {"voorbereiding", "aanbesteding", "uitvoering", "evaluatie", "anders"}
     hidden = next(k for k in rows[0] if k.startswith("Niet getoond"))
     assert {row[hidden] for row in rows} <= {"getoond", "niet getoond"}
+    # Scales and levels by their Dutch names, not the variable codes a program reads.
+    assert {row["Niveau: schaal of item"] for row in rows} == {"schaal", "item"}
+    scales = {row["Schaal"] for row in rows}
+    assert {"Bereidheid om te vertrouwen", "Analyse", "Integriteit"} <= scales
+    assert not scales & {"propensity", "analysis", "integrity"}
     means = [row["Gemiddelde (schalen 0-100, items zoals beantwoord)"] for row in rows]
     shown = [m for m in means if m]
     assert shown and all("." not in m for m in shown) and any("," in m for m in shown)
+
+
+def test_the_dashboard_offers_the_results_in_the_coachs_language(
+    demo_coach: Browser, session: Session
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    cid = _collaboration_id(session)
+    page = demo_coach.get(f"/coach/collaborations/{cid}/dashboard").text
+    assert "/export?format=xlsx&amp;content=results" in page and "Resultaten (Excel)" in page
+    answer = demo_coach.get(f"/coach/collaborations/{cid}/export?format=xlsx&content=results")
+    assert answer.status_code == 200
+    assert answer.headers["content-disposition"].endswith('-results.xlsx"')
+    workbook = load_workbook(io.BytesIO(answer.content), read_only=True)
+    header, *rows = [list(row) for row in workbook["data"].iter_rows(values_only=True)]
+    figures = [dict(zip(header, row, strict=True)) for row in rows]
+    assert {row["round_number"] for row in figures} == {1, 2, 3, 4}  # closed rounds only
+    zones = {row["zone"] for row in figures}
+    assert "slim vertrouwen" in zones and zones <= {
+        "slim vertrouwen",
+        "blind vertrouwen",
+        "geen vertrouwen",
+        "wantrouwen",
+    }
+    assert any(row["measure_label"] == "Bereidheid om te vertrouwen" for row in figures)
+    labels = {row[0]: row[1] for row in workbook["labels"].iter_rows(values_only=True) if row[1]}
+    assert labels["mean"] == "Gemiddelde (0-100)" and labels["ci_low"].startswith("95%-interval")
 
 
 def test_every_chart_uses_a_trace_type_the_served_partial_bundle_draws(
