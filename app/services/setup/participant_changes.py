@@ -21,6 +21,7 @@ from app.models import (
 )
 from app.models.participant_changes import ParticipantUpdate
 from app.services.access.lookups import get_collaboration, get_party
+from app.services.answering import resume
 from app.services.privacy import audit
 from app.services.setup.invitation_tokens import new_salt, survey_url, token_for, token_hash_for
 
@@ -155,6 +156,7 @@ def reissue_link(
         participant = session.get(Participant, invitation.participant_id)
         if participant is None or participant.erased_at is not None:
             raise NotFound(f"No invitation {invitation_id} in your organisation.")
+        resume.keep_code(invitation)  # saved answers stay reachable behind the new link
         invitation.token_salt = new_salt()
         invitation.token_hash = token_hash_for(settings.secret_key, invitation.token_salt)
         session.add(invitation)
