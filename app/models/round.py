@@ -65,6 +65,9 @@ class Invitation(Timestamped, table=True):
     # The partner's resume code, hashed: saved answers are shown only to whoever holds it
     # (the browser that first saved them keeps it in a cookie; elsewhere it is typed in).
     resume_hash: str | None = Field(default=None, max_length=64)
+    # What the resume code's hash is salted with once the link was replaced (the old link's
+    # hash): a new personal link must not lock the partner out of the answers they saved.
+    resume_salt: str | None = Field(default=None, max_length=64)
     target_party_ids: list[int] = json_field(default_factory=list)
     # Each target's kind (party id as text -> kind) when the invitation was made, so the
     # items asked about it stay the same for the whole round.

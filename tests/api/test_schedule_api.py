@@ -107,7 +107,10 @@ def test_a_participant_is_corrected_and_moved_to_another_party(
     # The untouched invitation of the open round follows the person to the new party.
     invitation = session.get(Invitation, world.open.invitations[0].invitation.id)
     assert invitation is not None and invitation.party_id == other_party
-    assert other_party not in invitation.target_party_ids
+    # It now asks about the party the person left, with that party's kind (kind-limited items).
+    left = world.open.parties[0]
+    assert invitation.target_party_ids == [left.id]
+    assert invitation.target_kinds == {str(left.id): left.kind.value}
 
 
 @pytest.mark.parametrize(

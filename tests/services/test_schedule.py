@@ -10,6 +10,7 @@ from app.models import Alert, AuditEvent, JobKind, OutboxJob, Round, RoundStatus
 from app.models.outbox import WebhookCreate
 from app.services.messaging import webhooks
 from app.services.schedule import runner
+from app.services.setup import rounds
 from tests.factories import (
     make_collaboration,
     make_organisation,
@@ -171,3 +172,33 @@ def test_a_round_without_times_is_left_to_the_coach(session: Session, settings: 
     assert report.opened == report.not_opened == []
     assert status_of(session, round_.id) == RoundStatus.DRAFT
     assert fresh(session).exec(select(AuditEvent)).all() == []
+
+
+def test_a_round_that_fails_unexpectedly_does_not_hold_up_the_others(
+    session: Session, settings: Settings, monkeypatch: Any
+) -> None:
+    _, broken = make_scheduled(session, organisation="Gemeente Eerst")
+    _, other = make_scheduled(session, organisation="Gemeente Daarna", opens_at=T)
+    _, draft = make_scheduled(
+        session,
+        organisation="Gemeente Later",
+        opens_at=T + timedelta(days=14),
+        closes_at=T + timedelta(days=28),
+    )
+    runner.run_due(session, now=T, settings=settings)
+    assert status_of(session, broken.id) == status_of(session, other.id) == RoundStatus.OPEN
+    real_close = rounds.close_round
+
+    def close_round(session: Session, *, organisation_id: int, round_id: int) -> Round:
+        if round_id == broken.id:
+            raise RuntimeError("the alerts of this round cannot be computed")
+        return real_close(session, organisation_id=organisation_id, round_id=round_id)
+
+    monkeypatch.setattr(rounds, "close_round", close_round)
+    report = runner.run_due(session, now=T + timedelta(days=14), settings=settings)
+
+    # The failing round stays open (tried again next pass); the others keep their times.
+    assert report.closed == [other.id] and report.opened == [draft.id]
+    assert status_of(session, broken.id) == RoundStatus.OPEN
+    assert status_of(session, other.id) == RoundStatus.CLOSED
+    assert status_of(session, draft.id) == RoundStatus.OPEN

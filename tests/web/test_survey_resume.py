@@ -8,7 +8,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.config import Settings
 from app.models import InvitationStatus
+from app.services.setup import participant_changes
 from tests.factories import make_user
 from tests.web.coach.conftest import browser_for
 from tests.web.conftest import Partner, checked_value, form_token, rate_limit_hits, snapshot
@@ -85,6 +87,29 @@ def test_the_partner_continues_on_another_device_with_their_code(
         assert (answer.status_code, answer.headers["location"]) == (303, partner.url)
         page = phone.get(f"{partner.url}/page/1")
         assert checked_value(page.text, "prop_1") == "6" and code in page.text
+
+
+def test_after_a_new_link_the_partner_reaches_their_saved_answers_with_the_same_code(
+    app: FastAPI, client: TestClient, session: Session, partner: Partner, settings: Settings
+) -> None:
+    code = _save_first_page(client, partner)
+    new = participant_changes.reissue_link(
+        session,
+        organisation_id=partner.collaboration.organisation_id,
+        invitation_id=partner.invitation(session).id or 0,
+        settings=settings,
+        send_email=False,
+    )
+    moved = Partner(new.token, partner.collaboration)
+    assert client.get(partner.url, follow_redirects=False).status_code == 404
+    with TestClient(app) as stranger:  # the new link alone still opens no saved answer
+        _refused_everywhere(stranger, moved)
+
+    csrf = _csrf_of(client.get(f"{moved.url}/resume").text)
+    answer = _post(client, f"{moved.url}/resume", {"csrf_token": csrf, "code": code})
+    assert (answer.status_code, answer.headers["location"]) == (303, moved.url)
+    page = client.get(f"{moved.url}/page/1")
+    assert checked_value(page.text, "prop_1") == "6" and code in page.text
 
 
 def test_a_wrong_code_is_named_at_its_field_and_guessing_is_stopped(

@@ -75,7 +75,8 @@ def reissue_link(
     idempotency: IdempotencyDep,
 ) -> Any:
     """The old link stops working at once; answers already saved stay with the participant
-    and are there behind the new link. The round must be open (409 otherwise)."""
+    and are there behind the new link (in the questionnaire, with the partner's same resume
+    code). The round must be open (409 otherwise)."""
 
     def work(session: Any) -> LinkReissued:
         issued = participant_changes.reissue_link(

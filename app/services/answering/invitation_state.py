@@ -64,6 +64,7 @@ _STATE_COLUMNS = (
     (Invitation, "submitted_at"),
     (Invitation, "last_saved_at"),
     (Invitation, "resume_hash"),  # who may see and change what was saved
+    (Invitation, "resume_salt"),
     (Round, "status"),
     (Round, "opens_at"),
     (Round, "closes_at"),

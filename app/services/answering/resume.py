@@ -51,8 +51,20 @@ def shown(code: str) -> str:
 
 
 def _hash(invitation: Invitation, code: str) -> str:
-    # Salted with the link's own hash, so one code's hash says nothing about another link.
-    return hash_token(f"{invitation.token_hash}:{normalise(code)}")
+    # Salted with the link's own hash, so one code's hash says nothing about another link;
+    # after a new link, with the hash of the link the code was first tied to (`keep_code`).
+    salt = invitation.resume_salt or invitation.token_hash
+    return hash_token(f"{salt}:{normalise(code)}")
+
+
+def keep_code(invitation: Invitation) -> None:
+    """Before the invitation's token changes: its resume code stays the partner's code.
+
+    Only the hash of the code is stored, so it cannot be hashed again with the new link;
+    the salt it was made with is kept instead.
+    """
+    if invitation.resume_hash is not None and invitation.resume_salt is None:
+        invitation.resume_salt = invitation.token_hash
 
 
 def holds(invitation: Invitation, code: str | None) -> bool:

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session, col, select
 
 from app.config import Settings
+from app.infra.numbers import format_decimal
 from app.infra.translations import LANGUAGES, translations_for
 from app.models import (
     Collaboration,
@@ -61,6 +62,8 @@ def _environment(language: str) -> Environment:
         keep_trailing_newline=True,
     )
     env.install_gettext_translations(translations_for(language), newstyle=True)  # type: ignore[attr-defined]
+    # Numbers as the reader writes them: "16,7 punten" in Dutch, "16.7 points" in English.
+    env.filters["decimal"] = lambda value, digits=1: format_decimal(value, language, digits=digits)
     return env
 
 

@@ -6,9 +6,10 @@ checked again under that claim, so a round another worker opened or closed is le
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -21,6 +22,8 @@ from app.services.schedule import cadences
 from app.services.setup import rounds
 
 log = logging.getLogger("trustmeter.schedule")
+
+T = TypeVar("T")
 
 # A round that could not open (no participants yet) is tried again after this long.
 RETRY_AFTER = timedelta(minutes=15)
@@ -36,19 +39,40 @@ class ScheduleReport:
 
 
 def run_due(session: Session, *, now: datetime, settings: Settings) -> ScheduleReport:
-    """Everything the schedule has due at `now`; reads first, writes only what is due."""
+    """Everything the schedule has due at `now`; reads first, writes only what is due.
+
+    Each step is its own attempt: a round that fails unexpectedly is logged and tried again
+    at the next pass, and does not keep the other rounds from opening and closing on time.
+    """
     report = ScheduleReport()
-    report.made = [r.id for r in cadences.make_due_rounds(session, now=now) if r.id]
+    made = _attempt(session, "cadences", cadences.make_due_rounds, session, now=now)
+    report.made = [r.id for r in made or [] if r.id]
     for round_id, organisation_id in _due(session, RoundStatus.OPEN, now):
-        if _close(session, round_id, organisation_id, now):
+        what = f"closing round {round_id}"
+        if _attempt(session, what, _close, session, round_id, organisation_id, now):
             report.closed.append(round_id)
     for round_id, organisation_id in _due(session, RoundStatus.DRAFT, now):
-        opened = _open(session, round_id, organisation_id, now, settings)
-        (report.opened if opened else report.not_opened).append(round_id)
-    report.digests = alert_mail.queue_due_digests(session, now=now)
+        what = f"opening round {round_id}"
+        opened = _attempt(session, what, _open, session, round_id, organisation_id, now, settings)
+        if opened is not None:
+            (report.opened if opened else report.not_opened).append(round_id)
+    digests = _attempt(session, "digests", alert_mail.queue_due_digests, session, now=now)
+    report.digests = digests or 0
     if session.in_transaction():
         session.rollback()  # end the read transaction: the next pass must see new rows
     return report
+
+
+def _attempt(
+    session: Session, what: str, work: Callable[..., T], *args: Any, **kwargs: Any
+) -> T | None:
+    """`work(*args, **kwargs)`, or None when it raised: logged, undone, left for the next pass."""
+    try:
+        return work(*args, **kwargs)
+    except Exception:
+        session.rollback()
+        log.exception("schedule: %s failed; trying again at the next pass", what)
+        return None
 
 
 def _due(session: Session, status: RoundStatus, now: datetime) -> list[tuple[int, int]]:

@@ -21,8 +21,10 @@ from app.models import (
 )
 from app.models.participant_changes import ParticipantUpdate
 from app.services.access.lookups import get_collaboration, get_party
+from app.services.answering import resume
 from app.services.privacy import audit
 from app.services.setup.invitation_tokens import new_salt, survey_url, token_for, token_hash_for
+from app.services.setup.targets import invitation_targets
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +111,10 @@ def _move(session: Session, organisation_id: int, participant: Participant, part
     if party.id == participant.party_id:
         return
     participant.party_id = party.id or 0
-    parties = session.exec(
-        select(Party.id).where(Party.collaboration_id == party.collaboration_id)
-    ).all()
+    in_collaboration = Party.collaboration_id == party.collaboration_id
+    parties = session.exec(select(Party).where(in_collaboration).order_by(col(Party.id))).all()
+    # Asked about as a new invitation would be: their own choice of targets, each with its kind.
+    targets, kinds = invitation_targets(participant, parties)
     # Answers already saved stay with the party they were given for; an untouched invitation
     # of an open or draft round follows the person to the new party.
     waiting = session.exec(
@@ -125,7 +128,7 @@ def _move(session: Session, organisation_id: int, participant: Participant, part
     ).all()
     for invitation in waiting:
         invitation.party_id = party.id or 0
-        invitation.target_party_ids = [p for p in parties if p and p != party.id]
+        invitation.target_party_ids, invitation.target_kinds = targets, kinds
         session.add(invitation)
 
 
@@ -155,6 +158,7 @@ def reissue_link(
         participant = session.get(Participant, invitation.participant_id)
         if participant is None or participant.erased_at is not None:
             raise NotFound(f"No invitation {invitation_id} in your organisation.")
+        resume.keep_code(invitation)  # saved answers stay reachable behind the new link
         invitation.token_salt = new_salt()
         invitation.token_hash = token_hash_for(settings.secret_key, invitation.token_salt)
         session.add(invitation)
