@@ -205,7 +205,11 @@ class FollowUpQuestions(BaseModel):
 
 
 class RoundNoteIn(StrictInput):
-    body: StrictStr = PydField(max_length=20000, description="Plain text; empty removes the note.")
+    body: Text = PydField(
+        max_length=20000,
+        description="Plain text (line breaks and tabs, no other control characters); empty "
+        "removes the note.",
+    )
 
 
 class RoundNotePublic(BaseModel):

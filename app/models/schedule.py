@@ -5,10 +5,10 @@ from enum import StrEnum
 from typing import Self
 
 from pydantic import Field as PydField
-from pydantic import StrictBool, StrictInt, StrictStr, field_validator, model_validator
+from pydantic import StrictBool, StrictInt, field_validator, model_validator
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
-from app.models.base import StrictInput, Timestamped, enum_field, timestamp
+from app.models.base import Line, StrictInput, Timestamped, enum_field, timestamp
 from app.models.round import Phase
 
 # A month counts as 28 days here: a round must close before the next one can open.
@@ -71,7 +71,7 @@ class CadenceSet(StrictInput):
         ge=1, le=90, description="How many days each round stays open; shorter than the interval."
     )
     questionnaire_id: StrictInt = PydField(ge=1, le=2_147_483_647)
-    label: StrictStr = PydField(
+    label: Line = PydField(
         default="Meting {n}",
         min_length=1,
         max_length=200,

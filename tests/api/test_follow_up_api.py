@@ -225,7 +225,10 @@ def test_the_round_note_is_read_written_and_removed(
     assert api.get(url, headers=caller.headers).json()["body"] == ""
 
 
-@pytest.mark.parametrize("body", [{"body": "x" * 20_001}, {"body": 3}, {}, {"body": "a", "x": 1}])
+@pytest.mark.parametrize(
+    "body",
+    [{"body": "x" * 20_001}, {"body": 3}, {}, {"body": "a", "x": 1}, {"body": "Nul\x1emeting"}],
+)
 def test_a_bad_note_is_refused_naming_the_field(
     api: TestClient, caller: Caller, checking: Checking, body: dict[str, object]
 ) -> None:

@@ -220,6 +220,7 @@ def test_comments_endpoint_hides_small_groups_and_shows_large_ones(
             session, context=context, target_party_id=forms.client.id, text=f"Idee {number}"
         )
         answer_all(session, forms, token, value_of={})
+    assert api.post(f"/rounds/{forms.round.id}/close", headers=caller.headers).is_success
     body = api.get(f"/rounds/{forms.round.id}/comments", headers=caller.headers).json()
     assert body["threshold"] == 5
     groups = {(g["truster_party_id"], g["target_party_id"]): g for g in body["groups"]}

@@ -97,15 +97,31 @@ def test_coaches_see_api_comments_only_from_the_threshold_and_never_in_webhooks(
     for number, token in enumerate(tokens[:4]):
         assert _post(api, caller, token, _body(forms, f"Idee {number}")).status_code == 200
     url = f"/rounds/{forms.round.id}/comments"
+    assert api.post(f"/rounds/{forms.round.id}/close", headers=caller.headers).is_success
     group = _group(api.get(url, headers=caller.headers).json(), forms)
     assert (group["shown"], group["count"], group["comments"]) == (False, None, [])
-    assert _post(api, caller, tokens[4], _body(forms, "Idee 4")).status_code == 200
+    fresh(session)
+    assert len(payloads := [job.payload for job in session.exec(select(OutboxJob))]) == 4
+    assert "Idee" not in str(payloads)
+
+
+def test_comments_of_an_open_round_are_shown_only_once_it_closes(
+    api: TestClient, caller: Caller, session: Session, forms: FormsWorld
+) -> None:
+    # Shown live, a text that appeared right after one submission would be that person's:
+    # the invitation list says who submitted when.
+    tokens = _contractor_tokens(forms)
+    url = f"/rounds/{forms.round.id}/comments"
+    for number, token in enumerate(tokens):
+        assert _post(api, caller, token, _body(forms, f"Idee {number}")).status_code == 200
+        refused = api.get(url, headers=caller.headers)
+        assert refused.status_code == 409, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "Idee" not in refused.text and "closes" in refused.json()["detail"]
+    assert api.post(f"/rounds/{forms.round.id}/close", headers=caller.headers).is_success
     group = _group(api.get(url, headers=caller.headers).json(), forms)
     assert (group["shown"], group["count"]) == (True, 5)
     assert group["comments"] == [f"Idee {n}" for n in range(5)]
-    fresh(session)
-    payloads = [job.payload for job in session.exec(select(OutboxJob))]
-    assert len(payloads) == 5 and "Idee" not in str(payloads)
 
 
 def _group(body: dict[str, Any], forms: FormsWorld) -> dict[str, Any]:

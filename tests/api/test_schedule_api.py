@@ -62,6 +62,8 @@ def test_a_cadence_is_set_read_paused_and_removed(api: TestClient, world: World)
         ({"unit": "days"}, "unit"),
         ({"open_days": 91}, "open_days"),
         ({"label": ""}, "label"),
+        ({"label": "Meting\x1e{n}"}, "label"),
+        ({"label": "Meting\n{n}"}, "label"),
     ],
 )
 def test_a_bad_cadence_is_refused_naming_the_field_and_changes_nothing(

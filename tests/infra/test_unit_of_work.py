@@ -136,11 +136,19 @@ def test_a_file_lock_granted_after_its_waiter_gave_up_is_given_back(tmp_path: Pa
 
 
 def test_healthz_reports_a_worker_whose_write_lock_is_stuck(
-    monkeypatch: pytest.MonkeyPatch,
+    client: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from fastapi.testclient import TestClient
+
+    assert isinstance(client, TestClient)
     assert health.writes_ok() == (True, "ok")
+    assert client.get("/healthz").json()["writes"] == "ok"
     monkeypatch.setattr(sqlite_write_lock, "held_for", lambda: 10_000.0)
     assert health.writes_ok() == (False, "stuck")
+    # A load balancer reading /healthz takes the worker out: it answers, but cannot write.
+    answer = client.get("/healthz")
+    assert answer.status_code == 503
+    assert answer.json() == {"status": "unavailable", "database": "ok", "writes": "stuck"}
 
 
 def test_the_api_answers_503_with_retry_after_when_no_write_can_start(

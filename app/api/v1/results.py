@@ -104,14 +104,16 @@ def get_trends(collaboration_id: CollaborationId, session: SessionDep, principal
 @router.get(
     "/rounds/{round_id}/comments",
     response_model=RoundCommentsOut,
-    responses=examples.json_example(200, COMMENTS_EXAMPLE),
+    responses={**problem_responses(409), **examples.json_example(200, COMMENTS_EXAMPLE)},
     summary="Partners' comments",
 )
 def get_round_comments(round_id: RoundId, session: SessionDep, principal: ReaderDep) -> Any:
     """Per directed pair (truster -> target), the partners' open comments about what would
     help trust. A pair's comments are shown only when at least `threshold` people commented
     (the collaboration's `comment_threshold`, never below k); never with the author, sorted
-    alphabetically rather than in the order written."""
+    alphabetically rather than in the order written. Comments appear once the round is
+    closed: while it is open, 409 (a text that appeared right after one submission would be
+    that person's)."""
     found = comments.round_comments(
         session, organisation_id=principal.organisation_id, round_id=round_id
     )

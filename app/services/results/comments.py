@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.models import Collaboration, Comment, Invitation, InvitationStatus, Party
-from app.services.access.lookups import get_round
+from app.services.results.results import closed_round
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +38,11 @@ def round_comments(session: Session, *, organisation_id: int, round_id: int) -> 
     Only submitted questionnaires count: a draft may still change. Pairs without comments
     are listed too, so whether a hidden group holds any comment at all stays unknown. Texts
     come sorted alphabetically, never in the order they were written, and never with a name.
+    Only a closed round's comments are shown (Conflict while it is open), like its figures:
+    reading them before and after one submission would tie the new text to whoever the
+    invitation list says just submitted.
     """
-    round_ = get_round(session, organisation_id=organisation_id, round_id=round_id)
+    round_ = closed_round(session, organisation_id=organisation_id, round_id=round_id)
     collaboration = session.get(Collaboration, round_.collaboration_id)
     assert collaboration is not None and round_.id is not None
     threshold = comment_threshold(collaboration)

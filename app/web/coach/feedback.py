@@ -175,9 +175,12 @@ def save_note(
         round_notes.save_round_note(
             session, organisation_id=principal.organisation_id, round_id=round_id, body=written
         )
-    except InvalidInput:
+    except InvalidInput as refused:
         limit = round_notes.MAX_NOTE_LENGTH
-        errors: Errors = {"note": _("Use at most %(max)s characters.") % {"max": limit}}
+        message = _("Use at most %(max)s characters.") % {"max": limit}
+        if refused.code == round_notes.CONTROL_CHARACTERS:
+            message = _("Use text without invisible control characters; line breaks are fine.")
+        errors: Errors = {"note": message}
         extra = {"note": written, "note_errors": errors}
         ids = (collaboration_id, round_id)
         return _page(request, session, principal, ids, extra, status_code=422)

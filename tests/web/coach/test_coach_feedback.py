@@ -196,3 +196,16 @@ def test_another_organisation_reaches_none_of_it(
         assert stranger.get(mixed).status_code == 404
     assert [s.revoked_at for s in shares(session)] == [None]
     assert [n.body for n in session.exec(select(RoundNote))] == ["Alleen voor mij"]
+
+
+def test_a_note_with_an_invisible_control_character_is_refused_and_kept_in_the_form(
+    coach: Browser, opened: OpenCollaboration, session: Session
+) -> None:
+    refused = coach.post(f"{base(opened)}/note", {"note": "Eerste\nTweede\x1eregel"})
+    assert refused.status_code == 422
+    assert 'id="note-error"' in refused.text
+    assert "Gebruik tekst zonder onzichtbare stuurtekens; regeleinden mogen wel." in refused.text
+    fresh(session)
+    assert session.exec(select(RoundNote)).all() == []
+    kept = coach.post(f"{base(opened)}/note", {"note": "Eerste\nTweede regel"})
+    assert kept.status_code == 303  # line breaks are fine

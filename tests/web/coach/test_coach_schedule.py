@@ -201,6 +201,9 @@ def test_the_cadence_is_set_on_its_page_and_the_calendar_shows_what_comes(
     }
     too_long = coach.post(url, {**values, "every": "1", "unit": "weeks"})
     assert too_long.status_code == 422 and 'id="open_days-error"' in too_long.text
+    invisible = coach.post(url, {**values, "label": "Kwartaal\x1emeting {n}"})
+    assert invisible.status_code == 422 and 'id="label-error"' in invisible.text
+    assert "Gebruik één regel tekst, zonder regeleinden" in invisible.text
     past = coach.post(url, {**values, "starts_at": "2001-04-01T09:00"})
     assert past.status_code == 422 and "De eerste ronde moet in de toekomst openen." in past.text
     assert _fresh(session).exec(select(Cadence)).all() == []
