@@ -4,12 +4,15 @@ import re
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
+from app.errors import NotFound
 from app.models import InvitationStatus
+from app.services.answering import invitation_state, resume, survey
 from app.services.setup import participant_changes
 from tests.factories import make_user
 from tests.web.coach.conftest import browser_for
@@ -185,3 +188,31 @@ def test_the_review_page_refuses_a_submission_with_nothing_answered(
     assert "Beantwoord minstens één vraag" in refused.text
     assert snapshot(session) == before
     assert partner.invitation(session).status == InvitationStatus.PENDING
+
+
+def test_a_save_already_on_its_way_when_a_new_link_is_issued_is_not_written(
+    client: TestClient, session: Session, partner: Partner, settings: Settings
+) -> None:
+    """The request read its invitation through the old link; the coach issued a new one before
+    the save took the write lock: the old link must not write, however close the timing."""
+    code = _save_first_page(client, partner)
+    with Session(session.get_bind(), expire_on_commit=False) as request:  # the partner's own
+        on_its_way = invitation_state.load_invitation(request, token=partner.token)
+        request.commit()  # its read ends; the coach's change comes in between
+        participant_changes.reissue_link(
+            session,
+            organisation_id=partner.collaboration.organisation_id,
+            invitation_id=on_its_way.invitation.id or 0,
+            settings=settings,
+            send_email=False,
+        )
+        before = snapshot(session)
+        with pytest.raises(NotFound):
+            survey.save_page(
+                request,
+                context=on_its_way,
+                number=1,
+                fields=[("q-prop_1", "2")],
+                resume_code=resume.normalise(code),
+            )
+    assert snapshot(session) == before

@@ -70,6 +70,7 @@ _STATE_COLUMNS = (
     (Round, "closes_at"),
     (Collaboration, "updated_at"),  # scoring rules (cut-offs) live on the collaboration
 )
+_TOKEN_HASH = _STATE_COLUMNS.index((Invitation, "token_hash"))
 _STATES = (
     select(col(Invitation.id), *(col(getattr(model, name)) for model, name in _STATE_COLUMNS))
     .join(Round, col(Round.id) == Invitation.round_id)
@@ -141,10 +142,15 @@ def ensure_accepting(context: InvitationContext, *, now: datetime) -> None:
 
 
 def refresh_state(session: Session, context: InvitationContext) -> None:
-    """Read the invitation's write state again inside the unit of work (NotFound if revoked)."""
+    """Read the invitation's write state again inside the unit of work: NotFound if it was
+    revoked, or if a new link replaced the one this request came in with (a save already on
+    its way when the coach issued the new link must not be written through the old one)."""
     assert context.invitation.id is not None
-    states = read_states(session, [context.invitation.id])
-    apply_state(context, states.get(context.invitation.id))
+    came_with = context.invitation.token_hash
+    fresh = read_states(session, [context.invitation.id]).get(context.invitation.id)
+    if fresh is not None and fresh[_TOKEN_HASH] != came_with:
+        raise NotFound(INVALID_LINK)
+    apply_state(context, fresh)
 
 
 @dataclass(frozen=True, slots=True)
