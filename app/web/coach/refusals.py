@@ -20,6 +20,9 @@ MESSAGES = {
     "round.never_opened": N_("This round was never opened, so there is nothing to close."),
     "reminders.round_not_open": N_("Reminders can only be sent while the round is open."),
     "alert.note_too_long": N_("Keep the note to at most 500 characters."),
+    "alert.note_control_characters": N_(
+        "Use text without invisible control characters; line breaks are fine."
+    ),
 }
 FALLBACK = N_("This cannot be done now. Reload the page and try again.")
 

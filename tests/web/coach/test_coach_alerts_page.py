@@ -163,8 +163,16 @@ def test_marking_as_seen_on_the_alerts_page_returns_to_the_same_round_and_page(
     assert stored.acknowledged_at is not None
 
 
-def test_a_note_too_long_on_the_alerts_page_shows_that_page_again_and_changes_nothing(
-    demo_coach: Browser, session: Session
+@pytest.mark.parametrize(
+    ("note", "said"),
+    [
+        ("y" * 501, "Houd de notitie op hoogstens 500 tekens."),
+        ("Besproken\u001ein het kernteam", "onzichtbare stuurtekens"),
+    ],
+    ids=["too long", "control character"],
+)
+def test_a_refused_note_on_the_alerts_page_shows_that_page_again_and_changes_nothing(
+    demo_coach: Browser, session: Session, note: str, said: str
 ) -> None:
     collaboration = _collaboration(session)
     first = _round_ids(session)[0]
@@ -172,14 +180,13 @@ def test_a_note_too_long_on_the_alerts_page_shows_that_page_again_and_changes_no
         select(Alert).where(Alert.round_id == first, col(Alert.acknowledged_at).is_(None))
     ).first()
     assert alert is not None
-    too_long = "y" * 501
     response = demo_coach.post(
         f"/coach/collaborations/{collaboration.id}/alerts/{alert.id}/acknowledge",
-        {"note": too_long, "round": str(first), "page": "1"},
+        {"note": note, "round": str(first), "page": "1"},
     )
     assert response.status_code == 422
     assert "Signalen van ronde 1" in response.text  # the alerts page, not the dashboard
-    assert f'id="note-{alert.id}-error"' in response.text and too_long in response.text
+    assert f'id="note-{alert.id}-error"' in response.text and said in response.text
     assert 'aria-invalid="true"' in response.text
     session.refresh(alert)
     assert alert.acknowledged_at is None and alert.acknowledged_note is None
