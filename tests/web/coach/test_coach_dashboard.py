@@ -250,6 +250,7 @@ def test_a_dutch_coachs_csv_opens_in_columns_in_dutch_excel(
 def test_the_dashboard_offers_the_results_in_the_coachs_language(
     demo_coach: Browser, session: Session
 ) -> None:
+    import csv
     import io
 
     from openpyxl import load_workbook
@@ -274,6 +275,12 @@ def test_the_dashboard_offers_the_results_in_the_coachs_language(
     assert any(row["measure_label"] == "Bereidheid om te vertrouwen" for row in figures)
     labels = {row[0]: row[1] for row in workbook["labels"].iter_rows(values_only=True) if row[1]}
     assert labels["mean"] == "Gemiddelde (0-100)" and labels["ci_low"].startswith("95%-interval")
+    # The same figures as a CSV that Dutch Excel opens in columns (";" and a BOM).
+    assert "/export?format=csv&amp;content=results" in page and "Resultaten (CSV)" in page
+    csv_answer = demo_coach.get(f"/coach/collaborations/{cid}/export?format=csv&content=results")
+    assert csv_answer.status_code == 200 and csv_answer.content.startswith(b"\xef\xbb\xbf")
+    first_line = csv_answer.content.decode("utf-8-sig").splitlines()[0]
+    assert ";" in first_line and len(next(csv.reader([first_line], delimiter=";"))) > 5
 
 
 def test_every_chart_uses_a_trace_type_the_served_partial_bundle_draws(
