@@ -14,8 +14,11 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+
+from app.errors import WriteUnavailable
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -25,6 +28,7 @@ WriteBatch = Callable[[Sequence[Job]], Sequence[Result | BaseException]]
 
 logger = logging.getLogger(__name__)
 
+_BUSY = "The database is busy; please try again in a moment."
 MAX_BATCH = 64
 IDLE_SECONDS = 30.0  # a writer thread with nothing to do ends; the next job starts a new one
 
@@ -89,7 +93,12 @@ class GroupCommitWriter(Generic[Job, Result]):
                 break
         return batch
 
-    def _write(self, batch: list[_Queued[Job, Result]]) -> None:
+    def _write(self, queued_jobs: list[_Queued[Job, Result]]) -> None:
+        # A caller that gave up waiting cancelled its job: it is not written, and its future
+        # (already done) must not be set again. The others can no longer be cancelled.
+        batch = [queued for queued in queued_jobs if queued.future.set_running_or_notify_cancel()]
+        if not batch:
+            return
         try:
             outcomes = list(self._write_batch([queued.job for queued in batch]))
             if len(outcomes) != len(batch):
@@ -102,3 +111,22 @@ class GroupCommitWriter(Generic[Job, Result]):
                 queued.future.set_exception(outcome)
             else:
                 queued.future.set_result(outcome)
+
+
+def result_within(future: "Future[Result]", *, timeout: float) -> Result:
+    """The job's outcome for a caller that waits in a thread, never longer than about `timeout`.
+
+    A job still queued by then is withdrawn (it will not be written) and the caller gets the
+    503 a stuck write lock gives. One already being written is waited for once more: its
+    batch gives up on the write lock within the lock's own timeout, and what it stored must
+    not be reported as refused.
+    """
+    try:
+        return future.result(timeout=timeout)
+    except FutureTimeout:
+        if future.cancel():
+            raise WriteUnavailable(_BUSY) from None
+    try:
+        return future.result(timeout=timeout)
+    except FutureTimeout:
+        raise WriteUnavailable(_BUSY) from None
