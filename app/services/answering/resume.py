@@ -88,7 +88,13 @@ def claim(session: Session, *, context: InvitationContext, code: str) -> None:
     if invitation.resume_hash is None and invitation.status == InvitationStatus.PENDING:
         invitation.resume_hash = _hash(invitation, code)
         session.add(invitation)
-    elif not holds(invitation, code):
+    else:
+        ensure_holder(invitation, code)
+
+
+def ensure_holder(invitation: Invitation, code: str) -> None:
+    """PermissionDenied unless `code` is the code answers were saved with."""
+    if not holds(invitation, code):
         raise PermissionDenied(
             "Answers were saved with this link: they need the partner's resume code.",
             code="survey.resume_needed",

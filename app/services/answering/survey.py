@@ -160,6 +160,20 @@ def _parse_value(context: InvitationContext, raw: str) -> int | None:
     raise ValueError(raw)
 
 
+def page_answers(
+    context: InvitationContext, ref: PageRef, fields: Sequence[tuple[str, str]]
+) -> dict[int, dict[str, int | None]]:
+    """A page form's answers, checked (InvalidSubmission), by target as the writers take them."""
+    answers = parse_page(context, ref, fields)
+    return responses.validated_answers(
+        context,
+        [
+            AnswerIn(target_party_id=ref.target_party_id, item_id=item_id, value=value)
+            for item_id, value in answers.items()
+        ],
+    )
+
+
 def save_page(
     session: Session,
     *,
@@ -180,14 +194,7 @@ def save_page(
     A comment field that was not sent leaves the saved comment as it is.
     """
     ref = page_ref(context, number)
-    answers = parse_page(context, ref, fields)
-    by_target = responses.validated_answers(
-        context,
-        [
-            AnswerIn(target_party_id=ref.target_party_id, item_id=item_id, value=value)
-            for item_id, value in answers.items()
-        ],
-    )
+    by_target = page_answers(context, ref, fields)
     with unit_of_work(session):
         invitation_state.refresh_state(session, context)
         resume.claim(session, context=context, code=resume_code)

@@ -1,5 +1,6 @@
 """When partners answer survey pages: seconds per page, for the coach's median and estimates."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -80,15 +81,25 @@ def record_page(
 
     One statement, as every page save pays for it: no read of the row first.
     """
+    record_visits(session, [visit(invitation, page=page, items=items, seconds=seconds)], now=now)
+
+
+def visit(invitation: Invitation, *, page: int, items: int, seconds: float) -> dict[str, Any]:
+    """One visit of a page, to be recorded with `record_visits` (which adds the time stamps)."""
     assert invitation.id is not None
-    values = {
+    return {
         "invitation_id": invitation.id,
         "round_id": invitation.round_id,
         "page": page,
         "items": items,
         "seconds": seconds,
-        "answered_at": now,
-        "created_at": now,
-        "updated_at": now,
     }
-    session.execute(_UPSERTS[session.get_bind().dialect.name], values)
+
+
+def record_visits(session: Session, visits: Sequence[dict[str, Any]], *, now: datetime) -> None:
+    """Add many visits, of different invitations' pages, in one executemany of the upsert."""
+    if not visits:
+        return
+    stamps = {"answered_at": now, "created_at": now, "updated_at": now}
+    rows = [{**one, **stamps} for one in visits]
+    session.execute(_UPSERTS[session.get_bind().dialect.name], rows)
