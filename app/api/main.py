@@ -26,7 +26,7 @@ from app.api.v1 import (
     webhooks,
 )
 from app.config import Settings
-from app.services.answering.submission_batches import SubmissionWriter
+from app.services.answering.submission_batches import writer_for
 
 DESCRIPTION = """
 Trustmeter's REST API for integrations: set up collaborations and measurement rounds, collect
@@ -69,7 +69,7 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     )
     api.state.settings = settings
     api.state.engine = engine
-    api.state.submission_writer = SubmissionWriter(engine)
+    api.state.submission_writer = writer_for(engine)  # the survey pages' writer too
     install_api_error_handlers(api)
     # Routes are matched in order: the busiest (partners' submissions) is tried first.
     routers = (

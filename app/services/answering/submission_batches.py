@@ -1,39 +1,74 @@
-"""API submissions by group commit: checked and scored in the request, stored many at a time.
+"""Answers by group commit: checked and scored in the request, stored many at a time.
 
 A request reads its invitation, validates and scores the answers without any lock (`prepare`),
 then hands the result to its process's writer thread (`SubmissionWriter`). The writer stores
-every submission that is waiting in one transaction: one state query, one INSERT, one UPDATE.
-A submission whose invitation changed after it was prepared (a save from another tab, a
-revocation, new cut-offs) or that appears twice in a batch is instead written the careful way,
-`responses.submit_answers` inside a savepoint, so it is judged on the state it meets. The
-caller hears its outcome only after the commit: an acknowledged submission is stored.
+every save that is waiting in one transaction: one state query, one INSERT, one UPDATE.
+A save whose invitation changed after it was prepared (a save from another tab, a
+revocation, new cut-offs) or that appears twice in a batch is instead written the careful way
+(for an API submission `responses.submit_answers`) inside a savepoint, so it is judged on the
+state it meets. The caller hears its outcome only after the commit: an acknowledged save is
+stored. API submissions and the partner's page saves (`page_batches`) share the writer: both
+kinds are `BatchedSave`s, and one batch holds whatever of either waits.
 """
 
 import asyncio
 import logging
+import threading
+import weakref
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Engine, bindparam, update
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.db import new_session
-from app.errors import TrustmeterError
+from app.errors import TrustmeterError, WriteUnavailable
 from app.infra.group_commit import GroupCommitWriter
 from app.infra.unit_of_work import unit_of_work
 from app.models import Invitation, utcnow
 from app.models.response import AnswerIn, CommentIn, SubmissionResult
-from app.services.answering import invitation_state, response_writes, responses
+from app.services.answering import invitation_state, response_writes, responses, timing
 from app.services.answering.invitation_state import InvitationContext, WriteState
 from app.services.answering.response_writes import AnswerPlan
 from app.services.messaging import events
 
 logger = logging.getLogger(__name__)
 
-Outcome = SubmissionResult | BaseException
+Outcome = object  # a save's result, or the error that refused it (a BaseException)
+
+
+class BatchedSave(Protocol):
+    """A save prepared without any lock, as the writer's batch takes it."""
+
+    @property
+    def context(self) -> InvitationContext: ...
+
+    @property
+    def seen(self) -> WriteState:
+        """The invitation's write state when it was prepared: the plan holds while it does."""
+
+    @property
+    def plan(self) -> AnswerPlan | None:
+        """The rows to write (None: no answers to save)."""
+
+    @property
+    def invitation_id(self) -> int: ...
+
+    def visits(self) -> Sequence[dict[str, Any]]:
+        """Page visits to add to the answering time (`timing.visit`)."""
+
+    def check(self, *, now: datetime) -> None:
+        """Raise the refusal the careful path would give for the state as prepared, at `now`."""
+
+    def written(self, *, now: datetime) -> object:
+        """The result once stored the quick way."""
+
+    def write_carefully(self, session: Session) -> object:
+        """Write it the one-at-a-time way in `session` (loaded afresh there): the result."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +88,46 @@ class PreparedSubmission:
         assert self.context.invitation.id is not None
         return self.context.invitation.id
 
+    def visits(self) -> Sequence[dict[str, Any]]:
+        return ()
+
+    def check(self, *, now: datetime) -> None:
+        invitation_state.ensure_accepting(self.context, now=now)
+
+    def written(self, *, now: datetime) -> SubmissionResult:
+        # The context's invitation is detached: updating it writes nothing, it only reports.
+        if not self.plan.empty:
+            invitation_state.mark_saved(self.context.invitation, final=self.plan.final, now=now)
+        return responses.submission_result(self.context, self.plan.progress)
+
+    def write_carefully(self, session: Session) -> SubmissionResult:
+        return responses.submit_answers(
+            session,
+            token=self.token,
+            answers=self.answers,
+            final=self.plan.final,
+            organisation_id=self.organisation_id,
+            comments=self.comments,
+        )
+
+
+_writers: "weakref.WeakKeyDictionary[Engine, SubmissionWriter]" = weakref.WeakKeyDictionary()
+_writers_lock = threading.Lock()
+
+
+def writer_for(engine: Engine) -> "SubmissionWriter":
+    """The process's one writer for `engine`, shared by the API and the survey pages: two
+    writers would contend for the write lock with each other, batching half as much."""
+    with _writers_lock:
+        writer = _writers.get(engine)
+        if writer is None:
+            writer = _writers[engine] = SubmissionWriter(engine)
+        return writer
+
 
 class SubmissionWriter:
-    """The process's writer of API submissions for one engine (see the module docstring)."""
+    """The process's writer of answers for one engine (see the module docstring); get it
+    with `writer_for`."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -63,9 +135,13 @@ class SubmissionWriter:
         # than through the thread pool and back (measured: ~12 % more submissions per second).
         # A PostgreSQL read waits on the network, so there the thread pool keeps the loop free.
         self._read_in_loop = engine.dialect.name == "sqlite"
-        self._writer: GroupCommitWriter[PreparedSubmission, SubmissionResult] = GroupCommitWriter(
-            self._write, name="submission-writer"
+        self._writer: GroupCommitWriter[BatchedSave, object] = GroupCommitWriter(
+            self._write, name="answer-writer"
         )
+
+    def queue(self, save: BatchedSave) -> "Future[object]":
+        """Queue a prepared save; the future has its result (or error) after the commit."""
+        return self._writer.submit(save)
 
     async def submit(
         self,
@@ -83,7 +159,7 @@ class SubmissionWriter:
             prepared = self._prepare(*args)
         else:
             prepared = await run_in_threadpool(self._prepare, *args)
-        return await asyncio.wrap_future(self._writer.submit(prepared))
+        return cast(SubmissionResult, await asyncio.wrap_future(self._writer.submit(prepared)))
 
     def _prepare(
         self,
@@ -103,7 +179,7 @@ class SubmissionWriter:
                 comments=comments,
             )
 
-    def _write(self, jobs: Sequence[PreparedSubmission]) -> list[Outcome]:
+    def _write(self, jobs: Sequence[BatchedSave]) -> list[Outcome]:
         return write_batch(self._engine, jobs)
 
 
@@ -135,49 +211,53 @@ def prepare(
     return PreparedSubmission(token, answers, organisation_id, context, seen, plan, comments)
 
 
-def write_batch(engine: Engine, jobs: Sequence[PreparedSubmission]) -> list[Outcome]:
+def write_batch(engine: Engine, jobs: Sequence[BatchedSave]) -> list[Outcome]:
     """Store `jobs` in one transaction; one outcome per job, in order.
 
     Should the batch fail as a whole (a constraint nobody foresaw, a lost connection), each
-    job is tried again on its own, so one bad submission cannot fail the others.
+    job is tried again on its own, so one bad save cannot fail the others. Not when the write
+    lock could not be had: nothing was written, and each alone would only wait for it again.
     """
     try:
         with new_session(engine) as session, unit_of_work(session):
             outcomes = _write_together(session, jobs)
         return outcomes
+    except WriteUnavailable:
+        raise
     except Exception:
-        logger.warning("a batch of %d submissions failed; writing each alone", len(jobs))
+        logger.warning("a batch of %d saves failed; writing each alone", len(jobs))
         return [_write_alone(engine, job) for job in jobs]
 
 
-def _write_together(session: Session, jobs: Sequence[PreparedSubmission]) -> list[Outcome]:
+def _write_together(session: Session, jobs: Sequence[BatchedSave]) -> list[Outcome]:
     states = invitation_state.read_states(session, sorted({job.invitation_id for job in jobs}))
     now = utcnow()
     outcomes: list[Outcome | None] = [None] * len(jobs)
     claimed: set[int] = set()  # invitations written the quick way in this batch
-    quick: list[tuple[int, PreparedSubmission]] = []
+    quick: list[tuple[int, BatchedSave]] = []
     careful: list[int] = []
     for index, job in enumerate(jobs):
         if states.get(job.invitation_id) != job.seen or job.invitation_id in claimed:
             careful.append(index)
             continue
         try:  # the state is as prepared; only the time may have closed the round since
-            invitation_state.ensure_accepting(job.context, now=now)
+            job.check(now=now)
         except TrustmeterError as error:
             outcomes[index] = error
             continue
         quick.append((index, job))
         claimed.add(job.invitation_id)
-    plans = [job.plan for _, job in quick]
+    plans = [job.plan for _, job in quick if job.plan is not None]
     response_writes.write_plans(session, plans, now=now)
     _mark_saved(session, plans, now=now)
+    timing.record_visits(session, [visit for _, job in quick for visit in job.visits()], now=now)
     events.emit_all(
         session,
         event="response.submitted",
-        occurrences=[_submitted_event(job) for _, job in quick if job.plan.final],
+        occurrences=[_submitted_event(job) for _, job in quick if job.plan and job.plan.final],
     )
     for index, job in quick:
-        outcomes[index] = _result(job, now=now)
+        outcomes[index] = job.written(now=now)
     for index in careful:  # after the quick ones: a repeated invitation sees their writes
         outcomes[index] = _write_in_savepoint(session, jobs[index])
     assert all(outcome is not None for outcome in outcomes)
@@ -219,41 +299,23 @@ def _mark_saved(session: Session, plans: Sequence[AnswerPlan], *, now: datetime)
         session.execute(_MARK_SAVED, rows)
 
 
-def _submitted_event(job: PreparedSubmission) -> tuple[int, dict[str, Any]]:
+def _submitted_event(job: BatchedSave) -> tuple[int, dict[str, Any]]:
     data = {"round_id": job.context.round.id, "invitation_id": job.invitation_id}
     return job.context.collaboration.organisation_id, data
 
 
-def _result(job: PreparedSubmission, *, now: datetime) -> SubmissionResult:
-    # The context's invitation is detached: updating it writes nothing, it only reports.
-    if not job.plan.empty:
-        invitation_state.mark_saved(job.context.invitation, final=job.plan.final, now=now)
-    return responses.submission_result(job.context, job.plan.progress)
-
-
-def _write_in_savepoint(session: Session, job: PreparedSubmission) -> Outcome:
+def _write_in_savepoint(session: Session, job: BatchedSave) -> Outcome:
     """The careful path inside the batch's unit of work: a failure undoes only this job."""
     try:
         with session.begin_nested():
-            return _submit_answers(session, job)
+            return job.write_carefully(session)
     except Exception as error:
         return error
 
 
-def _write_alone(engine: Engine, job: PreparedSubmission) -> Outcome:
+def _write_alone(engine: Engine, job: BatchedSave) -> Outcome:
     with new_session(engine) as session:
         try:
-            return _submit_answers(session, job)
+            return job.write_carefully(session)
         except Exception as error:
             return error
-
-
-def _submit_answers(session: Session, job: PreparedSubmission) -> SubmissionResult:
-    return responses.submit_answers(
-        session,
-        token=job.token,
-        answers=job.answers,
-        final=job.plan.final,
-        organisation_id=job.organisation_id,
-        comments=job.comments,
-    )
