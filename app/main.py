@@ -13,6 +13,7 @@ from app.db import make_engine
 from app.logging import configure_logging
 from app.middleware import install_middleware
 from app.paths import STATIC_DIR
+from app.services.answering.submission_batches import writer_for
 from app.services.messaging.worker_process import InProcessWorker
 from app.unexpected_errors import quiet_server_repeats
 from app.web.api_docs import install_api_docs
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.answer_writer = writer_for(engine)  # the same one the API's submissions use
     install_middleware(app, settings)
     app.include_router(health_router)
     install_api_docs(app, settings)

@@ -11,10 +11,10 @@ from starlette.responses import Response
 from app.errors import Conflict, FieldProblem, InvalidSubmission, PermissionDenied, RoundNotOpen
 from app.infra.messages import N_
 from app.services.agreements import follow_up
-from app.services.answering import comments, resume, survey, survey_views
+from app.services.answering import comments, page_batches, resume, survey, survey_views
 from app.services.answering.survey import SurveyState
 from app.web import csrf, i18n, survey_follow_up
-from app.web.deps import FormDep, SessionDep, SettingsDep
+from app.web.deps import AnswerWriterDep, FormDep, SessionDep, SettingsDep
 from app.web.errors import error_page
 from app.web.survey_deps import (
     Survey,
@@ -115,6 +115,7 @@ def save_page(
     session: SessionDep,
     settings: SettingsDep,
     form: FormDep,
+    writer: AnswerWriterDep,
 ) -> Response:
     """Save this page (never submitting), then go where the partner asked; all or nothing."""
     if current.state == SurveyState.SUBMITTED:
@@ -142,9 +143,11 @@ def save_page(
     try:
         if problems:
             raise InvalidSubmission("The form was changed.", problems=problems)
-        survey.save_page(
+        page_batches.save_page(
+            writer,
             session,
             context=current.context,
+            token=current.token,
             number=number,
             fields=fields,
             language=language,
