@@ -5,7 +5,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from app.infra.group_commit import GroupCommitWriter
+from app.errors import WriteUnavailable
+from app.infra.group_commit import GroupCommitWriter, result_within
 
 WAIT = 10.0  # seconds: a bound for a broken writer, never reached by a working one
 
@@ -96,3 +97,47 @@ def test_an_idle_writer_thread_ends_and_a_new_job_starts_another() -> None:
     assert not any(thread.name == "test-idle-writer" for thread in threading.enumerate())
 
     assert writer.submit(2).result(WAIT) == 2
+
+
+def test_a_job_withdrawn_while_queued_is_never_written_and_the_writer_goes_on() -> None:
+    batches: list[list[int]] = []
+    writing, release = threading.Event(), threading.Event()
+
+    def write(jobs: Sequence[int]) -> list[int]:
+        batches.append(list(jobs))
+        writing.set()
+        release.wait(WAIT)
+        return list(jobs)
+
+    writer: GroupCommitWriter[int, int] = GroupCommitWriter(write, name="test-writer")
+    first = writer.submit(1)
+    assert writing.wait(WAIT)
+    withdrawn, kept = writer.submit(2), writer.submit(3)
+
+    with pytest.raises(WriteUnavailable):  # waited for in vain: withdrawn, a clear 503
+        result_within(withdrawn, timeout=0.01)
+    release.set()
+
+    assert withdrawn.cancelled()
+    assert (first.result(WAIT), kept.result(WAIT)) == (1, 3)
+    assert batches == [[1], [3]]
+    assert writer.submit(4).result(WAIT) == 4
+
+
+def test_a_job_being_written_is_waited_for_not_withdrawn() -> None:
+    writing, release = threading.Event(), threading.Event()
+
+    def write(jobs: Sequence[int]) -> list[int]:
+        writing.set()
+        release.wait(WAIT)
+        return [job * 10 for job in jobs]
+
+    writer: GroupCommitWriter[int, int] = GroupCommitWriter(write, name="test-writer")
+    running = writer.submit(1)
+    assert writing.wait(WAIT)
+
+    with pytest.raises(WriteUnavailable):  # still being written after two waits
+        result_within(running, timeout=0.01)
+    assert not running.cancelled()
+    release.set()
+    assert result_within(running, timeout=WAIT) == 10
