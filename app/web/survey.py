@@ -148,12 +148,9 @@ def save_page(
             session,
             context=current.context,
             token=current.token,
-            number=number,
-            fields=fields,
+            form=page_batches.PageForm(number, tuple(fields), code, shown_at),
             language=language,
-            resume_code=code,
             comment=comment,
-            shown_at=shown_at,
         )
     except InvalidSubmission as exc:
         return _refused(request, current, session, number, shown, exc.problems, status_code=422)

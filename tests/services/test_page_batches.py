@@ -35,7 +35,7 @@ from app.services.answering import (
     survey,
 )
 from app.services.answering.invitation_state import InvitationContext
-from app.services.answering.page_batches import PageSaved, PreparedPage
+from app.services.answering.page_batches import PageForm, PageSaved, PreparedPage
 from app.services.setup import collaborations, participant_changes
 from tests.factories import OpenCollaboration, make_open_collaboration
 
@@ -64,8 +64,13 @@ def _request(engine: Engine, token: str) -> Request:
     return Request(session, invitation_state.load_invitation(session, token=token), token)
 
 
-def _fields(context: InvitationContext, number: int, shift: int = 0) -> list[tuple[str, str]]:
-    """Answers to every statement of a page: a "don't know", then a spread of the scale."""
+def _fields(
+    context: InvitationContext, number: int, shift: int | None = 0
+) -> list[tuple[str, str]]:
+    """Answers to every statement of a page: a "don't know", then a spread of the scale.
+    With `shift` None: the page sent without any answer."""
+    if shift is None:
+        return []
     items = survey.page_ref(context, number).items
     return [
         (f"{survey.FIELD_PREFIX}{item.id}", "dk" if index == 0 else str(1 + (index + shift) % 7))
@@ -88,21 +93,13 @@ def _claim(engine: Engine, token: str) -> None:
     request.session.close()
 
 
-def _prepare(engine: Engine, token: str, number: int, shift: int = 0) -> PreparedPage:
+def _prepare(engine: Engine, token: str, number: int, shift: int | None = 0) -> PreparedPage:
     request = _request(engine, token)
-    fields = _fields(request.context, number, shift)
-    return page_batches.prepare(
-        request.session,
-        context=request.context,
-        token=token,
-        number=number,
-        fields=fields,
-        resume_code=CODE,
-        shown_at=SHOWN_AT,
-    )
+    form = PageForm(number, tuple(_fields(request.context, number, shift)), CODE, SHOWN_AT)
+    return page_batches.prepare(request.session, context=request.context, token=token, form=form)
 
 
-def _careful(request: Request, number: int, shift: int = 0) -> object:
+def _careful(request: Request, number: int, shift: int | None = 0) -> object:
     """`survey.save_page` as the route calls it: its outcome (None, or the error)."""
     try:
         survey.save_page(
@@ -176,6 +173,17 @@ def _twins(world: OpenCollaboration, count: int = 3) -> list[str]:
     return world.tokens_of(world.parties[0])[:count]
 
 
+def _claimed(
+    engine: Engine, session: Session, world: OpenCollaboration, count: int
+) -> tuple[list[str], dict[str, int]]:
+    """`count` twins, each with its first page saved the careful way; their invitation ids."""
+    tokens = _twins(world, count)
+    ids = {token: _id(session, token) for token in tokens}
+    for token in tokens:
+        _claim(engine, token)
+    return tokens, ids
+
+
 def _id(session: Session, token: str) -> int:
     session.rollback()
     invitation_id = invitation_state.load_invitation(session, token=token).invitation.id
@@ -186,20 +194,14 @@ def _id(session: Session, token: str) -> int:
 def test_a_batched_page_save_stores_what_the_careful_path_stores(
     engine: Engine, session: Session, world: OpenCollaboration
 ) -> None:
-    batched, careful = _twins(world, 2)
-    ids = {token: _id(session, token) for token in (batched, careful)}
-    for token in (batched, careful):
-        _claim(engine, token)
+    (batched, careful), ids = _claimed(engine, session, world, 2)
     # A new page, a page saved before (answers replaced, its time added), a page with nothing.
-    for number, shift in ((2, 1), (1, 3), (3, 0)):
-        job = _prepare(engine, batched, number, shift) if shift else _prepare_empty(engine, batched)
+    for number, shift in ((2, 1), (1, 3), (3, None)):
+        job = _prepare(engine, batched, number, shift)
         [outcome] = submission_batches.write_batch(engine, [job])
         assert isinstance(outcome, PageSaved), outcome
         request = _request(engine, careful)
-        if not shift:
-            assert _careful_empty(request, number) is None
-        else:
-            assert _careful(request, number, shift) is None
+        assert _careful(request, number, shift) is None
         request.session.close()
 
     stored = {token: _stored(session, ids[token]) for token in (batched, careful)}
@@ -213,31 +215,6 @@ def test_a_batched_page_save_stores_what_the_careful_path_stores(
     assert len(stored[batched]["responses"][0][1]) == _answered(context, 1, 2)
     assert _same(stored[batched], stored[careful])
     assert stored[batched]["last_timing"] == _stored(session, ids[batched])["last_timing"]
-
-
-def _prepare_empty(engine: Engine, token: str) -> PreparedPage:
-    request = _request(engine, token)
-    return page_batches.prepare(
-        request.session,
-        context=request.context,
-        token=token,
-        number=3,
-        fields=[],
-        resume_code=CODE,
-        shown_at=SHOWN_AT,
-    )
-
-
-def _careful_empty(request: Request, number: int) -> object:
-    survey.save_page(
-        request.session,
-        context=request.context,
-        number=number,
-        fields=[],
-        resume_code=CODE,
-        shown_at=SHOWN_AT,
-    )
-    return None
 
 
 def _other_tab(engine: Engine, session: Session, token: str) -> None:
@@ -309,10 +286,7 @@ PER_INVITATION: dict[str, tuple[Callable[..., None], type[Exception] | None]] = 
 def test_a_change_to_the_invitation_after_preparing_gives_the_careful_outcome(
     engine: Engine, session: Session, settings: Settings, world: OpenCollaboration, change: str
 ) -> None:
-    batched, careful, bystander = _twins(world)
-    ids = {token: _id(session, token) for token in (batched, careful, bystander)}
-    for token in (batched, careful, bystander):
-        _claim(engine, token)
+    (batched, careful, bystander), ids = _claimed(engine, session, world, 3)
     job = _prepare(engine, batched, 2)
     clean = _prepare(engine, bystander, 2)
     request = _request(engine, careful)  # the careful request loaded its context before it too
@@ -343,10 +317,7 @@ def test_a_change_to_the_invitation_after_preparing_gives_the_careful_outcome(
 def test_a_round_closed_after_preparing_refuses_every_save_of_it_and_writes_nothing(
     engine: Engine, session: Session, world: OpenCollaboration, close: Callable[..., None]
 ) -> None:
-    batched, careful = _twins(world, 2)
-    ids = {token: _id(session, token) for token in (batched, careful)}
-    for token in (batched, careful):
-        _claim(engine, token)
+    (batched, careful), ids = _claimed(engine, session, world, 2)
     job = _prepare(engine, batched, 2)
     request = _request(engine, careful)
     close(engine, session, world)
@@ -362,10 +333,7 @@ def test_a_round_closed_after_preparing_refuses_every_save_of_it_and_writes_noth
 def test_new_cutoffs_after_preparing_are_the_ones_stored(
     engine: Engine, session: Session, world: OpenCollaboration
 ) -> None:
-    batched, careful = _twins(world, 2)
-    ids = {token: _id(session, token) for token in (batched, careful)}
-    for token in (batched, careful):
-        _claim(engine, token)
+    (batched, careful), ids = _claimed(engine, session, world, 2)
     job = _prepare(engine, batched, 2)
     assert world.collaboration.id is not None
     collaborations.update_collaboration(

@@ -40,16 +40,42 @@ class PageSaved:
 
 
 @dataclass(frozen=True, slots=True)
+class PageForm:
+    """What the partner sent for one page, as `survey.save_page` takes it."""
+
+    number: int
+    fields: tuple[tuple[str, str], ...]
+    resume_code: str  # the code this browser holds, or a new one for a first save
+    shown_at: str | None = None
+
+    def save_carefully(
+        self,
+        session: Session,
+        context: InvitationContext,
+        *,
+        language: str | None = None,
+        comment: str | None = None,
+    ) -> None:
+        survey.save_page(
+            session,
+            context=context,
+            number=self.number,
+            fields=self.fields,
+            language=language,
+            resume_code=self.resume_code,
+            comment=comment,
+            shown_at=self.shown_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedPage:
     """A checked and scored page save, and the invitation state it was prepared against."""
 
     token: str
     context: InvitationContext
     seen: WriteState
-    number: int
-    fields: tuple[tuple[str, str], ...]
-    resume_code: str
-    shown_at: str | None  # as sent, for the careful path
+    form: PageForm  # as sent, for the careful path
     plan: AnswerPlan | None  # None: no answers on the page (its time is still recorded)
     visit: dict[str, Any] | None  # the page's answering time, when the form said when it was shown
     asks: bool  # the page has statements: then the round must take answers, as in save_page
@@ -76,14 +102,7 @@ class PreparedPage:
     def write_carefully(self, session: Session) -> PageSaved:
         # Never the request's objects: they belong to its session (and thread).
         context = invitation_state.load_invitation(session, token=self.token)
-        survey.save_page(
-            session,
-            context=context,
-            number=self.number,
-            fields=self.fields,
-            resume_code=self.resume_code,
-            shown_at=self.shown_at,
-        )
+        self.form.save_carefully(session, context)
         return PageSaved(context.invitation.status, context.invitation.last_saved_at)
 
 
@@ -93,39 +112,19 @@ def save_page(
     *,
     context: InvitationContext,
     token: str,
-    number: int,
-    fields: Sequence[tuple[str, str]],
-    resume_code: str,
+    form: PageForm,
     language: str | None = None,
     comment: str | None = None,
-    shown_at: str | None = None,
 ) -> None:
     """`survey.save_page`, with its outcomes; a plain save is written by `writer`.
 
     Waits at most about `WAIT_SECONDS` for the write, then WriteUnavailable (503).
     """
-    plain = language is None and comment is None and resume.holds(context.invitation, resume_code)
-    if not plain:
-        survey.save_page(
-            session,
-            context=context,
-            number=number,
-            fields=fields,
-            language=language,
-            resume_code=resume_code,
-            comment=comment,
-            shown_at=shown_at,
-        )
+    code = form.resume_code
+    if language is not None or comment is not None or not resume.holds(context.invitation, code):
+        form.save_carefully(session, context, language=language, comment=comment)
         return
-    prepared = prepare(
-        session,
-        context=context,
-        token=token,
-        number=number,
-        fields=fields,
-        resume_code=resume_code,
-        shown_at=shown_at,
-    )
+    prepared = prepare(session, context=context, token=token, form=form)
     end_read(session)  # the rest of the request reads what the writer stored, not this snapshot
     saved = result_within(writer.queue(prepared), timeout=WAIT_SECONDS)
     assert isinstance(saved, PageSaved)
@@ -135,47 +134,20 @@ def save_page(
 
 
 def prepare(
-    session: Session,
-    *,
-    context: InvitationContext,
-    token: str,
-    number: int,
-    fields: Sequence[tuple[str, str]],
-    resume_code: str,
-    shown_at: str | None,
+    session: Session, *, context: InvitationContext, token: str, form: PageForm
 ) -> PreparedPage:
     """Everything a plain page save needs that takes no lock; refusals come from here already.
 
     The answering time ends now, when the partner sent the page, not when the batch is written.
     """
     seen = invitation_state.state_of(context)  # before the saved answers are read
-    resume.ensure_holder(context.invitation, resume_code)
-    ref = survey.page_ref(context, number)
-    by_target = survey.page_answers(context, ref, fields)
-    seconds = timing.seconds_since(shown_at, now=utcnow())
+    resume.ensure_holder(context.invitation, form.resume_code)
+    ref = survey.page_ref(context, form.number)
+    by_target = survey.page_answers(context, ref, form.fields)
+    seconds = timing.seconds_since(form.shown_at, now=utcnow())
     visit = None
     if seconds is not None:
         items = len(ref.items)
-        visit = timing.visit(context.invitation, page=number, items=items, seconds=seconds)
-    plan = None
-    if by_target:
-        plan = response_writes.plan_answers(
-            session,
-            invitation=context.invitation,
-            collaboration=context.collaboration,
-            definition=context.definition,
-            by_target=by_target,
-            final=False,
-        )
-    return PreparedPage(
-        token=token,
-        context=context,
-        seen=seen,
-        number=number,
-        fields=tuple(fields),
-        resume_code=resume_code,
-        shown_at=shown_at,
-        plan=plan,
-        visit=visit,
-        asks=bool(ref.items),
-    )
+        visit = timing.visit(context.invitation, page=form.number, items=items, seconds=seconds)
+    plan = response_writes.plan_for(session, context, by_target, final=False) if by_target else None
+    return PreparedPage(token, context, seen, form, plan, visit, asks=bool(ref.items))

@@ -16,6 +16,7 @@ from app.scoring.scores import score_response
 from app.scoring.zones import ZoneRules, classify
 from app.services.access.scoring_rules import zone_rules
 from app.services.answering import comments as open_comments
+from app.services.answering.invitation_state import InvitationContext
 
 # A respondent who answered nothing would raise n and the response rate without a figure.
 NOTHING_ANSWERED = N_("Answer at least one question before you submit.")
@@ -82,6 +83,26 @@ def store_answers(
     )
     write_plans(session, [plan], now=now)
     return plan.progress
+
+
+def plan_for(
+    session: Session,
+    context: InvitationContext,
+    by_target: dict[int, dict[str, int | None]],
+    *,
+    final: bool,
+    comments: Mapping[int, str] | None = None,
+) -> AnswerPlan:
+    """`plan_answers` for an invitation's context, as the batched writers prepare them."""
+    return plan_answers(
+        session,
+        invitation=context.invitation,
+        collaboration=context.collaboration,
+        definition=context.definition,
+        by_target=by_target,
+        final=final,
+        comments=comments,
+    )
 
 
 def plan_answers(
