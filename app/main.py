@@ -13,7 +13,7 @@ from app.db import make_engine
 from app.logging import configure_logging
 from app.middleware import install_middleware
 from app.paths import STATIC_DIR
-from app.services.answering.submission_batches import writer_for
+from app.services.answering.submission_batches import SubmissionWriter
 from app.services.messaging.worker_process import InProcessWorker
 from app.unexpected_errors import quiet_server_repeats
 from app.web.api_docs import install_api_docs
@@ -45,11 +45,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.answer_writer = writer_for(engine)  # the same one the API's submissions use
+    # One writer of answers per process: the survey pages' saves and the API's submissions.
+    app.state.answer_writer = writer = SubmissionWriter(engine)
     install_middleware(app, settings)
     app.include_router(health_router)
     install_api_docs(app, settings)
-    app.mount("/api/v1", create_api(settings, engine))
+    app.mount("/api/v1", create_api(settings, engine, writer=writer))
     app.include_router(beyond_api)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_web(app, settings)

@@ -26,7 +26,7 @@ from app.api.v1 import (
     webhooks,
 )
 from app.config import Settings
-from app.services.answering.submission_batches import writer_for
+from app.services.answering.submission_batches import SubmissionWriter
 
 DESCRIPTION = """
 Trustmeter's REST API for integrations: set up collaborations and measurement rounds, collect
@@ -53,7 +53,9 @@ TAGS = [
 ]
 
 
-def create_api(settings: Settings, engine: Engine) -> FastAPI:
+def create_api(
+    settings: Settings, engine: Engine, *, writer: SubmissionWriter | None = None
+) -> FastAPI:
     api = FastAPI(
         title="Trustmeter API",
         version="1.0.0",
@@ -69,7 +71,8 @@ def create_api(settings: Settings, engine: Engine) -> FastAPI:
     )
     api.state.settings = settings
     api.state.engine = engine
-    api.state.submission_writer = writer_for(engine)  # the survey pages' writer too
+    # The app's writer, shared with the survey pages; an API built alone makes its own.
+    api.state.submission_writer = writer or SubmissionWriter(engine)
     install_api_error_handlers(api)
     # Routes are matched in order: the busiest (partners' submissions) is tried first.
     routers = (

@@ -13,8 +13,6 @@ kinds are `BatchedSave`s, and one batch holds whatever of either waits.
 
 import asyncio
 import logging
-import threading
-import weakref
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -111,23 +109,10 @@ class PreparedSubmission:
         )
 
 
-_writers: "weakref.WeakKeyDictionary[Engine, SubmissionWriter]" = weakref.WeakKeyDictionary()
-_writers_lock = threading.Lock()
-
-
-def writer_for(engine: Engine) -> "SubmissionWriter":
-    """The process's one writer for `engine`, shared by the API and the survey pages: two
-    writers would contend for the write lock with each other, batching half as much."""
-    with _writers_lock:
-        writer = _writers.get(engine)
-        if writer is None:
-            writer = _writers[engine] = SubmissionWriter(engine)
-        return writer
-
-
 class SubmissionWriter:
-    """The process's writer of answers for one engine (see the module docstring); get it
-    with `writer_for`."""
+    """The process's writer of answers for one engine (see the module docstring). `create_app`
+    makes one and gives it to the API and the survey pages: two writers would contend for the
+    write lock with each other, batching half as much."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
