@@ -386,3 +386,25 @@ def test_a_failed_batch_writes_each_page_alone_the_careful_way(
     for token in tokens:
         pages = _answered(jobs[0].context, 1, 2)
         assert len(_stored(session, _id(session, token))["responses"][0][1]) == pages
+
+
+def test_a_careful_save_read_before_new_cutoffs_is_scored_with_the_new_ones(
+    engine: Engine, session: Session, world: OpenCollaboration
+) -> None:
+    """The request read the collaboration before the coach changed its cut-offs; what it
+    stores afterwards must follow the cut-offs that hold when it writes (the rescoring of the
+    change has already run, so nothing would correct it later)."""
+    (careful,), ids = _claimed(engine, session, world, 1)
+    request = _request(engine, careful)
+    assert world.collaboration.id is not None
+    collaborations.update_collaboration(
+        session,
+        organisation_id=world.organisation_id,
+        collaboration_id=world.collaboration.id,
+        data=CollaborationUpdate(propensity_cutoff=95.0, analysis_cutoff=95.0),
+    )
+
+    assert _careful(request, 2) is None
+
+    stored = _stored(session, ids[careful])
+    assert [zone for *_, zone, _ in stored["responses"]] == ["no_trust"]

@@ -144,13 +144,19 @@ def ensure_accepting(context: InvitationContext, *, now: datetime) -> None:
 def refresh_state(session: Session, context: InvitationContext) -> None:
     """Read the invitation's write state again inside the unit of work: NotFound if it was
     revoked, or if a new link replaced the one this request came in with (a save already on
-    its way when the coach issued the new link must not be written through the old one)."""
+    its way when the coach issued the new link must not be written through the old one); the
+    collaboration afresh if it changed meanwhile (its scoring rules)."""
     assert context.invitation.id is not None
     came_with = context.invitation.token_hash
+    rules_seen = context.collaboration.updated_at
     fresh = read_states(session, [context.invitation.id]).get(context.invitation.id)
     if fresh is not None and fresh[_TOKEN_HASH] != came_with:
         raise NotFound(INVALID_LINK)
     apply_state(context, fresh)
+    if context.collaboration.updated_at != rules_seen:
+        # The coach changed the collaboration (its cut-offs, say) after this request read it,
+        # and the rescoring that came with the change has run: score with what holds now.
+        session.refresh(context.collaboration)
 
 
 @dataclass(frozen=True, slots=True)
