@@ -13,7 +13,7 @@ from app.db import make_engine
 from app.logging import configure_logging
 from app.middleware import install_middleware
 from app.paths import STATIC_DIR
-from app.services.answering.submission_batches import SubmissionWriter
+from app.services.answering.submission_batches import AnswerWriter
 from app.services.messaging.worker_process import InProcessWorker
 from app.unexpected_errors import quiet_server_repeats
 from app.web.api_docs import install_api_docs
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     # One writer of answers per process: the survey pages' saves and the API's submissions.
-    app.state.answer_writer = writer = SubmissionWriter(engine)
+    app.state.answer_writer = writer = AnswerWriter(engine)
     install_middleware(app, settings)
     app.include_router(health_router)
     install_api_docs(app, settings)

@@ -26,7 +26,7 @@ from app.api.v1 import (
     webhooks,
 )
 from app.config import Settings
-from app.services.answering.submission_batches import SubmissionWriter
+from app.services.answering.submission_batches import AnswerWriter
 
 DESCRIPTION = """
 Trustmeter's REST API for integrations: set up collaborations and measurement rounds, collect
@@ -54,7 +54,7 @@ TAGS = [
 
 
 def create_api(
-    settings: Settings, engine: Engine, *, writer: SubmissionWriter | None = None
+    settings: Settings, engine: Engine, *, writer: AnswerWriter | None = None
 ) -> FastAPI:
     api = FastAPI(
         title="Trustmeter API",
@@ -72,7 +72,7 @@ def create_api(
     api.state.settings = settings
     api.state.engine = engine
     # The app's writer, shared with the survey pages; an API built alone makes its own.
-    api.state.submission_writer = writer or SubmissionWriter(engine)
+    api.state.answer_writer = writer or AnswerWriter(engine)
     install_api_error_handlers(api)
     # Routes are matched in order: the busiest (partners' submissions) is tried first.
     routers = (

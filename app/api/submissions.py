@@ -15,13 +15,13 @@ from starlette.responses import Response
 from app.api.idempotency import Idempotency, IdempotencyDep
 from app.models.response import ResponseSubmission
 from app.services.answering import responses
-from app.services.answering.submission_batches import SubmissionWriter
+from app.services.answering.submission_batches import AnswerWriter
 
 
 @dataclass(frozen=True, slots=True)
 class SubmissionPath:
     idempotency: Idempotency
-    writer: SubmissionWriter
+    writer: AnswerWriter
 
     async def submit(
         self, *, token: str, submission: ResponseSubmission, organisation_id: int
@@ -51,7 +51,7 @@ class SubmissionPath:
 
 
 def _submission_path(request: Request, idempotency: IdempotencyDep) -> Any:
-    return SubmissionPath(idempotency, request.app.state.submission_writer)
+    return SubmissionPath(idempotency, request.app.state.answer_writer)
 
 
 SubmissionPathDep = Annotated[SubmissionPath, Depends(_submission_path)]

@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 
 from app.config import Settings
 from app.db import new_session
-from app.services.answering.submission_batches import SubmissionWriter
+from app.services.answering.submission_batches import AnswerWriter
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -43,9 +43,9 @@ async def get_form(request: Request) -> FormData:
     return await request.form()
 
 
-async def get_answer_writer(request: Request) -> SubmissionWriter:
+async def get_answer_writer(request: Request) -> AnswerWriter:
     """The process's group-commit writer of answers (shared with the API's submissions)."""
-    writer: SubmissionWriter = request.app.state.answer_writer
+    writer: AnswerWriter = request.app.state.answer_writer
     return writer
 
 
@@ -62,4 +62,4 @@ QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 FormDep = Annotated[FormData, Depends(get_form)]
-AnswerWriterDep = Annotated[SubmissionWriter, Depends(get_answer_writer)]
+AnswerWriterDep = Annotated[AnswerWriter, Depends(get_answer_writer)]

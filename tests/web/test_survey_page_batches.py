@@ -10,7 +10,7 @@ from sqlmodel import Session
 from starlette.routing import Mount
 
 from app.services.answering import page_batches, responses
-from app.services.answering.submission_batches import BatchedSave, SubmissionWriter
+from app.services.answering.submission_batches import AnswerWriter, BatchedSave
 from tests.web.conftest import Partner, form_token
 from tests.web.test_survey_pages import post_page
 
@@ -18,7 +18,7 @@ from tests.web.test_survey_pages import post_page
 @pytest.fixture
 def queued(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[BatchedSave]]:
     """Every save handed to the app's writer (and still written by it)."""
-    writer: SubmissionWriter = app.state.answer_writer
+    writer: AnswerWriter = app.state.answer_writer
     seen: list[BatchedSave] = []
     queue = writer.queue
 
@@ -43,8 +43,8 @@ def _saved(session: Session, partner: Partner) -> dict[str, int | None]:
 def test_the_survey_pages_and_the_api_share_one_writer(app: FastAPI) -> None:
     mounts = [route for route in app.routes if isinstance(route, Mount)]
     [api] = [mount.app for mount in mounts if mount.path == "/api/v1"]
-    assert isinstance(app.state.answer_writer, SubmissionWriter)
-    assert app.state.answer_writer is api.state.submission_writer  # type: ignore[attr-defined]
+    assert isinstance(app.state.answer_writer, AnswerWriter)
+    assert app.state.answer_writer is api.state.answer_writer  # type: ignore[attr-defined]
 
 
 def test_a_plain_save_is_written_by_the_writer_and_the_first_save_is_not(

@@ -25,7 +25,7 @@ from app.models import InvitationStatus, utcnow
 from app.services.answering import invitation_state, response_writes, resume, survey, timing
 from app.services.answering.invitation_state import InvitationContext, WriteState
 from app.services.answering.response_writes import AnswerPlan
-from app.services.answering.submission_batches import SubmissionWriter
+from app.services.answering.submission_batches import AnswerWriter
 
 # As long as a request waits for the write lock where it writes for itself; then a 503.
 WAIT_SECONDS = DEFAULT_TIMEOUT_SECONDS
@@ -107,7 +107,7 @@ class PreparedPage:
 
 
 def save_page(
-    writer: SubmissionWriter,
+    writer: AnswerWriter,
     session: Session,
     *,
     context: InvitationContext,

@@ -1,7 +1,7 @@
 """Answers by group commit: checked and scored in the request, stored many at a time.
 
 A request reads its invitation, validates and scores the answers without any lock (`prepare`),
-then hands the result to its process's writer thread (`SubmissionWriter`). The writer stores
+then hands the result to its process's writer thread (`AnswerWriter`). The writer stores
 every save that is waiting in one transaction: one state query, one INSERT, one UPDATE.
 A save whose invitation changed after it was prepared (a save from another tab, a
 revocation, new cut-offs) or that appears twice in a batch is instead written the careful way
@@ -109,7 +109,7 @@ class PreparedSubmission:
         )
 
 
-class SubmissionWriter:
+class AnswerWriter:
     """The process's writer of answers for one engine (see the module docstring). `create_app`
     makes one and gives it to the API and the survey pages: two writers would contend for the
     write lock with each other, batching half as much."""
