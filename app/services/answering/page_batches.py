@@ -149,5 +149,9 @@ def prepare(
     if seconds is not None:
         items = len(ref.items)
         visit = timing.visit(context.invitation, page=form.number, items=items, seconds=seconds)
-    plan = response_writes.plan_for(session, context, by_target, final=False) if by_target else None
+    plan = (
+        response_writes.plan_answers(session, context, by_target, final=False)
+        if by_target
+        else None
+    )
     return PreparedPage(token, context, seen, form, plan, visit, asks=bool(ref.items))

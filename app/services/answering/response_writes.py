@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from app.errors import FieldProblem, InvalidSubmission
 from app.infra.messages import N_
-from app.models import Collaboration, Invitation, InvitationStatus, Response
+from app.models import Invitation, InvitationStatus, Response
 from app.scoring.questionnaire import QuestionnaireDefinition
 from app.scoring.scores import score_response
 from app.scoring.zones import ZoneRules, classify
@@ -58,11 +58,9 @@ class AnswerPlan:
 
 def store_answers(
     session: Session,
-    *,
-    invitation: Invitation,
-    collaboration: Collaboration,
-    definition: QuestionnaireDefinition,
+    context: InvitationContext,
     by_target: dict[int, dict[str, int | None]],
+    *,
     final: bool,
     now: datetime,
     comments: Mapping[int, str] | None = None,
@@ -72,20 +70,12 @@ def store_answers(
     Runs under the write lock, which every writer waits for. Returns, per target saved so
     far, how many items are answered and the zone.
     """
-    plan = plan_answers(
-        session,
-        invitation=invitation,
-        collaboration=collaboration,
-        definition=definition,
-        by_target=by_target,
-        final=final,
-        comments=comments,
-    )
+    plan = plan_answers(session, context, by_target, final=final, comments=comments)
     write_plans(session, [plan], now=now)
     return plan.progress
 
 
-def plan_for(
+def plan_answers(
     session: Session,
     context: InvitationContext,
     by_target: dict[int, dict[str, int | None]],
@@ -93,33 +83,13 @@ def plan_for(
     final: bool,
     comments: Mapping[int, str] | None = None,
 ) -> AnswerPlan:
-    """`plan_answers` for an invitation's context, as the batched writers prepare them."""
-    return plan_answers(
-        session,
-        invitation=context.invitation,
-        collaboration=context.collaboration,
-        definition=context.definition,
-        by_target=by_target,
-        final=final,
-        comments=comments,
-    )
-
-
-def plan_answers(
-    session: Session,
-    *,
-    invitation: Invitation,
-    collaboration: Collaboration,
-    definition: QuestionnaireDefinition,
-    by_target: dict[int, dict[str, int | None]],
-    final: bool,
-    comments: Mapping[int, str] | None = None,
-) -> AnswerPlan:
     """Merge each target's answers with what was saved and score them, writing nothing.
 
     The plan holds only while the invitation's saved answers stay as they were read: a
-    caller planning outside the write lock must check that before writing it.
+    caller planning outside the write lock (the batched writers) must check that before
+    writing it.
     """
+    invitation, definition = context.invitation, context.definition
     saved = {}
     progress = {}  # every target saved so far, then what this plan writes
     # A pending invitation has saved nothing (saving marks it started): one query fewer.
@@ -130,7 +100,7 @@ def plan_answers(
             saved[target] = (row_id, answers)
             progress[target] = (len(answers), zone)
     targets = by_target.keys() | (set(invitation.target_party_ids) if final else set())
-    rules = zone_rules(collaboration)
+    rules = zone_rules(context.collaboration)
     rows = []
     for target in sorted(targets):
         row_id, answers = saved.get(target, (None, {}))

@@ -96,14 +96,7 @@ def write_answers(
     the progress per target."""
     invitation = context.invitation
     progress = response_writes.store_answers(
-        session,
-        invitation=invitation,
-        collaboration=context.collaboration,
-        definition=context.definition,
-        by_target=by_target,
-        final=final,
-        now=now,
-        comments=comments,
+        session, context, by_target, final=final, now=now, comments=comments
     )
     if final or by_target or comments:  # an empty save does not start the invitation
         mark_saved(invitation, final=final, now=now)

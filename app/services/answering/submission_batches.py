@@ -183,7 +183,7 @@ def prepare(
     )
     invitation_state.ensure_accepting(context, now=utcnow())
     by_target, texts = responses.validated_submission(context, answers, comments)
-    plan = response_writes.plan_for(session, context, by_target, final=final, comments=texts)
+    plan = response_writes.plan_answers(session, context, by_target, final=final, comments=texts)
     seen = invitation_state.state_of(context)
     return PreparedSubmission(token, answers, organisation_id, context, seen, plan, comments)
 
