@@ -13,6 +13,8 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
 from sqlmodel import Field, SQLModel
 
+from app.errors import FieldProblem, InvalidInput
+
 # Stable constraint names make migrations reproducible on SQLite and PostgreSQL alike.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -147,6 +149,17 @@ _NOT_IN_TEXT = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\
 def has_control_characters(value: str, *, multiline: bool = False) -> bool:
     """True when `value` holds a character a name (or, multiline, a text) must not hold."""
     return bool((_NOT_IN_TEXT if multiline else _NOT_IN_LINE).search(value))
+
+
+def refuse_invisible_characters(note: str, *, field: str, code: str) -> None:
+    """A coach's note may break lines; any other control character would break the exports
+    and documents it ends up in: InvalidInput naming `field`, with `code` for the page."""
+    if has_control_characters(note, multiline=True):
+        raise InvalidInput(
+            "The note holds an invisible control character; nothing was saved.",
+            problems=[FieldProblem(field, "contains a control character other than a line break")],
+            code=code,
+        )
 
 
 def _single_line(value: str) -> str:

@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 from app.errors import FieldProblem, InvalidInput
 from app.infra.unit_of_work import unit_of_work
 from app.models import RoundNote
-from app.models.base import has_control_characters
+from app.models.base import refuse_invisible_characters
 from app.services.access.lookups import get_round
 
 MAX_NOTE_LENGTH = 20_000
@@ -25,14 +25,7 @@ def save_round_note(session: Session, *, organisation_id: int, round_id: int, bo
     if len(text) > MAX_NOTE_LENGTH:
         problem = FieldProblem("body", f"is longer than {MAX_NOTE_LENGTH} characters")
         raise InvalidInput("The note is too long; nothing was saved.", problems=[problem])
-    if has_control_characters(text, multiline=True):
-        # Invisible characters break the exports and documents the note may end up in.
-        problem = FieldProblem("body", "contains a control character other than a line break")
-        raise InvalidInput(
-            "The note holds an invisible control character; nothing was saved.",
-            problems=[problem],
-            code=CONTROL_CHARACTERS,
-        )
+    refuse_invisible_characters(text, field="body", code=CONTROL_CHARACTERS)
     with unit_of_work(session):
         get_round(session, organisation_id=organisation_id, round_id=round_id)
         note = session.exec(select(RoundNote).where(RoundNote.round_id == round_id)).first()

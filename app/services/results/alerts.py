@@ -6,7 +6,7 @@ from app.errors import FieldProblem, InvalidInput, NotFound
 from app.infra.unit_of_work import unit_of_work
 from app.models import Alert, AlertKind, Collaboration, Round, utcnow
 from app.models.alert import NOTE_MAX_LENGTH
-from app.models.base import has_control_characters
+from app.models.base import refuse_invisible_characters
 from app.scoring import AlertRules, AlertSignal, participation_signal, zone_move_signal
 from app.scoring import decline_alerts as decline_signals
 from app.services.access.lookups import get_collaboration
@@ -135,14 +135,8 @@ def acknowledge_alert(
     if note is not None and len(note) > NOTE_MAX_LENGTH:
         problem = FieldProblem("note", f"At most {NOTE_MAX_LENGTH} characters.")
         raise InvalidInput("The note is too long.", problems=[problem], code="alert.note_too_long")
-    if note is not None and has_control_characters(note, multiline=True):
-        # Invisible characters break the exports and the report the note may end up in.
-        problem = FieldProblem("note", "contains a control character other than a line break")
-        raise InvalidInput(
-            "The note holds an invisible control character; nothing was saved.",
-            problems=[problem],
-            code="alert.note_control_characters",
-        )
+    if note is not None:
+        refuse_invisible_characters(note, field="note", code="alert.note_control_characters")
     with unit_of_work(session):
         alert = session.get(Alert, alert_id)
         wrong_place = collaboration_id is not None and (
