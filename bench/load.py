@@ -9,7 +9,7 @@ import asyncio
 import json
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,10 @@ MAX_SECONDS = 30.0  # no scenario loads the server for longer than this
 REQUEST_TIMEOUT = 10.0
 ERROR_SAMPLES = 3
 MAX_REDIRECTS = 5
+
+
+# A journey's steps: encoded requests, or Calls a browser takes with its cookies and redirects.
+Journey = Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,40 +151,17 @@ async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
 
 async def _worker(
     connection: _Connection,
-    journeys: Iterator[list[bytes]],
+    journeys: Iterator[Journey],
     deadline: float,
     result: LoadResult,
-    request_timeout: float,
+    walk: Callable[[_Connection, Journey], Awaitable[bool]],
 ) -> None:
+    """Walk journeys on one connection until the deadline, counting the completed ones."""
     try:
         for journey in journeys:
             if time.monotonic() >= deadline:
                 return
-            for raw in journey:
-                if await _one(connection, raw, result, request_timeout) is None:
-                    break  # the rest of a journey depends on this step
-            else:
-                result.journeys += 1
-    finally:
-        connection.close()
-
-
-async def _browser_worker(
-    connection: _Connection,
-    journeys: Iterator[tuple[Call, ...]],
-    deadline: float,
-    result: LoadResult,
-    request_timeout: float,
-) -> None:
-    try:
-        for journey in journeys:
-            if time.monotonic() >= deadline:
-                return
-            browser = Browser()
-            for call in journey:
-                if not await _browse(connection, browser, call, result, request_timeout):
-                    break
-            else:
+            if await walk(connection, journey):
                 result.journeys += 1
     finally:
         connection.close()
@@ -253,11 +234,23 @@ async def _run(
     result = LoadResult(name, concurrency)
     started = time.perf_counter()
     deadline = time.monotonic() + min(seconds, MAX_SECONDS)
+
+    async def raw_journey(connection: _Connection, journey: Any) -> bool:
+        for raw in journey:
+            if await _one(connection, raw, result, request_timeout) is None:
+                return False  # the rest of a journey depends on this step
+        return True
+
+    async def browser_journey(connection: _Connection, journey: Any) -> bool:
+        browser = Browser()
+        for call in journey:
+            if not await _browse(connection, browser, call, result, request_timeout):
+                return False
+        return True
+
+    walk, walked = (browser_journey, journeys) if browser else (raw_journey, encoded)
     workers = [
-        _browser_worker(_Connection(host, port), journeys, deadline, result, request_timeout)
-        if browser
-        else _worker(_Connection(host, port), encoded, deadline, result, request_timeout)
-        for _ in range(concurrency)
+        _worker(_Connection(host, port), walked, deadline, result, walk) for _ in range(concurrency)
     ]
     await asyncio.gather(*workers)
     result.elapsed = time.perf_counter() - started
