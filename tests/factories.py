@@ -6,9 +6,11 @@ from typing import Any
 from sqlmodel import Session
 
 from app.config import Settings
-from app.models import Collaboration, Participant, Party, Role, Round, User
+from app.models import Agreement, Collaboration, Participant, Party, Role, Round, User
+from app.models.agreement import AgreementCreate
 from app.models.collaboration import CollaborationCreate, ParticipantCreate, PartyCreate
 from app.models.round import RoundCreate
+from app.services.agreements import agreements
 from app.services.identity import api_keys, organisations
 from app.services.setup import collaborations, questionnaires, rounds
 from app.services.setup.rounds import IssuedInvitation
@@ -135,3 +137,44 @@ def make_open_collaboration(
         session, organisation_id=organisation_id, round_id=round_.id, settings=settings
     )
     return OpenCollaboration(organisation_id, collaboration, parties, round_, issued)
+
+
+@dataclass
+class CheckingRound:
+    """An agreement made after the first round and checked in the second, which is open."""
+
+    agreement: Agreement
+    round: Round
+    issued: list[IssuedInvitation]
+
+
+def make_checking_round(
+    session: Session, *, world: OpenCollaboration, settings: Settings
+) -> CheckingRound:
+    """Close `world`'s round; the second party ("contractor") agrees with the first to keep
+    its commitments ("Afspraken nakomen"), checked in a second round that is then opened."""
+    organisation_id, collaboration_id = world.organisation_id, world.collaboration.id or 0
+    municipality, contractor = (p.id or 0 for p in world.parties[:2])
+    rounds.close_round(session, organisation_id=organisation_id, round_id=world.round.id or 0)
+    second = make_round(
+        session,
+        organisation_id=organisation_id,
+        collaboration_id=collaboration_id,
+        label="Tweede meting",
+    )
+    agreement = agreements.create_agreement(
+        session,
+        organisation_id=organisation_id,
+        collaboration_id=collaboration_id,
+        data=AgreementCreate(
+            title="Afspraken nakomen",
+            committing_party_ids=[contractor],
+            target_party_id=municipality,
+            round_id=world.round.id or 0,
+            check_round_id=second.id,
+        ),
+    )
+    issued = rounds.open_round(
+        session, organisation_id=organisation_id, round_id=second.id or 0, settings=settings
+    )
+    return CheckingRound(agreement, second, issued)

@@ -5,15 +5,15 @@ from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.models import AgreementCheck, Invitation, Participant
-from app.models.agreement import AgreementAnswerIn, AgreementCreate
+from app.models.agreement import AgreementAnswerIn
 from app.models.response import AnswerIn
 from app.scoring import smart_trust_v1
-from app.services.agreements import agreements, follow_up
+from app.services.agreements import follow_up
 from app.services.answering import responses
 from app.services.privacy import erasure
 from app.services.results.agreement_outcomes import agreements_of_collaboration
 from app.services.setup import rounds
-from tests.factories import make_open_collaboration, make_round
+from tests.factories import make_checking_round, make_open_collaboration
 
 ITEM_IDS = [item.id for item in smart_trust_v1().items]
 
@@ -23,29 +23,8 @@ def test_erasure_keeps_no_identifiable_follow_up_answer(
 ) -> None:
     world = make_open_collaboration(session, settings=settings, participants_per_party=4)
     organisation_id = world.organisation_id
-    municipality, contractor = (p.id or 0 for p in world.parties)
-    rounds.close_round(session, organisation_id=organisation_id, round_id=world.round.id or 0)
-    second = make_round(
-        session,
-        organisation_id=organisation_id,
-        collaboration_id=world.collaboration.id or 0,
-        label="Tweede meting",
-    )
-    agreement = agreements.create_agreement(
-        session,
-        organisation_id=organisation_id,
-        collaboration_id=world.collaboration.id or 0,
-        data=AgreementCreate(
-            title="Afspraken nakomen",
-            committing_party_ids=[contractor],
-            target_party_id=municipality,
-            round_id=world.round.id or 0,
-            check_round_id=second.id,
-        ),
-    )
-    issued = rounds.open_round(
-        session, organisation_id=organisation_id, round_id=second.id or 0, settings=settings
-    )
+    checking = make_checking_round(session, world=world, settings=settings)
+    agreement, second, issued = checking.agreement, checking.round, checking.issued
     for number, item in enumerate(issued):
         assert item.token is not None
         follow_up.save_agreement_answers(

@@ -9,11 +9,8 @@ from sqlmodel import Session, select
 
 from app.config import Settings
 from app.models import AgreementCheck
-from app.models.agreement import AgreementCreate
-from app.services.agreements import agreements
 from app.services.answering import invitation_state, survey
-from app.services.setup import rounds
-from tests.factories import make_open_collaboration, make_round
+from tests.factories import make_checking_round, make_open_collaboration
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -21,31 +18,9 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def _checking_round_token(session: Session, settings: Settings) -> str:
     """A contractor's link in the second round, which checks an agreement about its client."""
     world = make_open_collaboration(session, settings=settings, participants_per_party=1)
-    organisation_id = world.organisation_id
-    municipality, contractor = (p.id or 0 for p in world.parties)
-    rounds.close_round(session, organisation_id=organisation_id, round_id=world.round.id or 0)
-    second = make_round(
-        session,
-        organisation_id=organisation_id,
-        collaboration_id=world.collaboration.id or 0,
-        label="Tweede meting",
-    )
-    agreements.create_agreement(
-        session,
-        organisation_id=organisation_id,
-        collaboration_id=world.collaboration.id or 0,
-        data=AgreementCreate(
-            title="Afspraken nakomen",
-            committing_party_ids=[contractor],
-            target_party_id=municipality,
-            round_id=world.round.id or 0,
-            check_round_id=second.id,
-        ),
-    )
-    issued = rounds.open_round(
-        session, organisation_id=organisation_id, round_id=second.id or 0, settings=settings
-    )
-    return next(item.token for item in issued if item.invitation.party_id == contractor)
+    checking = make_checking_round(session, world=world, settings=settings)
+    contractor = world.parties[1].id
+    return next(item.token for item in checking.issued if item.invitation.party_id == contractor)
 
 
 def _save(client: TestClient, url: str, number: int, item_id: str) -> str:
